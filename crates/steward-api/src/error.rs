@@ -1,0 +1,100 @@
+//! The error the UI receives: a code it can branch on and a message a person can act on. The
+//! core's typed errors are mapped here, and only here.
+
+use serde::Serialize;
+use specta::Type;
+
+/// What kind of failure it was; add a code only when the UI needs to branch on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    /// The owner's input was refused; the message says why and the form can stay open.
+    InvalidInput,
+    /// The local store failed; nothing was changed.
+    Storage,
+}
+
+/// A failed command, as the UI receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl From<steward_core::Error> for ApiError {
+    fn from(err: steward_core::Error) -> Self {
+        use steward_core::Error as E;
+        match err {
+            E::InvalidInput { field, reason } => Self {
+                code: ErrorCode::InvalidInput,
+                message: format!("{}: {reason}.", capitalise(field)),
+            },
+            E::SchemaTooNew { found, known } => {
+                tracing::error!(found, known, "refusing a database from a newer app");
+                Self {
+                    code: ErrorCode::Storage,
+                    message: format!(
+                        "Your data was saved by a newer version of Steward (schema {found}, this app knows {known}). \
+                         Update Steward to open it; nothing has been changed."
+                    ),
+                }
+            }
+            other => {
+                tracing::error!(error = %other, "storage failure");
+                Self {
+                    code: ErrorCode::Storage,
+                    message: format!(
+                        "Steward could not read or save your data ({other}). Nothing was changed; \
+                         check free space and try again."
+                    ),
+                }
+            }
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_input_reads_as_a_sentence() {
+        let err = ApiError::from(steward_core::Error::InvalidInput {
+            field: "household name",
+            reason: "too long".into(),
+        });
+        assert_eq!(
+            err.code,
+            ErrorCode::InvalidInput,
+            "the UI keeps the form open on this code"
+        );
+        assert_eq!(
+            err.message, "Household name: too long.",
+            "a person reads a sentence, not a debug dump"
+        );
+    }
+
+    #[test]
+    fn serialises_as_camel_case_code_and_message() {
+        let err = ApiError {
+            code: ErrorCode::InvalidInput,
+            message: "m".into(),
+        };
+        let json = serde_json::to_value(&err).expect("serialise");
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "invalidInput", "message": "m"}),
+            "the wire shape the UI expects"
+        );
+    }
+}

@@ -1,0 +1,24 @@
+//! Events the core announces to the UI: a closed set, so the shell maps each one explicitly to a
+//! typed Tauri event and nothing unannounced reaches the UI.
+
+use crate::wire::HomeView;
+
+/// Something the UI should know about without asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppEvent {
+    /// The home summary changed; here is the new one.
+    HomeChanged(HomeView),
+}
+
+/// Where events go: the shell emits them to the webview, tests collect them.
+pub trait EventSink: Send + Sync {
+    fn emit(&self, event: AppEvent);
+}
+
+/// A sink that drops every event, for callers that do not listen.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Discard;
+
+impl EventSink for Discard {
+    fn emit(&self, _event: AppEvent) {}
+}

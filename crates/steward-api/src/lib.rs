@@ -1,0 +1,14 @@
+//! The one API surface the UI calls: every command is a plain method on [`Steward`], tested
+//! without a webview, and the shell wraps each in one line.
+//!
+//! This crate owns the wire types (camelCase, with TypeScript generated from them) and turns the
+//! core's errors into codes and messages a person can act on. It must never depend on Tauri.
+
+pub mod error;
+pub mod events;
+mod steward;
+pub mod wire;
+
+pub use error::{ApiError, ErrorCode};
+pub use events::{AppEvent, EventSink};
+pub use steward::Steward;

@@ -1,0 +1,93 @@
+//! The commands as the UI calls them, against a real SQLite file in a temp directory.
+
+use std::sync::{Arc, Mutex};
+
+use steward_api::{AppEvent, ErrorCode, EventSink, Steward};
+
+#[derive(Clone, Default)]
+struct Collect(Arc<Mutex<Vec<AppEvent>>>);
+
+impl EventSink for Collect {
+    fn emit(&self, event: AppEvent) {
+        self.0.lock().expect("collector lock").push(event);
+    }
+}
+
+#[test]
+fn home_starts_empty_and_naming_it_persists_across_restarts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let events = Collect::default();
+    {
+        let steward = Steward::open(dir.path(), events.clone()).expect("open");
+        let home = steward.home().expect("home");
+        assert_eq!(home.household_name, None, "a new household has no name");
+        assert!(home.devices.is_empty(), "and no devices");
+
+        let renamed = steward
+            .set_household_name("  Maple Street ")
+            .expect("rename");
+        assert_eq!(
+            renamed.household_name.as_deref(),
+            Some("Maple Street"),
+            "the name is trimmed and returned"
+        );
+        assert_eq!(
+            events.0.lock().expect("lock").as_slice(),
+            [AppEvent::HomeChanged(renamed.clone())],
+            "a rename announces exactly one HomeChanged carrying the new summary"
+        );
+    }
+    let reopened = Steward::open(dir.path(), steward_api::events::Discard).expect("reopen");
+    assert_eq!(
+        reopened.home().expect("home").household_name.as_deref(),
+        Some("Maple Street"),
+        "the name was written to the SQLite file, not kept in memory"
+    );
+}
+
+#[test]
+fn a_refused_name_changes_nothing_and_says_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let events = Collect::default();
+    let steward = Steward::open(dir.path(), events.clone()).expect("open");
+    steward.set_household_name("Before").expect("first name");
+    events.0.lock().expect("lock").clear();
+
+    let err = steward
+        .set_household_name("bad\u{0}name")
+        .expect_err("a NUL must be refused");
+    assert_eq!(
+        err.code,
+        ErrorCode::InvalidInput,
+        "the UI keeps the form open on invalid input"
+    );
+    assert!(
+        err.message.starts_with("Household name:"),
+        "the message names the field: {}",
+        err.message
+    );
+    assert_eq!(
+        steward.home().expect("home").household_name.as_deref(),
+        Some("Before"),
+        "the old name is kept"
+    );
+    assert!(
+        events.0.lock().expect("lock").is_empty(),
+        "nothing changed, so nothing is announced"
+    );
+}
+
+#[test]
+fn an_unusable_data_directory_is_a_storage_error_with_advice() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("occupied");
+    std::fs::write(&file, b"a file where the data directory should be").expect("write");
+    let err = Steward::open(&file, steward_api::events::Discard)
+        .expect_err("cannot use a file as a directory");
+    assert_eq!(err.code, ErrorCode::Storage);
+    assert!(
+        err.message.contains("Nothing was changed"),
+        "the message reassures and advises: {}",
+        err.message
+    );
+}

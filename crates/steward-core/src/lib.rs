@@ -1,0 +1,14 @@
+//! Steward's core: the household's data (the SQLite store) and the rules applied to it.
+//!
+//! It must never depend on Tauri, a webview, a BLE stack or an HTTP client: those sit behind
+//! traits this crate owns, so everything here is testable in a plain `cargo test`.
+
+pub mod error;
+pub mod home;
+pub mod household_name;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use home::HomeSummary;
+pub use household_name::HouseholdName;
+pub use store::Store;

@@ -1,0 +1,103 @@
+//! The schema's history, one additive migration per version, applied with `rusqlite_migration`
+//! (which records the version in SQLite's `user_version`).
+//!
+//! Migrations are append-only: never edit or reorder a released one, only add the next. A
+//! database from a newer app is refused rather than touched.
+
+use std::sync::LazyLock;
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+use crate::{Error, Result};
+
+/// Every migration, oldest first. Version N is the state after the Nth entry.
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        // 1: owner settings as key/value text, stamped with the time they were last changed.
+        M::up(
+            "CREATE TABLE settings (
+                key        TEXT PRIMARY KEY NOT NULL,
+                value      TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) STRICT;",
+        ),
+        // 2: the devices paired with this phone, remembered by their identity.
+        M::up(
+            "CREATE TABLE devices (
+                id        TEXT PRIMARY KEY NOT NULL,
+                name      TEXT NOT NULL,
+                kind      TEXT NOT NULL,
+                paired_at INTEGER NOT NULL
+            ) STRICT;",
+        ),
+    ])
+});
+
+/// The schema version this build creates and understands.
+pub const LATEST: u32 = 2;
+
+/// Brings `conn` up to [`LATEST`], refusing a database from a newer app.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let found = current_version(conn)?;
+    if found > LATEST {
+        return Err(Error::SchemaTooNew {
+            found,
+            known: LATEST,
+        });
+    }
+    if found < LATEST {
+        tracing::info!(from = found, to = LATEST, "migrating the store");
+    }
+    MIGRATIONS.to_latest(conn)?;
+    Ok(())
+}
+
+/// Migrates `conn` to exactly `version`; tests use it to build a database as an older app left it.
+pub fn migrate_to(conn: &mut Connection, version: u32) -> Result<()> {
+    let version = usize::try_from(version).map_err(|_| Error::SchemaTooNew {
+        found: version,
+        known: LATEST,
+    })?;
+    MIGRATIONS.to_version(conn, version)?;
+    Ok(())
+}
+
+/// The schema version recorded in the database.
+pub fn current_version(conn: &Connection) -> Result<u32> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    Ok(u32::try_from(version).unwrap_or(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_migration_list_is_valid_and_latest_matches_it() {
+        MIGRATIONS
+            .validate()
+            .expect("every migration applies cleanly to an empty database");
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        migrate(&mut conn).expect("migrate");
+        assert_eq!(
+            current_version(&conn).expect("version"),
+            LATEST,
+            "LATEST must name the last migration, or new databases are mislabelled"
+        );
+    }
+
+    #[test]
+    fn a_database_from_a_newer_app_is_refused_untouched() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        conn.pragma_update(None, "user_version", LATEST + 1)
+            .expect("set version");
+        let err = migrate(&mut conn).expect_err("a newer schema must not be migrated");
+        assert!(matches!(err, Error::SchemaTooNew { .. }), "got {err:?}");
+        assert_eq!(
+            current_version(&conn).expect("version"),
+            LATEST + 1,
+            "the version is left as found"
+        );
+    }
+}

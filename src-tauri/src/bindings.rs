@@ -1,0 +1,31 @@
+//! The typed bridge: the list of commands and events the UI sees, from which the TypeScript
+//! bindings in `ui/src/lib/backend/bindings.ts` are generated (and checked by a test).
+
+use tauri::Runtime;
+use tauri_specta::{collect_commands, collect_events};
+
+use crate::{commands, events};
+
+/// Where the generated bindings live, relative to this crate.
+pub const TYPESCRIPT_PATH: &str = "../ui/src/lib/backend/bindings.ts";
+
+/// The commands and events, as tauri-specta registers and exports them.
+pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
+    tauri_specta::Builder::<R>::new()
+        .commands(collect_commands![
+            commands::home,
+            commands::set_household_name
+        ])
+        .events(collect_events![events::HomeChanged])
+        // Our wire types serialise and deserialise alike, so one TypeScript type each is exact.
+        .disable_serde_phases()
+}
+
+/// Writes the TypeScript bindings to `path`.
+pub fn export_typescript(path: &std::path::Path) -> Result<(), specta_typescript::Error> {
+    builder::<tauri::Wry>().export(
+        specta_typescript::Typescript::default()
+            .header("// Generated from the Rust types by `cargo test -p steward-app --test bindings`. Do not edit.\n/* eslint-disable */"),
+        path,
+    )
+}

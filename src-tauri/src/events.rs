@@ -1,0 +1,33 @@
+//! Maps the API's closed set of events onto typed Tauri events, one struct per event so the
+//! TypeScript bindings can listen to each by name.
+
+use serde::{Deserialize, Serialize};
+use steward_api::wire::HomeView;
+use steward_api::{AppEvent, EventSink};
+use tauri::{AppHandle, Runtime};
+use tauri_specta::Event;
+
+/// The home summary changed.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct HomeChanged(pub HomeView);
+
+/// Emits the API's events to every webview of the app.
+pub struct TauriEvents<R: Runtime>(AppHandle<R>);
+
+impl<R: Runtime> TauriEvents<R> {
+    pub fn new(app: AppHandle<R>) -> Self {
+        Self(app)
+    }
+}
+
+impl<R: Runtime> EventSink for TauriEvents<R> {
+    fn emit(&self, event: AppEvent) {
+        let sent = match event {
+            AppEvent::HomeChanged(home) => HomeChanged(home).emit(&self.0),
+        };
+        if let Err(error) = sent {
+            // The UI re-reads state on its next command, so a lost event costs freshness, not data.
+            tracing::warn!(%error, "could not emit an event to the UI");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Steward's app shell: builds Tauri around `steward-api`. It parses, calls the API and maps
+//! events; it must never hold business logic (that belongs in `crates/`).
+
+pub mod bindings;
+mod commands;
+mod data_dir;
+mod events;
+
+use tauri::{Manager, Runtime};
+
+/// Registers the plugins, the commands and the managed state on `builder`. Generic over the
+/// runtime so tests can build the same app on Tauri's mock runtime.
+pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    let specta = bindings::builder::<R>();
+    builder
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_geolocation::init())
+        .invoke_handler(specta.invoke_handler())
+        .setup(move |app| {
+            specta.mount_events(app);
+            let dir = data_dir::resolve(app.handle())?;
+            let steward =
+                steward_api::Steward::open(&dir, events::TauriEvents::new(app.handle().clone()))?;
+            app.manage(steward);
+            Ok(())
+        })
+}
+
+/// Starts the app: the desktop `main` and the mobile entry point both land here.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    init_tracing();
+    if let Err(error) = build(tauri::Builder::default()).run(tauri::generate_context!()) {
+        tracing::error!(%error, "Steward stopped");
+        eprintln!("Steward could not start: {error}");
+        std::process::exit(1);
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // A second initialisation (as in tests) is harmless, so its error is ignored on purpose.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,87 @@
+// The real built app, launched by WebDriver under Xvfb: the UI shows what the Rust core read
+// from the SQLite file, a click writes through to that file, and a relaunch finds it there.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSync, readSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { By, freshDataDir, sqliteFromScript, startDriver, until } from './driver.mjs';
+
+const WAIT_MS = 15_000;
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+async function text(driver, locator) {
+  const element = await driver.wait(until.elementLocated(locator), WAIT_MS);
+  return element.getText();
+}
+
+async function waitForText(driver, locator, expected) {
+  await driver.wait(async () => (await text(driver, locator)) === expected, WAIT_MS, `waiting for "${expected}"`);
+}
+
+/** SQLite's header says the file is a database in WAL mode (read/write versions 2 at bytes 18-19). */
+function sqliteHeader(path) {
+  const fd = openSync(path, 'r');
+  const header = Buffer.alloc(100);
+  readSync(fd, header, 0, 100, 0);
+  closeSync(fd);
+  return { magic: header.subarray(0, 16).toString('latin1'), wal: header[18] === 2 && header[19] === 2 };
+}
+
+describe('a new household', () => {
+  const dataDir = freshDataDir();
+  let driver;
+
+  before(async () => {
+    driver = await startDriver({ STEWARD_DATA_DIR: dataDir });
+  });
+  after(() => driver?.stop());
+
+  it('starts empty, saves a name to SQLite on click, and finds it after a relaunch', async () => {
+    const first = await driver.session();
+    try {
+      await first.wait(until.elementLocated(By.css('.devices .empty')), WAIT_MS);
+      assert.equal(await text(first, By.css('.devices .empty')), 'No devices paired yet.');
+      assert.equal(await text(first, By.css('h1')), 'Your home');
+      assert.match(await text(first, By.css('[data-testid="schema-version"]')), /version 2$/);
+
+      await first.findElement(By.id('household-name')).sendKeys('Maple Street');
+      await first.findElement(By.css('button[type="submit"]')).click();
+      await waitForText(first, By.css('h1'), 'Maple Street');
+    } finally {
+      await first.quit();
+    }
+
+    const header = sqliteHeader(join(dataDir, 'steward.sqlite3'));
+    assert.equal(header.magic, 'SQLite format 3\0', 'the core wrote a real SQLite file in STEWARD_DATA_DIR');
+    assert.ok(header.wal, 'the store runs in WAL mode');
+
+    const second = await driver.session();
+    try {
+      await waitForText(second, By.css('h1'), 'Maple Street');
+    } finally {
+      await second.quit();
+    }
+  });
+});
+
+describe('a household saved by an older Steward', () => {
+  const dataDir = freshDataDir();
+  let driver;
+
+  before(async () => {
+    sqliteFromScript(join(dataDir, 'steward.sqlite3'), join(repo, 'crates/steward-core/tests/fixtures/schema-v1.sql'));
+    driver = await startDriver({ STEWARD_DATA_DIR: dataDir });
+  });
+  after(() => driver?.stop());
+
+  it('is migrated on launch and shows what the old file held', async () => {
+    const session = await driver.session();
+    try {
+      await waitForText(session, By.css('h1'), 'Maple Street ☀');
+      assert.match(await text(session, By.css('[data-testid="schema-version"]')), /version 2$/);
+    } finally {
+      await session.quit();
+    }
+  });
+});

@@ -1,0 +1,27 @@
+// Browser-test mode only (`vite build --mode browser-test`): answers Tauri's IPC in the page
+// with `mockIPC`, so the real TauriBackend and generated bindings run in Chromium. Production
+// builds never include this file.
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { HomeView } from './bindings';
+
+const state: HomeView = { householdName: null, devices: [], schemaVersion: 2 };
+
+mockIPC(
+  (cmd, args) => {
+    switch (cmd) {
+      case 'home':
+        return structuredClone(state);
+      case 'set_household_name': {
+        const name = String((args as { name?: unknown }).name ?? '').trim();
+        if (!name) {
+          throw { code: 'invalidInput', message: 'Household name: a name needs at least one visible character.' };
+        }
+        state.householdName = name;
+        return structuredClone(state);
+      }
+      default:
+        throw `command ${cmd} not allowed`;
+    }
+  },
+  { shouldMockEvents: true },
+);

@@ -1,0 +1,82 @@
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { BackendError } from '../backend';
+import { MemoryBackend } from '../backend/memory';
+import { HomeStore } from '../stores/home.svelte';
+import Home from './Home.svelte';
+
+function renderHome(backend: MemoryBackend) {
+  return render(Home, { props: { store: new HomeStore(backend) } });
+}
+
+describe('Home screen', () => {
+  it('shows what the core returned: an unnamed home with no devices', async () => {
+    renderHome(new MemoryBackend({ schemaVersion: 7 }));
+    expect(await screen.findByText('No devices paired yet.')).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Your home');
+    expect(screen.getByTestId('schema-version').textContent).toContain('7');
+  });
+
+  it('lists paired devices by name', async () => {
+    renderHome(
+      new MemoryBackend({
+        devices: [
+          { id: 'a', name: 'Kitchen light', kind: 'light' },
+          { id: 'b', name: 'Toaster', kind: 'toaster' },
+        ],
+      }),
+    );
+    const list = await screen.findByRole('list', { name: 'Paired devices' });
+    const names = within(list)
+      .getAllByRole('listitem')
+      .map((item) => item.querySelector('.device-name')?.textContent);
+    expect(names).toEqual(['Kitchen light', 'Toaster']);
+  });
+
+  it('renames the household and shows the new name from the core', async () => {
+    const backend = new MemoryBackend();
+    renderHome(backend);
+    const input = await screen.findByLabelText('Give your home a name');
+    await userEvent.type(input, '  Maple Street ');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved on this device.')).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Maple Street');
+    expect(backend.state.householdName).toBe('Maple Street');
+  });
+
+  it('shows the reason a name was refused and keeps the form usable', async () => {
+    renderHome(new MemoryBackend({ householdName: 'Before' }));
+    const input = await screen.findByLabelText('Rename your home');
+    await userEvent.type(input, '   ');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('at least one visible character');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Before');
+  });
+
+  it('renders hostile text from the core as text, never as markup', async () => {
+    renderHome(new MemoryBackend({ householdName: '<img src=x onerror=alert(1)>' }));
+    const heading = await screen.findByRole('heading', { level: 1, name: '<img src=x onerror=alert(1)>' });
+    expect(heading.querySelector('img')).toBeNull();
+  });
+
+  it('explains a failed load and recovers on retry', async () => {
+    const backend = new MemoryBackend({ householdName: 'Recovered' });
+    backend.failNext = new BackendError('storage', 'Steward could not read or save your data (disk full).');
+    renderHome(backend);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('disk full');
+    await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Recovered' })).toBeTruthy();
+  });
+
+  it('follows announcements from the core', async () => {
+    const backend = new MemoryBackend();
+    renderHome(backend);
+    await screen.findByText('No devices paired yet.');
+    await backend.setHouseholdName('Renamed elsewhere');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Renamed elsewhere' })).toBeTruthy();
+  });
+});

@@ -1,0 +1,43 @@
+// The home screen's state: the summary the core returned, whether it is loading, and the last
+// failure to show. Screens read it; only this store calls the backend for the home.
+import { messageOf, type Backend, type HomeView } from '../backend';
+
+export class HomeStore {
+  home = $state<HomeView | null>(null);
+  loading = $state(true);
+  /** Why loading failed, for a person to read; null when it did not. */
+  loadError = $state<string | null>(null);
+
+  constructor(private readonly backend: Backend) {}
+
+  /** Loads the summary and follows the core's announcements. Returns an unsubscribe. */
+  async start(): Promise<() => void> {
+    const stop = await this.backend.onHomeChanged((home) => {
+      this.home = home;
+    });
+    await this.load();
+    return stop;
+  }
+
+  async load(): Promise<void> {
+    this.loading = true;
+    try {
+      this.home = await this.backend.home();
+      this.loadError = null;
+    } catch (error) {
+      this.loadError = messageOf(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Renames the household; resolves to the reason it was refused, or null on success. */
+  async rename(name: string): Promise<string | null> {
+    try {
+      this.home = await this.backend.setHouseholdName(name);
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+}

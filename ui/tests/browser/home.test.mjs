@@ -1,0 +1,79 @@
+// The built UI in Debian's Chromium, driven by playwright-core. Tauri's IPC is answered in the
+// page by `mockIPC` (browser-test build mode), so the real TauriBackend and generated bindings run.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { preview } from 'vite';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let server;
+let browser;
+let baseUrl;
+
+before(async () => {
+  server = await preview({
+    root,
+    mode: 'browser-test',
+    logLevel: 'warn',
+    build: { outDir: 'dist-browser-test' },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  });
+  const address = server.httpServer.address();
+  baseUrl = `http://127.0.0.1:${address.port}/`;
+  browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.httpServer.close(resolve));
+});
+
+async function openPhone() {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+  await page.goto(baseUrl);
+  return { page, problems };
+}
+
+describe('home screen in Chromium', () => {
+  it('shows the home from the core and renames it through the IPC bindings', async () => {
+    const { page, problems } = await openPhone();
+    await page.getByText('No devices paired yet.').waitFor();
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Your home');
+
+    await page.getByLabel('Give your home a name').fill('Maple Street');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved on this device.' }).waitFor();
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Maple Street');
+    assert.deepEqual(problems, [], 'no script errors on the page');
+  });
+
+  it('shows the core refusal as an alert tied to the field', async () => {
+    const { page } = await openPhone();
+    await page.getByText('No devices paired yet.').waitFor();
+    await page.getByLabel('Give your home a name').fill('   ');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /at least one visible character/);
+    assert.equal(await page.getByLabel('Give your home a name').getAttribute('aria-invalid'), 'true');
+  });
+
+  it('fits a phone screen without sideways scrolling and keeps touch targets large', async () => {
+    const { page } = await openPhone();
+    await page.getByText('No devices paired yet.').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 390px phone`);
+    const box = await page.getByRole('button', { name: 'Save' }).boundingBox();
+    assert.ok(box && box.height >= 44, `the Save button is ${box?.height}px tall; 44px is the touch minimum`);
+  });
+});
