@@ -1,7 +1,7 @@
 // Starts tauri-driver (which drives WebKitWebDriver) for one test file and opens sessions on the
 // built app. Each session launches the app afresh with the given data directory.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,18 +50,30 @@ export function freshDataDir() {
 export async function startDriver(env) {
   const port = await freePort();
   const nativePort = await freePort();
+  // The driver's and the app's output go to a log file, printed only when something fails.
+  const logPath = join(mkdtempSync(join(tmpdir(), 'steward-e2e-log-')), 'tauri-driver.log');
+  const log = openSync(logPath, 'a');
   const child = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', log, log],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitForDriver(url, child, 20_000);
+  try {
+    await waitForDriver(url, child, 20_000);
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw new Error(`${error.message}\n--- ${logPath} ---\n${readFileSync(logPath, 'utf8')}`);
+  }
   return {
     async session() {
       return new Builder()
         .usingServer(url)
         .withCapabilities({ browserName: 'wry', 'tauri:options': { application } })
         .build();
+    },
+    /** The driver's and the app's output so far, to explain a failure. */
+    log() {
+      return readFileSync(logPath, 'utf8');
     },
     stop() {
       child.kill('SIGTERM');

@@ -1,6 +1,6 @@
 // The real built app, launched by WebDriver under Xvfb: the UI shows what the Rust core read
 // from the SQLite file, a click writes through to that file, and a relaunch finds it there.
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,10 @@ async function text(driver, locator) {
 
 async function waitForText(driver, locator, expected) {
   await driver.wait(async () => (await text(driver, locator)) === expected, WAIT_MS, `waiting for "${expected}"`);
+}
+
+function showLogOnFailure(t, driver) {
+  if (t.passed === false && driver) console.error(`--- app and driver output ---\n${driver.log()}`);
 }
 
 /** SQLite's header says the file is a database in WAL mode (read/write versions 2 at bytes 18-19). */
@@ -36,6 +40,7 @@ describe('a new household', () => {
     driver = await startDriver({ STEWARD_DATA_DIR: dataDir });
   });
   after(() => driver?.stop());
+  afterEach((t) => showLogOnFailure(t, driver));
 
   it('starts empty, saves a name to SQLite on click, and finds it after a relaunch', async () => {
     const first = await driver.session();
@@ -74,6 +79,7 @@ describe('a household saved by an older Steward', () => {
     driver = await startDriver({ STEWARD_DATA_DIR: dataDir });
   });
   after(() => driver?.stop());
+  afterEach((t) => showLogOnFailure(t, driver));
 
   it('is migrated on launch and shows what the old file held', async () => {
     const session = await driver.session();
