@@ -1,8 +1,24 @@
-//! Compiles the Tauri context: the config, the ACL of our own commands, and the capabilities,
-//! which live in the repository's top-level `capabilities/` folder.
+//! Compiles the Tauri context (the config, the ACL of our own commands, and the capabilities,
+//! which live in the repository's top-level `capabilities/` folder), and merges Steward's
+//! Android permissions into the generated Android project when the Tauri CLI builds one.
 
 fn main() {
     println!("cargo:rerun-if-changed=../capabilities");
+    println!("cargo:rerun-if-changed=android/permissions.xml");
+    println!("cargo:rerun-if-env-changed=TAURI_ANDROID_PROJECT_PATH");
+
+    // Does nothing unless `tauri android dev|build` set TAURI_ANDROID_PROJECT_PATH and the
+    // project exists; then it (re)writes our block inside <manifest>, idempotently.
+    let permissions = match std::fs::read_to_string("android/permissions.xml") {
+        Ok(xml) => xml,
+        Err(error) => panic!("cannot read android/permissions.xml: {error}"),
+    };
+    if let Err(error) =
+        tauri_utils::build::update_android_manifest("STEWARD PERMISSIONS", "manifest", permissions)
+    {
+        panic!("cannot merge Steward's permissions into the Android manifest: {error:#}");
+    }
+
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("../capabilities/**/*")
         // Every command must be listed here to get an `allow-*` permission; a command the
