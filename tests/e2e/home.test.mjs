@@ -50,6 +50,18 @@ describe('a new household', () => {
       assert.equal(await text(first, By.css('h1')), 'Your home');
       assert.match(await text(first, By.css('[data-testid="schema-version"]')), /version 2$/);
 
+      // The configured CSP is in force in the real webview: no eval, no inline script.
+      const csp = await first.executeScript(`
+        let evalResult;
+        try { eval('1'); evalResult = 'allowed'; } catch (e) { evalResult = e.name; }
+        window.__inlineRan = false;
+        const s = document.createElement('script');
+        s.textContent = 'window.__inlineRan = true';
+        document.head.appendChild(s);
+        return { evalResult, inlineRan: window.__inlineRan };
+      `);
+      assert.deepEqual(csp, { evalResult: 'EvalError', inlineRan: false }, 'the CSP blocks eval and inline scripts');
+
       await first.findElement(By.id('household-name')).sendKeys('Maple Street');
       await first.findElement(By.css('button[type="submit"]')).click();
       await waitForText(first, By.css('h1'), 'Maple Street');
