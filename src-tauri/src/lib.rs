@@ -19,9 +19,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .setup(move |app| {
             specta.mount_events(app);
             let dir = data_dir::resolve(app.handle())?;
-            let steward =
-                steward_api::Steward::open(&dir, events::TauriEvents::new(app.handle().clone()))?;
-            app.manage(steward);
+            // Never fails: a store that cannot be opened is explained by every command instead.
+            let sink = events::TauriEvents::new(app.handle().clone());
+            app.manage(steward_api::Steward::open(&dir, sink));
             Ok(())
         })
 }

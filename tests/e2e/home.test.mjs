@@ -2,7 +2,7 @@
 // from the SQLite file, a click writes through to that file, and a relaunch finds it there.
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { By, freshDataDir, sqliteFromScript, startDriver, until } from './driver.mjs';
@@ -101,5 +101,32 @@ describe('a household saved by an older Steward', () => {
     } finally {
       await session.quit();
     }
+  });
+});
+
+describe('a household saved by a newer Steward', () => {
+  const dataDir = freshDataDir();
+  const dbPath = join(dataDir, 'steward.sqlite3');
+  let driver;
+  let originalBytes;
+
+  before(async () => {
+    sqliteFromScript(dbPath, join(repo, 'tests/e2e/fixtures/schema-from-the-future.sql'));
+    originalBytes = readFileSync(dbPath);
+    driver = await startDriver({ STEWARD_DATA_DIR: dataDir });
+  });
+  after(() => driver?.stop());
+  afterEach((t) => showLogOnFailure(t, driver));
+
+  it('opens, explains that an update is needed, and leaves the file untouched', async () => {
+    const session = await driver.session();
+    try {
+      const alert = await session.wait(until.elementLocated(By.css('[role="alert"]')), WAIT_MS);
+      assert.match(await alert.getText(), /newer version of Steward/);
+      assert.ok(await session.findElement(By.css('[role="alert"] button')).isDisplayed(), 'a Try again button is offered');
+    } finally {
+      await session.quit();
+    }
+    assert.ok(readFileSync(dbPath).equals(originalBytes), 'the newer database is byte-for-byte untouched');
   });
 });

@@ -1,7 +1,7 @@
 //! [`Steward`]: the application state the shell manages, with one method per command.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use steward_core::{home, HouseholdName, Store};
@@ -11,8 +11,12 @@ use crate::wire::HomeView;
 use crate::ApiError;
 
 /// The open household: its store and where its events go.
+///
+/// The store is opened on first use and again after a failure, so a store that cannot be opened
+/// (a full disk, a database from a newer app) never stops the app from starting: every command
+/// answers with the reason instead, and "Try again" works once the cause is gone.
 pub struct Steward {
-    store: Mutex<Store>,
+    store: Mutex<Option<Store>>,
     events: Box<dyn EventSink>,
     data_dir: PathBuf,
 }
@@ -26,15 +30,18 @@ impl std::fmt::Debug for Steward {
 }
 
 impl Steward {
-    /// Opens the household kept in `data_dir`, migrating its store if needed.
-    pub fn open(data_dir: &Path, events: impl EventSink + 'static) -> Result<Self, ApiError> {
-        let store = Store::open_in(data_dir)?;
-        tracing::info!(path = ?store.path(), "store opened");
-        Ok(Self {
-            store: Mutex::new(store),
+    /// The household kept in `data_dir`. Tries to open (and migrate) its store at once, so
+    /// start-up problems are logged early; a failure is reported by the first command instead.
+    pub fn open(data_dir: &Path, events: impl EventSink + 'static) -> Self {
+        let steward = Self {
+            store: Mutex::new(None),
             events: Box::new(events),
             data_dir: data_dir.to_owned(),
-        })
+        };
+        if let Err(error) = steward.with_store(|_| Ok(())) {
+            tracing::error!(%error, dir = %data_dir.display(), "the store could not be opened at start");
+        }
+        steward
     }
 
     /// Where this household's data lives.
@@ -44,21 +51,37 @@ impl Steward {
 
     /// The home screen's summary.
     pub fn home(&self) -> Result<HomeView, ApiError> {
-        Ok(home::summary(&self.store())?.into())
+        self.with_store(|store| home::summary(store))
+            .map(HomeView::from)
     }
 
     /// Names the household, announcing the new summary.
     pub fn set_household_name(&self, name: &str) -> Result<HomeView, ApiError> {
         let name = HouseholdName::parse(name)?;
-        let view: HomeView = home::rename(&mut self.store(), &name, unix_now())?.into();
+        let view = self
+            .with_store(|store| home::rename(store, &name, unix_now()))
+            .map(HomeView::from)?;
         self.events.emit(AppEvent::HomeChanged(view.clone()));
         Ok(view)
     }
 
-    /// The store, even if an earlier command panicked while holding it: SQLite rolled back any
-    /// unfinished transaction, so the data is consistent.
-    fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Runs `work` on the store, opening it first if it is not open. The lock is taken even if
+    /// an earlier command panicked while holding it: SQLite rolled back any unfinished
+    /// transaction, so the data is consistent.
+    fn with_store<T>(
+        &self,
+        work: impl FnOnce(&mut Store) -> steward_core::Result<T>,
+    ) -> Result<T, ApiError> {
+        let mut slot = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let store = match &mut *slot {
+            Some(store) => store,
+            empty => {
+                let store = Store::open_in(&self.data_dir)?;
+                tracing::info!(path = ?store.path(), "store opened");
+                empty.insert(store)
+            }
+        };
+        Ok(work(store)?)
     }
 }
 

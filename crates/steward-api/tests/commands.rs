@@ -18,7 +18,7 @@ fn home_starts_empty_and_naming_it_persists_across_restarts() {
     let dir = tempfile::tempdir().expect("temp dir");
     let events = Collect::default();
     {
-        let steward = Steward::open(dir.path(), events.clone()).expect("open");
+        let steward = Steward::open(dir.path(), events.clone());
         let home = steward.home().expect("home");
         assert_eq!(home.household_name, None, "a new household has no name");
         assert!(home.devices.is_empty(), "and no devices");
@@ -37,7 +37,7 @@ fn home_starts_empty_and_naming_it_persists_across_restarts() {
             "a rename announces exactly one HomeChanged carrying the new summary"
         );
     }
-    let reopened = Steward::open(dir.path(), steward_api::events::Discard).expect("reopen");
+    let reopened = Steward::open(dir.path(), steward_api::events::Discard);
     assert_eq!(
         reopened.home().expect("home").household_name.as_deref(),
         Some("Maple Street"),
@@ -49,7 +49,7 @@ fn home_starts_empty_and_naming_it_persists_across_restarts() {
 fn a_refused_name_changes_nothing_and_says_why() {
     let dir = tempfile::tempdir().expect("temp dir");
     let events = Collect::default();
-    let steward = Steward::open(dir.path(), events.clone()).expect("open");
+    let steward = Steward::open(dir.path(), events.clone());
     steward.set_household_name("Before").expect("first name");
     events.0.lock().expect("lock").clear();
 
@@ -78,16 +78,52 @@ fn a_refused_name_changes_nothing_and_says_why() {
 }
 
 #[test]
-fn an_unusable_data_directory_is_a_storage_error_with_advice() {
+fn an_unusable_data_directory_is_explained_and_recovers_once_fixed() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("occupied");
-    std::fs::write(&file, b"a file where the data directory should be").expect("write");
-    let err = Steward::open(&file, steward_api::events::Discard)
+    let data = dir.path().join("data");
+    std::fs::write(&data, b"a file where the data directory should be").expect("write");
+    let steward = Steward::open(&data, steward_api::events::Discard);
+
+    let err = steward
+        .home()
         .expect_err("cannot use a file as a directory");
     assert_eq!(err.code, ErrorCode::Storage);
     assert!(
         err.message.contains("Nothing was changed"),
         "the message reassures and advises: {}",
         err.message
+    );
+
+    std::fs::remove_file(&data).expect("the owner frees the path");
+    let home = steward
+        .home()
+        .expect("the next command opens the store: no restart needed");
+    assert_eq!(home.household_name, None);
+}
+
+#[test]
+fn a_database_from_a_newer_app_is_explained_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(steward_core::store::FILE_NAME);
+    {
+        let conn = rusqlite::Connection::open(&path).expect("create");
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+            .expect("future schema");
+    }
+    let before = std::fs::read(&path).expect("read");
+    let steward = Steward::open(dir.path(), steward_api::events::Discard);
+
+    let err = steward
+        .set_household_name("Anything")
+        .expect_err("a newer schema must not be written to");
+    assert_eq!(err.code, ErrorCode::Storage);
+    assert!(
+        err.message.contains("newer version of Steward"),
+        "the owner learns to update: {}",
+        err.message
+    );
+    assert!(
+        std::fs::read(&path).expect("read") == before,
+        "the newer database is byte-for-byte untouched"
     );
 }

@@ -37,15 +37,21 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
 /// The schema version this build creates and understands.
 pub const LATEST: u32 = 2;
 
-/// Brings `conn` up to [`LATEST`], refusing a database from a newer app.
-pub fn migrate(conn: &mut Connection) -> Result<()> {
-    let found = current_version(conn)?;
-    if found > LATEST {
-        return Err(Error::SchemaTooNew {
+/// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
+pub fn refuse_newer(conn: &Connection) -> Result<()> {
+    match current_version(conn)? {
+        found if found > LATEST => Err(Error::SchemaTooNew {
             found,
             known: LATEST,
-        });
+        }),
+        _ => Ok(()),
     }
+}
+
+/// Brings `conn` up to [`LATEST`], refusing a database from a newer app.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    refuse_newer(conn)?;
+    let found = current_version(conn)?;
     if found < LATEST {
         tracing::info!(from = found, to = LATEST, "migrating the store");
     }

@@ -44,6 +44,9 @@ impl Store {
 
     fn prepare(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         conn.busy_timeout(Duration::from_secs(5))?;
+        // Before anything writes (switching to WAL rewrites the header): a database from a newer
+        // app is left exactly as it was found.
+        migrations::refuse_newer(&conn)?;
         // WAL lets readers proceed during writes and survives a killed process; FULL makes each
         // committed transaction durable before the commit returns, which the inventory relies on.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -135,6 +138,27 @@ mod tests {
             std::fs::read(dir.path().join(FILE_NAME)).expect("read back"),
             b"this is not sqlite, just some text file",
             "a file we cannot read is left untouched for the owner to recover"
+        );
+    }
+
+    #[test]
+    fn a_database_from_a_newer_app_is_not_modified_by_opening() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(FILE_NAME);
+        {
+            let conn = Connection::open(&path).expect("create");
+            conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+                .expect("future schema");
+        }
+        let before = std::fs::read(&path).expect("read");
+        let err = Store::open_in(dir.path()).expect_err("a newer schema is refused");
+        assert!(
+            matches!(err, Error::SchemaTooNew { found: 99, .. }),
+            "got {err:?}"
+        );
+        assert!(
+            std::fs::read(&path).expect("read") == before,
+            "not even the journal mode may change: the newer app owns this file"
         );
     }
 }
