@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test Steward has, in the order a failure is cheapest to find: formatting, the Rust
+# Runs every test Steward has, in the order a failure is cheapest to find: formatting and lints, the Rust
 # core and shell (unit, integration, IPC on Tauri's mock runtime, binding freshness), the UI's
 # type check and component tests, the UI in Chromium, then the built app end to end through
 # WebDriver. Installs what is missing first. Exits non-zero if anything fails.
@@ -22,6 +22,7 @@ suite "Rust formatting" cargo fmt --all --check
 suite "UI build" npm --prefix ui run build --silent
 suite "UI type check" npm --prefix ui run check --silent
 suite "UI component tests (Vitest)" npm --prefix ui test --silent
+suite "Rust lints (clippy, warnings are errors)" cargo clippy --workspace --all-targets --locked -- -D warnings
 suite "Rust tests: core, API, shell on the mock runtime, bindings" cargo test --workspace --locked
 suite "UI in Chromium (playwright-core, IPC mocked)" npm --prefix ui run test:browser --silent
 suite "App build for end-to-end tests" cargo build -p steward-app --bin steward --locked
