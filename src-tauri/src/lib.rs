@@ -4,7 +4,7 @@
 pub mod bindings;
 mod commands;
 mod data_dir;
-mod events;
+pub mod events;
 
 use tauri::{Manager, Runtime};
 

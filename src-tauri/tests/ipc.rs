@@ -1,10 +1,12 @@
 //! The app built on Tauri's mock runtime with its real configuration and capabilities: commands
 //! are called the way the UI calls them, through IPC and the ACL, against a SQLite file.
 
+use steward_app::events::HomeChanged;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+use tauri_specta::Event;
 
 fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
     InvokeRequest {
@@ -56,6 +58,11 @@ fn commands_reach_sqlite_through_the_acl_and_undeclared_ones_are_refused() {
         "a new household, in the camelCase wire shape the generated bindings promise"
     );
 
+    let (announced, announcements) = std::sync::mpsc::channel();
+    HomeChanged::listen_any(&app, move |event| {
+        // The receiver outlives every send in this test; a failed send can only mean it ended.
+        let _ = announced.send(event.payload.0);
+    });
     let renamed = call(
         &main,
         "set_household_name",
@@ -63,6 +70,14 @@ fn commands_reach_sqlite_through_the_acl_and_undeclared_ones_are_refused() {
     )
     .expect("the main window may rename the household");
     assert_eq!(renamed["householdName"], "Maple Street");
+    let event = announcements
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .expect("a rename is announced to the webviews as a typed HomeChanged event");
+    assert_eq!(
+        event.household_name.as_deref(),
+        Some("Maple Street"),
+        "the event carries the new summary"
+    );
 
     let refused = call(
         &main,
