@@ -1,6 +1,6 @@
 //! The profile's UUIDs: Steward's own on one 128-bit base, and the standard SIG services.
 
-use uuid::Uuid;
+pub use uuid::Uuid;
 
 /// `5354xxxx-7374-6577-6172-64686f6d6501`: "steward home", profile version 1.
 const BASE: u128 = 0x5354_0000_7374_6577_6172_6468_6f6d_6501;

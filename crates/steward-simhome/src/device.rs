@@ -1,0 +1,543 @@
+//! A simulated device's behaviour: its identity, state, pairing and commands, as a state machine
+//! over `steward-protocol` frames. It does no I/O; the BlueZ layer moves its bytes.
+
+use steward_protocol::command::{Command, CommandFrame, CommandStatus, ResultFrame};
+use steward_protocol::pairing::{Nonce, PairingMessage, PairingOutcome, SetupCode};
+use steward_protocol::uuids;
+use steward_protocol::uuids::Uuid;
+use steward_protocol::{
+    Button, DeviceId, DeviceKind, DeviceState, Event, EventFrame, Identity, Playback,
+};
+use steward_protocol::{
+    DispenserState, LightState, PlayerState, ThermostatMode, ThermostatState, ToasterState,
+};
+
+/// A notification the device sends: on which characteristic, and the bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub characteristic: Uuid,
+    pub value: Vec<u8>,
+}
+
+/// Why a write was refused at the GATT level (before any protocol answer).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WriteRefused {
+    #[error("this characteristic cannot be written")]
+    NotWritable,
+    #[error("malformed frame: {0}")]
+    Malformed(String),
+}
+
+/// Wrong answers to pairing before the device locks pairing for a while.
+const MAX_WRONG_ANSWERS: u8 = 3;
+
+/// One simulated Steward device.
+#[derive(Debug, Clone)]
+pub struct SimDevice {
+    pub name: String,
+    pub address: [u8; 6],
+    pub id: DeviceId,
+    pub kind: DeviceKind,
+    pub rssi: i16,
+    pub battery: u8,
+    pub firmware: String,
+    /// The code printed on the device.
+    code: SetupCode,
+    /// The code the device actually proves with: differs from `code` for a device that lies.
+    proves_with: SetupCode,
+    state: DeviceState,
+    seq: u32,
+    paired: bool,
+    pending_pairing: Option<(Nonce, Nonce)>,
+    wrong_answers: u8,
+}
+
+impl SimDevice {
+    /// A new device of `kind` with its printed setup `code`.
+    pub fn new(
+        kind: DeviceKind,
+        name: &str,
+        id: DeviceId,
+        address: [u8; 6],
+        code: SetupCode,
+    ) -> Self {
+        Self {
+            name: name.to_owned(),
+            address,
+            id,
+            kind,
+            rssi: -55,
+            battery: 87,
+            firmware: "1.4.2".to_owned(),
+            proves_with: code.clone(),
+            code,
+            state: default_state(kind),
+            seq: 0,
+            paired: false,
+            pending_pairing: None,
+            wrong_answers: 0,
+        }
+    }
+
+    /// Makes the device prove with another code than the one printed on it (a look-alike or a
+    /// faulty unit): pairing with the printed code must fail.
+    pub fn lie_about_code(&mut self, proves_with: SetupCode) {
+        self.proves_with = proves_with;
+    }
+
+    /// Replaces the device's state (scenario set-up).
+    pub fn set_state(&mut self, state: DeviceState) {
+        self.state = state;
+    }
+
+    pub fn state(&self) -> DeviceState {
+        self.state
+    }
+
+    pub fn code(&self) -> &SetupCode {
+        &self.code
+    }
+
+    pub fn is_paired(&self) -> bool {
+        self.paired
+    }
+
+    /// The last sequence number sent.
+    pub fn last_seq(&self) -> u32 {
+        self.seq
+    }
+
+    /// The services the device advertises: the Steward Device service and its kind's.
+    pub fn advertised_services(&self) -> [Uuid; 2] {
+        [uuids::DEVICE_SERVICE, self.kind.service()]
+    }
+
+    /// The value a read of `characteristic` returns.
+    pub fn read(&self, characteristic: Uuid) -> Option<Vec<u8>> {
+        Some(match characteristic {
+            c if c == uuids::IDENTITY => Identity {
+                kind: self.kind,
+                id: self.id,
+                paired: self.paired,
+            }
+            .encode(),
+            c if c == self.kind.state_characteristic() => self.state.encode(),
+            c if c == uuids::MANUFACTURER_NAME => b"Steward Labs".to_vec(),
+            c if c == uuids::MODEL_NUMBER => format!("SIM-{}", self.kind.as_str()).into_bytes(),
+            c if c == uuids::FIRMWARE_REVISION => self.firmware.clone().into_bytes(),
+            c if c == uuids::BATTERY_LEVEL => vec![self.battery],
+            _ => return None,
+        })
+    }
+
+    /// Handles a write; returns the notifications it causes, in order.
+    pub fn write(
+        &mut self,
+        characteristic: Uuid,
+        bytes: &[u8],
+        fresh_nonce: impl FnOnce() -> Nonce,
+    ) -> Result<Vec<Notification>, WriteRefused> {
+        match characteristic {
+            c if c == uuids::PAIRING => self.on_pairing(bytes, fresh_nonce),
+            c if c == uuids::COMMAND => self.on_command(bytes),
+            _ => Err(WriteRefused::NotWritable),
+        }
+    }
+
+    fn on_pairing(
+        &mut self,
+        bytes: &[u8],
+        fresh_nonce: impl FnOnce() -> Nonce,
+    ) -> Result<Vec<Notification>, WriteRefused> {
+        let message =
+            PairingMessage::decode(bytes).map_err(|e| WriteRefused::Malformed(e.to_string()))?;
+        let reply = match message {
+            _ if self.wrong_answers >= MAX_WRONG_ANSWERS => {
+                PairingMessage::Outcome(PairingOutcome::LockedOut)
+            }
+            PairingMessage::Hello { app_nonce } => {
+                let device_nonce = fresh_nonce();
+                self.pending_pairing = Some((app_nonce, device_nonce));
+                let device_proof = self.proves_with.key_for(&self.id).device_proof(
+                    &self.id,
+                    &app_nonce,
+                    &device_nonce,
+                );
+                PairingMessage::Challenge {
+                    device_nonce,
+                    device_proof,
+                }
+            }
+            PairingMessage::Answer { app_proof } => match self.pending_pairing.take() {
+                Some((app_nonce, device_nonce))
+                    if self.code.key_for(&self.id).verify_app_proof(
+                        &self.id,
+                        &device_nonce,
+                        &app_nonce,
+                        &app_proof,
+                    ) =>
+                {
+                    self.paired = true;
+                    self.wrong_answers = 0;
+                    PairingMessage::Outcome(PairingOutcome::Paired)
+                }
+                _ => {
+                    self.wrong_answers += 1;
+                    PairingMessage::Outcome(PairingOutcome::WrongProof)
+                }
+            },
+            PairingMessage::Challenge { .. } | PairingMessage::Outcome(_) => {
+                return Err(WriteRefused::Malformed(
+                    "the app cannot send this pairing message".into(),
+                ))
+            }
+        };
+        Ok(vec![Notification {
+            characteristic: uuids::PAIRING,
+            value: reply.encode(),
+        }])
+    }
+
+    fn on_command(&mut self, bytes: &[u8]) -> Result<Vec<Notification>, WriteRefused> {
+        let frame = match CommandFrame::decode(bytes) {
+            Ok(frame) => frame,
+            Err(_) if bytes.len() >= 3 => {
+                // The request id is readable: answer it, so the app is not left waiting.
+                let request_id = u16::from_le_bytes([bytes[1], bytes[2]]);
+                return Ok(vec![result(request_id, CommandStatus::InvalidArgument)]);
+            }
+            Err(e) => return Err(WriteRefused::Malformed(e.to_string())),
+        };
+        let mut out = Vec::new();
+        let status = if !self.paired {
+            CommandStatus::NotPaired
+        } else if !frame.command.applies_to(self.kind) {
+            CommandStatus::Unsupported
+        } else {
+            self.execute(frame.command, &mut out)
+        };
+        out.insert(0, result(frame.request_id, status));
+        Ok(out)
+    }
+
+    fn execute(&mut self, command: Command, out: &mut Vec<Notification>) -> CommandStatus {
+        let before = self.state;
+        match (command, &mut self.state) {
+            (Command::Identify, _) => {}
+            (Command::SetPower(on), DeviceState::Light(s)) => s.on = on,
+            (Command::SetPower(on), DeviceState::BluRayPlayer(s)) => {
+                s.power = on;
+                if !on {
+                    s.playback = Playback::Stopped;
+                }
+            }
+            (Command::SetBrightness(b), DeviceState::Light(s)) => {
+                s.brightness = b;
+                s.on = b > 0;
+            }
+            (Command::SetTarget(t), DeviceState::Thermostat(s)) => {
+                s.target = t;
+                s.heating = s.mode == ThermostatMode::Heat && s.current < t;
+            }
+            (Command::SetMode(m), DeviceState::Thermostat(s)) => {
+                s.mode = m;
+                s.heating = m == ThermostatMode::Heat && s.current < s.target;
+            }
+            (Command::StartToasting { .. }, DeviceState::Toaster(s)) if s.toasting => {
+                return CommandStatus::Busy
+            }
+            (Command::StartToasting { shade }, DeviceState::Toaster(s)) => {
+                s.toasting = true;
+                s.shade = shade;
+            }
+            (Command::CancelToasting, DeviceState::Toaster(s)) => s.toasting = false,
+            (Command::Refill { packets }, DeviceState::SoapDispenser(s)) => {
+                s.remaining = s.remaining.saturating_add(packets).min(s.capacity);
+                let (remaining, capacity) = (s.remaining, s.capacity);
+                out.push(self.event(Event::Refilled {
+                    remaining,
+                    capacity,
+                }));
+                return CommandStatus::Done;
+            }
+            (Command::PressButton(button), _) => {
+                out.extend(self.press(button));
+                return CommandStatus::Done;
+            }
+            _ => return CommandStatus::Unsupported,
+        }
+        if self.state != before {
+            out.extend(self.state_changed());
+        }
+        CommandStatus::Done
+    }
+
+    /// The next event frame as a notification.
+    fn event(&mut self, event: Event) -> Notification {
+        self.seq += 1;
+        Notification {
+            characteristic: uuids::EVENTS,
+            value: EventFrame {
+                seq: self.seq,
+                event,
+            }
+            .encode(),
+        }
+    }
+
+    fn state_changed(&mut self) -> Vec<Notification> {
+        let state = self.state;
+        vec![
+            self.event(Event::StateChanged(state)),
+            Notification {
+                characteristic: self.kind.state_characteristic(),
+                value: state.encode(),
+            },
+        ]
+    }
+
+    /// A soap packet is dispensed (someone pressed the pump). Nothing happens when empty.
+    pub fn dispense(&mut self) -> Vec<Notification> {
+        let DeviceState::SoapDispenser(s) = &mut self.state else {
+            return Vec::new();
+        };
+        if s.remaining == 0 {
+            return Vec::new();
+        }
+        s.remaining -= 1;
+        s.dispensed_total += 1;
+        let (remaining, dispensed_total) = (s.remaining, s.dispensed_total);
+        let mut out = vec![self.event(Event::PacketDispensed {
+            remaining,
+            dispensed_total,
+        })];
+        out.push(Notification {
+            characteristic: self.kind.state_characteristic(),
+            value: self.state.encode(),
+        });
+        out
+    }
+
+    /// A slice is toasted at the current shade; the toaster pops up.
+    pub fn toast_slice(&mut self) -> Vec<Notification> {
+        let DeviceState::Toaster(s) = &mut self.state else {
+            return Vec::new();
+        };
+        s.slices_total += 1;
+        s.toasting = false;
+        let (slices_total, shade) = (s.slices_total, s.shade);
+        let mut out = vec![self.event(Event::SliceToasted {
+            slices_total,
+            shade,
+        })];
+        out.extend(self.state_changed());
+        out
+    }
+
+    /// A button on the player or its remote is pressed.
+    pub fn press(&mut self, button: Button) -> Vec<Notification> {
+        let DeviceState::BluRayPlayer(s) = &mut self.state else {
+            return Vec::new();
+        };
+        let before = *s;
+        match button {
+            Button::Power => s.power = !s.power,
+            Button::Play if s.power => s.playback = Playback::Playing,
+            Button::Pause if s.power => s.playback = Playback::Paused,
+            Button::Stop if s.power => s.playback = Playback::Stopped,
+            Button::Menu if s.power => s.playback = Playback::Menu,
+            _ => {}
+        }
+        let changed = *s != before;
+        let mut out = vec![self.event(Event::ButtonPressed(button))];
+        if changed {
+            out.extend(self.state_changed());
+        }
+        out
+    }
+}
+
+fn result(request_id: u16, status: CommandStatus) -> Notification {
+    Notification {
+        characteristic: uuids::COMMAND_RESULT,
+        value: ResultFrame { request_id, status }.encode(),
+    }
+}
+
+fn default_state(kind: DeviceKind) -> DeviceState {
+    match kind {
+        DeviceKind::SoapDispenser => DeviceState::SoapDispenser(DispenserState {
+            remaining: 40,
+            capacity: 40,
+            dispensed_total: 0,
+        }),
+        DeviceKind::Toaster => DeviceState::Toaster(ToasterState {
+            toasting: false,
+            shade: 4,
+            slices_total: 0,
+        }),
+        DeviceKind::BluRayPlayer => DeviceState::BluRayPlayer(PlayerState {
+            power: false,
+            playback: Playback::Stopped,
+            title: 1,
+            chapter: 1,
+        }),
+        DeviceKind::Light => DeviceState::Light(LightState {
+            on: false,
+            brightness: 80,
+        }),
+        DeviceKind::Thermostat => DeviceState::Thermostat(ThermostatState {
+            current: 2050,
+            target: 2100,
+            mode: ThermostatMode::Heat,
+            heating: true,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use steward_protocol::pairing::PairingKey;
+
+    fn dispenser() -> SimDevice {
+        SimDevice::new(
+            DeviceKind::SoapDispenser,
+            "Dish soap",
+            DeviceId([1; 16]),
+            [0, 1, 2, 3, 4, 5],
+            SetupCode::parse("1234-5678").expect("code"),
+        )
+    }
+
+    fn pair(device: &mut SimDevice, code: &str) -> PairingOutcome {
+        let key: PairingKey = SetupCode::parse(code).expect("code").key_for(&device.id);
+        let hello = PairingMessage::Hello { app_nonce: [9; 16] }.encode();
+        let reply = device
+            .write(uuids::PAIRING, &hello, || [8; 16])
+            .expect("hello accepted");
+        let PairingMessage::Challenge { device_nonce, .. } =
+            PairingMessage::decode(&reply[0].value).expect("challenge")
+        else {
+            panic!("expected a challenge")
+        };
+        let answer = PairingMessage::Answer {
+            app_proof: key.app_proof(&device.id, &device_nonce, &[9; 16]),
+        }
+        .encode();
+        let reply = device
+            .write(uuids::PAIRING, &answer, || [0; 16])
+            .expect("answer accepted");
+        match PairingMessage::decode(&reply[0].value) {
+            Ok(PairingMessage::Outcome(outcome)) => outcome,
+            other => panic!("expected an outcome, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn commands_before_pairing_are_refused() {
+        let mut d = dispenser();
+        let out = d
+            .write(
+                uuids::COMMAND,
+                &CommandFrame {
+                    request_id: 5,
+                    command: Command::Refill { packets: 4 },
+                }
+                .encode(),
+                || [0; 16],
+            )
+            .expect("written");
+        assert_eq!(
+            ResultFrame::decode(&out[0].value),
+            Ok(ResultFrame {
+                request_id: 5,
+                status: CommandStatus::NotPaired
+            })
+        );
+    }
+
+    #[test]
+    fn pairing_with_the_printed_code_succeeds_and_a_wrong_code_locks_out_after_three_tries() {
+        let mut d = dispenser();
+        for _ in 0..3 {
+            assert_eq!(pair(&mut d, "0000-0000"), PairingOutcome::WrongProof);
+        }
+        assert!(!d.is_paired());
+        let hello = PairingMessage::Hello { app_nonce: [9; 16] }.encode();
+        let reply = d
+            .write(uuids::PAIRING, &hello, || [8; 16])
+            .expect("written");
+        assert_eq!(
+            PairingMessage::decode(&reply[0].value),
+            Ok(PairingMessage::Outcome(PairingOutcome::LockedOut))
+        );
+
+        let mut fresh = dispenser();
+        assert_eq!(pair(&mut fresh, "1234-5678"), PairingOutcome::Paired);
+        assert!(fresh.is_paired());
+    }
+
+    #[test]
+    fn dispensing_counts_down_with_numbered_events() {
+        let mut d = dispenser();
+        let first = d.dispense();
+        let second = d.dispense();
+        let decode = |n: &Notification| {
+            EventFrame::decode(DeviceKind::SoapDispenser, &n.value).expect("event")
+        };
+        assert_eq!(
+            decode(&first[0]),
+            EventFrame {
+                seq: 1,
+                event: Event::PacketDispensed {
+                    remaining: 39,
+                    dispensed_total: 1
+                }
+            }
+        );
+        assert_eq!(
+            decode(&second[0]).seq,
+            2,
+            "each event gets the next sequence number"
+        );
+    }
+
+    #[test]
+    fn a_paired_light_obeys_and_reports_its_new_state() {
+        let mut light = SimDevice::new(
+            DeviceKind::Light,
+            "Lamp",
+            DeviceId([2; 16]),
+            [0; 6],
+            SetupCode::parse("11112222").expect("code"),
+        );
+        assert_eq!(pair(&mut light, "1111-2222"), PairingOutcome::Paired);
+        let out = light
+            .write(
+                uuids::COMMAND,
+                &CommandFrame {
+                    request_id: 1,
+                    command: Command::SetBrightness(30),
+                }
+                .encode(),
+                || [0; 16],
+            )
+            .expect("written");
+        assert_eq!(
+            ResultFrame::decode(&out[0].value).map(|r| r.status),
+            Ok(CommandStatus::Done)
+        );
+        assert_eq!(
+            light.state(),
+            DeviceState::Light(LightState {
+                on: true,
+                brightness: 30
+            })
+        );
+        assert!(
+            out.iter().any(|n| n.characteristic == uuids::EVENTS),
+            "the change is reported as an event"
+        );
+    }
+}

@@ -1,0 +1,496 @@
+//! [`SimHome`]: the simulated devices on a bus, owning `org.bluez`, with the controls tests and the
+//! demo use to make things happen (a packet dispensed, a device walking out of range, a fault).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use steward_protocol::uuids::{self, Uuid};
+use steward_protocol::{Button, DeviceId};
+use tokio::sync::mpsc;
+use zbus::object_server::ObjectServer;
+use zbus::Connection;
+use zbus::OwnedObjectPath;
+
+use crate::bluez::adapter::Adapter;
+use crate::bluez::device::BluezDevice;
+use crate::bluez::gatt::{GattCharacteristic, GattService};
+use crate::bluez::{device_path, owned_path, BluezError, ADAPTER_PATH};
+use crate::device::{Notification, SimDevice, WriteRefused};
+
+/// Faults a test can switch on for one device.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Connecting takes this long (a slow device).
+    pub connect_delay: Option<Duration>,
+    /// Every read and write takes this long before it is answered.
+    pub response_delay: Option<Duration>,
+    /// The next write drops the connection instead of arriving.
+    pub drop_on_next_write: bool,
+    /// The next event notification is cut short by this many bytes.
+    pub truncate_next_event: Option<usize>,
+    /// The next event notification is replaced by these bytes.
+    pub garble_next_event: Option<Vec<u8>>,
+    /// After a reconnect, the device resends its last delivered event (a replay).
+    pub replay_on_reconnect: bool,
+}
+
+/// A device and what the home knows about it.
+#[derive(Debug)]
+pub struct Slot {
+    pub device: SimDevice,
+    pub path: OwnedObjectPath,
+    pub in_range: bool,
+    pub connected: bool,
+    pub faults: Faults,
+    exported: bool,
+    gatt: HashMap<Uuid, OwnedObjectPath>,
+    /// Events raised while no app was listening, sent when it subscribes again.
+    backlog: Vec<Notification>,
+    last_delivered_event: Option<Notification>,
+    subscribed_to_events: bool,
+}
+
+/// A characteristic's UUID and its BlueZ flags.
+type CharacteristicLayout = (Uuid, &'static [&'static str]);
+
+enum Radio {
+    Notify {
+        id: DeviceId,
+        notification: Notification,
+    },
+    Disconnected {
+        id: DeviceId,
+    },
+}
+
+/// The state the BlueZ objects share.
+pub struct Shared {
+    slots: Mutex<BTreeMap<DeviceId, Slot>>,
+    radio: mpsc::UnboundedSender<Radio>,
+}
+
+impl Shared {
+    fn slots(&self) -> MutexGuard<'_, BTreeMap<DeviceId, Slot>> {
+        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn with_slot<T>(&self, id: &DeviceId, f: impl FnOnce(&Slot) -> T) -> Option<T> {
+        self.slots().get(id).map(f)
+    }
+
+    pub(crate) fn with_slot_mut<T>(
+        &self,
+        id: &DeviceId,
+        f: impl FnOnce(&mut Slot) -> T,
+    ) -> Option<T> {
+        self.slots().get_mut(id).map(f)
+    }
+
+    /// Exports a `Device1` for every device in range that matches the scan filter.
+    pub(crate) async fn discover(
+        self: &Arc<Self>,
+        server: &ObjectServer,
+        filter: &[String],
+    ) -> zbus::Result<()> {
+        let found: Vec<(DeviceId, OwnedObjectPath)> = self
+            .slots()
+            .iter_mut()
+            .filter(|(_, slot)| slot.in_range && !slot.exported)
+            .filter(|(_, slot)| {
+                filter.is_empty()
+                    || slot
+                        .device
+                        .advertised_services()
+                        .iter()
+                        .any(|u| filter.contains(&u.to_string()))
+            })
+            .map(|(id, slot)| {
+                slot.exported = true;
+                (*id, slot.path.clone())
+            })
+            .collect();
+        for (id, path) in found {
+            server
+                .at(
+                    path,
+                    BluezDevice {
+                        shared: Arc::clone(self),
+                        id,
+                    },
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Exports the GATT services and characteristics of a device that is connecting.
+    pub(crate) async fn export_gatt(
+        self: &Arc<Self>,
+        server: &ObjectServer,
+        id: &DeviceId,
+    ) -> zbus::Result<()> {
+        let Some((path, kind, exported)) =
+            self.with_slot(id, |s| (s.path.clone(), s.device.kind, !s.gatt.is_empty()))
+        else {
+            return Ok(());
+        };
+        if exported {
+            return Ok(());
+        }
+        let read: &'static [&'static str] = &["read"];
+        let notify: &'static [&'static str] = &["notify"];
+        let layout: Vec<(Uuid, Vec<CharacteristicLayout>)> = vec![
+            (
+                uuids::DEVICE_INFORMATION_SERVICE,
+                vec![
+                    (uuids::MANUFACTURER_NAME, read),
+                    (uuids::MODEL_NUMBER, read),
+                    (uuids::FIRMWARE_REVISION, read),
+                ],
+            ),
+            (
+                uuids::BATTERY_SERVICE,
+                vec![(uuids::BATTERY_LEVEL, &["read", "notify"][..])],
+            ),
+            (
+                uuids::DEVICE_SERVICE,
+                vec![
+                    (uuids::IDENTITY, read),
+                    (uuids::PAIRING, &["write", "notify"][..]),
+                    (uuids::COMMAND, &["write"][..]),
+                    (uuids::COMMAND_RESULT, notify),
+                    (uuids::EVENTS, notify),
+                ],
+            ),
+            (
+                kind.service(),
+                vec![(kind.state_characteristic(), &["read", "notify"][..])],
+            ),
+        ];
+        let mut handle = 0x000a_u16;
+        let mut gatt = HashMap::new();
+        for (service_uuid, characteristics) in layout {
+            let service_path = owned_path(format!("{}/service{handle:04x}", path.as_str()));
+            handle += 1;
+            server
+                .at(
+                    service_path.clone(),
+                    GattService {
+                        uuid: service_uuid,
+                        device: path.clone(),
+                    },
+                )
+                .await?;
+            for (uuid, flags) in characteristics {
+                let char_path = owned_path(format!("{}/char{handle:04x}", service_path.as_str()));
+                handle += 2;
+                let characteristic = GattCharacteristic {
+                    shared: Arc::clone(self),
+                    id: *id,
+                    uuid,
+                    service: service_path.clone(),
+                    flags: flags.iter().map(|f| (*f).to_owned()).collect(),
+                    value: Vec::new(),
+                    notifying: false,
+                };
+                server.at(char_path.clone(), characteristic).await?;
+                gatt.insert(uuid, char_path);
+            }
+        }
+        self.with_slot_mut(id, |slot| slot.gatt = gatt);
+        Ok(())
+    }
+
+    pub(crate) fn on_connected(&self, id: &DeviceId) {
+        self.with_slot_mut(id, |slot| slot.subscribed_to_events = false);
+    }
+
+    /// A client subscribed: once it listens to events, the backlog (and, with the replay fault,
+    /// the last delivered event) is sent.
+    pub(crate) fn on_subscribed(&self, id: &DeviceId, uuid: Uuid) {
+        if uuid != uuids::EVENTS {
+            return;
+        }
+        let pending = self.with_slot_mut(id, |slot| {
+            slot.subscribed_to_events = true;
+            let mut pending = Vec::new();
+            if slot.faults.replay_on_reconnect {
+                pending.extend(slot.last_delivered_event.clone());
+            }
+            pending.append(&mut slot.backlog);
+            pending
+        });
+        for notification in pending.unwrap_or_default() {
+            self.send(*id, notification);
+        }
+    }
+
+    async fn delay(&self, id: &DeviceId) {
+        if let Some(delay) = self.with_slot(id, |s| s.faults.response_delay).flatten() {
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    pub(crate) async fn read(
+        &self,
+        id: &DeviceId,
+        uuid: Uuid,
+    ) -> Result<Option<Vec<u8>>, BluezError> {
+        self.delay(id).await;
+        self.with_slot(id, |slot| {
+            if slot.connected {
+                Ok(slot.device.read(uuid))
+            } else {
+                Err(BluezError::NotConnected("Not Connected".into()))
+            }
+        })
+        .ok_or_else(|| crate::bluez::gone(id))?
+    }
+
+    pub(crate) async fn write(
+        &self,
+        id: &DeviceId,
+        uuid: Uuid,
+        bytes: &[u8],
+    ) -> Result<(), BluezError> {
+        self.delay(id).await;
+        let outcome = self
+            .with_slot_mut(id, |slot| {
+                if !slot.connected {
+                    return Err(BluezError::NotConnected("Not Connected".into()));
+                }
+                if std::mem::take(&mut slot.faults.drop_on_next_write) {
+                    slot.connected = false;
+                    return Ok(None);
+                }
+                slot.device
+                    .write(uuid, bytes, fresh_nonce)
+                    .map(Some)
+                    .map_err(|e| match e {
+                        WriteRefused::NotWritable => BluezError::NotPermitted(e.to_string()),
+                        WriteRefused::Malformed(_) => BluezError::Failed(e.to_string()),
+                    })
+            })
+            .ok_or_else(|| crate::bluez::gone(id))??;
+        match outcome {
+            Some(notifications) => {
+                self.dispatch(id, notifications);
+                Ok(())
+            }
+            None => {
+                let _ = self.radio.send(Radio::Disconnected { id: *id });
+                Err(BluezError::Failed(
+                    "the connection dropped during the write".into(),
+                ))
+            }
+        }
+    }
+
+    /// Sends notifications to a connected, subscribed app; keeps events for later otherwise.
+    fn dispatch(&self, id: &DeviceId, notifications: Vec<Notification>) {
+        let live = self.with_slot_mut(id, |slot| {
+            if slot.connected && slot.subscribed_to_events {
+                notifications
+            } else {
+                slot.backlog.extend(
+                    notifications
+                        .into_iter()
+                        .filter(|n| n.characteristic == uuids::EVENTS),
+                );
+                Vec::new()
+            }
+        });
+        for notification in live.unwrap_or_default() {
+            self.send(*id, notification);
+        }
+    }
+
+    fn send(&self, id: DeviceId, notification: Notification) {
+        // The radio task lives as long as the home; a closed channel means it is shutting down.
+        let _ = self.radio.send(Radio::Notify { id, notification });
+    }
+}
+
+fn fresh_nonce() -> [u8; 16] {
+    let mut nonce = [0u8; 16];
+    if let Err(error) = getrandom::fill(&mut nonce) {
+        tracing::error!(%error, "no randomness for a pairing nonce; using a fixed one");
+    }
+    nonce
+}
+
+/// The simulated home, serving `org.bluez` on a bus until dropped.
+pub struct SimHome {
+    connection: Connection,
+    shared: Arc<Shared>,
+}
+
+impl SimHome {
+    /// Serves `devices` as `org.bluez` on the bus at `address`.
+    pub async fn start(address: &str, devices: Vec<SimDevice>) -> zbus::Result<Self> {
+        let (radio, radio_rx) = mpsc::unbounded_channel();
+        let slots = devices
+            .into_iter()
+            .map(|device| {
+                let slot = Slot {
+                    path: device_path(&device.address),
+                    device,
+                    in_range: true,
+                    connected: false,
+                    faults: Faults::default(),
+                    exported: false,
+                    gatt: HashMap::new(),
+                    backlog: Vec::new(),
+                    last_delivered_event: None,
+                    subscribed_to_events: false,
+                };
+                (slot.device.id, slot)
+            })
+            .collect();
+        let shared = Arc::new(Shared {
+            slots: Mutex::new(slots),
+            radio,
+        });
+        let adapter = Adapter {
+            shared: Arc::clone(&shared),
+            powered: true,
+            discovering: false,
+            filter: Vec::new(),
+        };
+        let connection = zbus::connection::Builder::address(address)
+            .serve_at("/", zbus::fdo::ObjectManager)
+            .serve_at(ADAPTER_PATH, adapter)
+            .name("org.bluez")
+            .build()
+            .await?;
+        tokio::spawn(run_radio(connection.clone(), Arc::clone(&shared), radio_rx));
+        Ok(Self { connection, shared })
+    }
+
+    /// A snapshot of a device.
+    pub fn device(&self, id: &DeviceId) -> Option<SimDevice> {
+        self.shared.with_slot(id, |slot| slot.device.clone())
+    }
+
+    /// Runs `f` on a device and sends what it produced.
+    fn act(&self, id: &DeviceId, f: impl FnOnce(&mut SimDevice) -> Vec<Notification>) {
+        if let Some(notifications) = self.shared.with_slot_mut(id, |slot| f(&mut slot.device)) {
+            self.shared.dispatch(id, notifications);
+        }
+    }
+
+    /// Someone presses the soap pump.
+    pub fn dispense(&self, id: &DeviceId) {
+        self.act(id, SimDevice::dispense);
+    }
+
+    /// The toaster finishes a slice.
+    pub fn toast_slice(&self, id: &DeviceId) {
+        self.act(id, SimDevice::toast_slice);
+    }
+
+    /// A button on the player's remote is pressed.
+    pub fn press(&self, id: &DeviceId, button: Button) {
+        self.act(id, |d| d.press(button));
+    }
+
+    /// Switches faults on or off for a device.
+    pub fn set_faults(&self, id: &DeviceId, faults: Faults) {
+        self.shared.with_slot_mut(id, |slot| slot.faults = faults);
+    }
+
+    /// Changes a device before it is paired (scenario set-up).
+    pub fn configure(&self, id: &DeviceId, f: impl FnOnce(&mut SimDevice)) {
+        self.shared.with_slot_mut(id, |slot| f(&mut slot.device));
+    }
+
+    /// Moves a device in or out of radio range; leaving range drops its connection.
+    pub fn set_in_range(&self, id: &DeviceId, in_range: bool) {
+        let dropped = self.shared.with_slot_mut(id, |slot| {
+            slot.in_range = in_range;
+            let was_connected = slot.connected;
+            slot.connected = was_connected && in_range;
+            was_connected && !in_range
+        });
+        if dropped == Some(true) {
+            let _ = self.shared.radio.send(Radio::Disconnected { id: *id });
+        }
+    }
+
+    /// The bus connection serving `org.bluez`.
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+}
+
+/// Delivers notifications and disconnections in the order they were raised.
+async fn run_radio(
+    connection: Connection,
+    shared: Arc<Shared>,
+    mut rx: mpsc::UnboundedReceiver<Radio>,
+) {
+    let server = connection.object_server();
+    while let Some(message) = rx.recv().await {
+        let result = match message {
+            Radio::Notify { id, notification } => notify(server, &shared, id, notification).await,
+            Radio::Disconnected { id } => disconnected(server, &shared, id).await,
+        };
+        if let Err(error) = result {
+            tracing::warn!(%error, "simulated radio could not deliver");
+        }
+    }
+}
+
+async fn notify(
+    server: &ObjectServer,
+    shared: &Shared,
+    id: DeviceId,
+    notification: Notification,
+) -> zbus::Result<()> {
+    let Some((path, value)) = shared
+        .with_slot_mut(&id, |slot| {
+            let path = slot.gatt.get(&notification.characteristic).cloned()?;
+            let mut value = notification.value.clone();
+            if notification.characteristic == uuids::EVENTS {
+                slot.last_delivered_event = Some(notification.clone());
+                if let Some(garbage) = slot.faults.garble_next_event.take() {
+                    value = garbage;
+                } else if let Some(cut) = slot.faults.truncate_next_event.take() {
+                    value.truncate(value.len().saturating_sub(cut));
+                }
+            }
+            Some((path, value))
+        })
+        .flatten()
+    else {
+        return Ok(());
+    };
+    let iface = server.interface::<_, GattCharacteristic>(path).await?;
+    let notifying = {
+        let mut characteristic = iface.get_mut().await;
+        characteristic.value = value;
+        characteristic.notifying
+    };
+    if notifying {
+        iface
+            .get()
+            .await
+            .value_changed(iface.signal_emitter())
+            .await?;
+    }
+    Ok(())
+}
+
+async fn disconnected(server: &ObjectServer, shared: &Shared, id: DeviceId) -> zbus::Result<()> {
+    let Some(path) = shared.with_slot(&id, |slot| slot.path.clone()) else {
+        return Ok(());
+    };
+    let iface = server.interface::<_, BluezDevice>(path).await?;
+    let device = iface.get().await;
+    device
+        .services_resolved_changed(iface.signal_emitter())
+        .await?;
+    device.connected_changed(iface.signal_emitter()).await?;
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! The simulated home: simulated Steward devices behind a BlueZ-compatible service on a private
+//! D-Bus bus, so btleplug's real Linux code path can scan, pair with and drive them on a machine
+//! with no Bluetooth radio.
+//!
+//! Device behaviour (`device.rs`) is plain state machines over `steward-protocol`; `bluez/`
+//! exposes them as `org.bluez` objects; `bus.rs` starts the private bus. This crate is for tests
+//! and demo mode and must never be linked into the app itself.
+
+pub mod bluez;
+pub mod bus;
+pub mod device;
+pub mod home;
+
+pub use bus::PrivateBus;
+pub use device::SimDevice;
+pub use home::SimHome;

@@ -1,0 +1,228 @@
+//! btleplug's real Linux code path (btleplug → bluez-async → libdbus) against the simulated home
+//! on a private bus: scan with the profile's filter, connect, discover, read, write, notify.
+//!
+//! libdbus reads `DBUS_SYSTEM_BUS_ADDRESS` once per process, so this binary has one bus and one
+//! test function.
+
+use std::time::Duration;
+
+use btleplug::api::{
+    Central, CentralEvent, Characteristic, Manager as _, Peripheral as _, ScanFilter, WriteType,
+};
+use btleplug::platform::{Manager, Peripheral};
+use futures::StreamExt;
+use steward_protocol::command::{Command, CommandFrame, CommandStatus, ResultFrame};
+use steward_protocol::pairing::{PairingMessage, PairingOutcome, SetupCode};
+use steward_protocol::{uuids, DeviceId, DeviceKind, Event, EventFrame, Identity};
+use steward_simhome::{PrivateBus, SimDevice, SimHome};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn characteristic(p: &Peripheral, uuid: uuid::Uuid) -> Characteristic {
+    p.characteristics()
+        .into_iter()
+        .find(|c| c.uuid == uuid)
+        .unwrap_or_else(|| panic!("the device exposes {uuid}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn btleplug_drives_a_simulated_device_end_to_end() {
+    let bus = PrivateBus::start().await.expect("private bus");
+    std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
+
+    let soap_id = DeviceId([0x50; 16]);
+    let code = SetupCode::parse("2468-1357").expect("code");
+    let devices = vec![
+        SimDevice::new(
+            DeviceKind::SoapDispenser,
+            "Dish soap",
+            soap_id,
+            [0xC0, 0, 0, 0, 0, 1],
+            code.clone(),
+        ),
+        SimDevice::new(
+            DeviceKind::Light,
+            "Kitchen light",
+            DeviceId([0x4c; 16]),
+            [0xC0, 0, 0, 0, 0, 2],
+            SetupCode::parse("11112222").expect("code"),
+        ),
+    ];
+    let home = SimHome::start(bus.address(), devices)
+        .await
+        .expect("simulated home serves org.bluez");
+
+    let manager = Manager::new()
+        .await
+        .expect("btleplug reaches the private system bus");
+    let adapter = manager
+        .adapters()
+        .await
+        .expect("adapters")
+        .into_iter()
+        .next()
+        .expect("the simulated hci0");
+    let mut central_events = adapter.events().await.expect("central events");
+    adapter
+        .start_scan(ScanFilter {
+            services: vec![DeviceKind::SoapDispenser.service()],
+        })
+        .await
+        .expect("scan starts");
+
+    let discovered = tokio::time::timeout(WAIT, async {
+        while let Some(event) = central_events.next().await {
+            if let CentralEvent::DeviceDiscovered(id) = event {
+                return id;
+            }
+        }
+        panic!("the event stream ended")
+    })
+    .await
+    .expect("the dispenser is discovered");
+    let peripherals = adapter.peripherals().await.expect("peripherals");
+    assert_eq!(
+        peripherals.len(),
+        1,
+        "the scan filter keeps the light out of a soap-dispenser scan"
+    );
+    let soap = adapter.peripheral(&discovered).await.expect("peripheral");
+    let properties = soap
+        .properties()
+        .await
+        .expect("properties")
+        .expect("advertised properties");
+    assert_eq!(properties.local_name.as_deref(), Some("Dish soap"));
+    assert!(
+        properties
+            .services
+            .contains(&DeviceKind::SoapDispenser.service()),
+        "advertises its kind"
+    );
+    assert_eq!(properties.rssi, Some(-55));
+
+    soap.connect().await.expect("connect");
+    soap.discover_services().await.expect("service discovery");
+    let identity = Identity::decode(
+        &soap
+            .read(&characteristic(&soap, uuids::IDENTITY))
+            .await
+            .expect("read identity"),
+    )
+    .expect("a valid identity");
+    assert_eq!(
+        (identity.kind, identity.id),
+        (DeviceKind::SoapDispenser, soap_id)
+    );
+
+    let mut notifications = soap.notifications().await.expect("notification stream");
+    for uuid in [uuids::PAIRING, uuids::COMMAND_RESULT, uuids::EVENTS] {
+        soap.subscribe(&characteristic(&soap, uuid))
+            .await
+            .expect("subscribe");
+    }
+    macro_rules! next {
+        () => {
+            tokio::time::timeout(WAIT, notifications.next())
+                .await
+                .expect("a notification in time")
+                .expect("stream open")
+        };
+    }
+
+    // Pairing: hello, challenge, answer, outcome.
+    let key = code.key_for(&soap_id);
+    let app_nonce = [7u8; 16];
+    soap.write(
+        &characteristic(&soap, uuids::PAIRING),
+        &PairingMessage::Hello { app_nonce }.encode(),
+        WriteType::WithResponse,
+    )
+    .await
+    .expect("hello");
+    let challenge = next!();
+    let PairingMessage::Challenge {
+        device_nonce,
+        device_proof,
+    } = PairingMessage::decode(&challenge.value).expect("challenge")
+    else {
+        panic!("expected a challenge")
+    };
+    assert!(
+        key.verify_device_proof(&soap_id, &app_nonce, &device_nonce, &device_proof),
+        "the device knows its code"
+    );
+    let answer = PairingMessage::Answer {
+        app_proof: key.app_proof(&soap_id, &device_nonce, &app_nonce),
+    };
+    soap.write(
+        &characteristic(&soap, uuids::PAIRING),
+        &answer.encode(),
+        WriteType::WithResponse,
+    )
+    .await
+    .expect("answer");
+    assert_eq!(
+        PairingMessage::decode(&next!().value),
+        Ok(PairingMessage::Outcome(PairingOutcome::Paired))
+    );
+
+    // A command with its confirmed result, and the event it causes.
+    home.dispense(&soap_id);
+    let dispensed = next!();
+    assert_eq!(dispensed.uuid, uuids::EVENTS);
+    assert_eq!(
+        EventFrame::decode(DeviceKind::SoapDispenser, &dispensed.value),
+        Ok(EventFrame {
+            seq: 1,
+            event: Event::PacketDispensed {
+                remaining: 39,
+                dispensed_total: 1
+            }
+        })
+    );
+    let refill = CommandFrame {
+        request_id: 42,
+        command: Command::Refill { packets: 1 },
+    };
+    soap.write(
+        &characteristic(&soap, uuids::COMMAND),
+        &refill.encode(),
+        WriteType::WithResponse,
+    )
+    .await
+    .expect("command");
+    let mut result = None;
+    let mut refilled = None;
+    while result.is_none() || refilled.is_none() {
+        let n = next!();
+        if n.uuid == uuids::COMMAND_RESULT {
+            result = Some(ResultFrame::decode(&n.value).expect("a valid result"));
+        } else if n.uuid == uuids::EVENTS {
+            refilled = Some(
+                EventFrame::decode(DeviceKind::SoapDispenser, &n.value).expect("a valid event"),
+            );
+        }
+    }
+    assert_eq!(
+        result,
+        Some(ResultFrame {
+            request_id: 42,
+            status: CommandStatus::Done
+        }),
+        "the device confirms request 42"
+    );
+    assert_eq!(
+        refilled,
+        Some(EventFrame {
+            seq: 2,
+            event: Event::Refilled {
+                remaining: 40,
+                capacity: 40
+            }
+        }),
+        "and reports the refill as the next numbered event"
+    );
+
+    soap.disconnect().await.expect("disconnect");
+}
