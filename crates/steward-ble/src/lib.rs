@@ -1,0 +1,167 @@
+//! `steward-devices`' link traits over btleplug: the only crate in Steward that knows the OS
+//! Bluetooth stack (BlueZ on Linux, CoreBluetooth on iOS, Android's stack).
+//!
+//! It maps btleplug's calls and errors onto [`steward_devices::Central`] and
+//! [`steward_devices::Link`] and nothing more: no protocol decoding, no retry policy.
+
+use std::time::Duration;
+
+use btleplug::api::{
+    Central as _, Characteristic, Manager as _, Peripheral as _, ScanFilter, WriteType,
+};
+use btleplug::platform::{Adapter, Manager, Peripheral};
+use futures_util::StreamExt;
+use steward_devices::link::NotificationStream;
+use steward_devices::{Advertisement, Central, Link, LinkError, Notification};
+use steward_protocol::uuids::Uuid;
+use steward_protocol::DeviceKind;
+
+/// The first Bluetooth adapter of the OS stack.
+pub struct BtleCentral {
+    adapter: Adapter,
+}
+
+impl BtleCentral {
+    /// Opens the first adapter. On Linux this talks to `org.bluez` on the system bus (or the bus
+    /// named by `DBUS_SYSTEM_BUS_ADDRESS`, read once per process).
+    pub async fn first_adapter() -> Result<Self, LinkError> {
+        let manager = Manager::new()
+            .await
+            .map_err(|e| LinkError::NoBluetooth(e.to_string()))?;
+        let adapter = manager
+            .adapters()
+            .await
+            .map_err(|e| LinkError::NoBluetooth(e.to_string()))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| LinkError::NoBluetooth("no Bluetooth adapter was found".into()))?;
+        Ok(Self { adapter })
+    }
+
+    async fn find(&self, address: &str) -> Result<Peripheral, LinkError> {
+        for peripheral in self.adapter.peripherals().await.map_err(stack)? {
+            if peripheral.address().to_string() == address {
+                return Ok(peripheral);
+            }
+        }
+        Err(LinkError::Unreachable(format!(
+            "no device at {address} was seen in the last scan"
+        )))
+    }
+}
+
+impl Central for BtleCentral {
+    type Link = BtleLink;
+
+    async fn scan(
+        &self,
+        kinds: &[DeviceKind],
+        window: Duration,
+    ) -> Result<Vec<Advertisement>, LinkError> {
+        let services: Vec<Uuid> = kinds.iter().map(|k| k.service()).collect();
+        self.adapter
+            .start_scan(ScanFilter {
+                services: services.clone(),
+            })
+            .await
+            .map_err(stack)?;
+        tokio::time::sleep(window).await;
+        self.adapter.stop_scan().await.map_err(stack)?;
+        let mut found = Vec::new();
+        for peripheral in self.adapter.peripherals().await.map_err(stack)? {
+            let Some(properties) = peripheral.properties().await.map_err(stack)? else {
+                continue;
+            };
+            let kind = properties
+                .services
+                .iter()
+                .find_map(DeviceKind::from_service);
+            if kind.is_none() || !properties.services.iter().any(|s| services.contains(s)) {
+                continue;
+            }
+            found.push(Advertisement {
+                address: peripheral.address().to_string(),
+                name: properties.local_name,
+                kind,
+                rssi: properties.rssi,
+            });
+        }
+        Ok(found)
+    }
+
+    async fn connect(&self, address: &str) -> Result<BtleLink, LinkError> {
+        let peripheral = self.find(address).await?;
+        peripheral.connect().await.map_err(unreachable)?;
+        peripheral.discover_services().await.map_err(stack)?;
+        Ok(BtleLink { peripheral })
+    }
+}
+
+/// A connection to one device.
+pub struct BtleLink {
+    peripheral: Peripheral,
+}
+
+impl BtleLink {
+    fn characteristic(&self, uuid: Uuid) -> Result<Characteristic, LinkError> {
+        self.peripheral
+            .characteristics()
+            .into_iter()
+            .find(|c| c.uuid == uuid)
+            .ok_or(LinkError::MissingCharacteristic(uuid))
+    }
+}
+
+impl Link for BtleLink {
+    async fn read(&self, characteristic: Uuid) -> Result<Vec<u8>, LinkError> {
+        let c = self.characteristic(characteristic)?;
+        self.peripheral.read(&c).await.map_err(connection)
+    }
+
+    async fn write(&self, characteristic: Uuid, value: &[u8]) -> Result<(), LinkError> {
+        let c = self.characteristic(characteristic)?;
+        self.peripheral
+            .write(&c, value, WriteType::WithResponse)
+            .await
+            .map_err(connection)
+    }
+
+    async fn subscribe(&self, characteristic: Uuid) -> Result<(), LinkError> {
+        let c = self.characteristic(characteristic)?;
+        self.peripheral.subscribe(&c).await.map_err(connection)
+    }
+
+    async fn notifications(&self) -> Result<NotificationStream, LinkError> {
+        let stream = self.peripheral.notifications().await.map_err(connection)?;
+        Ok(Box::pin(stream.map(|n| Notification {
+            characteristic: n.uuid,
+            value: n.value,
+        })))
+    }
+
+    async fn disconnect(&self) -> Result<(), LinkError> {
+        self.peripheral.disconnect().await.map_err(connection)
+    }
+}
+
+fn stack(error: btleplug::Error) -> LinkError {
+    LinkError::Stack(error.to_string())
+}
+
+/// Errors while connecting: the device did not answer.
+fn unreachable(error: btleplug::Error) -> LinkError {
+    LinkError::Unreachable(error.to_string())
+}
+
+/// Errors on an open connection: a drop is reported as such.
+fn connection(error: btleplug::Error) -> LinkError {
+    match error {
+        btleplug::Error::NotConnected | btleplug::Error::DeviceNotFound => LinkError::Disconnected,
+        btleplug::Error::Other(e)
+            if e.to_string().contains("Not Connected") || e.to_string().contains("dropped") =>
+        {
+            LinkError::Disconnected
+        }
+        other => LinkError::Stack(other.to_string()),
+    }
+}

@@ -1,0 +1,13 @@
+//! The device layer: what it means to pair with, command and listen to a Steward device, over a
+//! narrow link trait ([`link::Central`], [`link::Link`]) that a BLE stack implements elsewhere.
+//!
+//! This crate must never depend on btleplug or any OS Bluetooth API: `steward-ble` implements
+//! the traits with btleplug, and tests can implement them in-process.
+
+pub mod error;
+pub mod link;
+pub mod session;
+
+pub use error::DeviceError;
+pub use link::{Advertisement, Central, Link, LinkError, Notification};
+pub use session::{Session, SessionEvent, SessionUpdate};

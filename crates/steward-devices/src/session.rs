@@ -1,0 +1,365 @@
+//! A session with one connected device: its verified identity, pairing, commands that wait for
+//! the device's confirmation, and its events, numbered and checked for replays and gaps.
+//!
+//! One task (the pump) reads the link's notifications in order and routes each: pairing replies
+//! to the pairing flow, command results to the command waiting for them, events and state to the
+//! session's update channel. A notification that does not decode is reported and dropped; it
+//! never reaches the inventory.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use steward_protocol::command::{Command, CommandFrame, CommandStatus, ResultFrame};
+use steward_protocol::pairing::{PairingMessage, PairingOutcome, SetupCode};
+use steward_protocol::uuids;
+use steward_protocol::{
+    DecodeError, DeviceId, DeviceState, Event, EventFrame, Identity, SequenceCheck, SequenceTracker,
+};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::link::NotificationStream;
+use crate::{DeviceError, Link};
+
+/// How long to wait for a device's answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A new event from the device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionEvent {
+    pub seq: u32,
+    pub event: Event,
+    /// Events the device numbered before this one that never arrived.
+    pub missed: u32,
+}
+
+/// What the session reports as it happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionUpdate {
+    Event(SessionEvent),
+    /// The device's state snapshot changed.
+    State(DeviceState),
+    /// A notification was refused; nothing was applied.
+    Rejected(DecodeError),
+    /// An event already received was sent again (after a reconnect) and was dropped.
+    Replayed {
+        seq: u32,
+    },
+    /// The connection ended.
+    Disconnected,
+}
+
+type Pending = Arc<Mutex<HashMap<u16, oneshot::Sender<CommandStatus>>>>;
+
+/// An open session with one device.
+pub struct Session<L: Link> {
+    link: Arc<L>,
+    identity: Identity,
+    pairing: tokio::sync::Mutex<mpsc::UnboundedReceiver<Vec<u8>>>,
+    pending: Pending,
+    next_request: AtomicU16,
+    timeout: Duration,
+    pump: JoinHandle<()>,
+}
+
+impl<L: Link> Drop for Session<L> {
+    fn drop(&mut self) {
+        self.pump.abort();
+    }
+}
+
+impl<L: Link> Session<L> {
+    /// Opens a session on a connected link: reads and checks the identity, subscribes to the
+    /// profile's notifications, and starts routing them. `last_seq` is the last event sequence
+    /// already recorded for this device (0 if none), so replays after a reconnect are dropped.
+    pub async fn open(
+        link: L,
+        last_seq: u32,
+    ) -> Result<(Self, mpsc::UnboundedReceiver<SessionUpdate>), DeviceError> {
+        let identity = Identity::decode(&link.read(uuids::IDENTITY).await?)?;
+        // The stream first: a notification sent right after subscribing must not be lost.
+        let stream = link.notifications().await?;
+        for characteristic in [
+            uuids::PAIRING,
+            uuids::COMMAND_RESULT,
+            uuids::EVENTS,
+            identity.kind.state_characteristic(),
+        ] {
+            link.subscribe(characteristic).await?;
+        }
+        let (pairing_tx, pairing_rx) = mpsc::unbounded_channel();
+        let (updates_tx, updates_rx) = mpsc::unbounded_channel();
+        let pending: Pending = Arc::default();
+        let pump = tokio::spawn(pump(
+            stream,
+            identity,
+            SequenceTracker::new(last_seq),
+            pairing_tx,
+            Arc::clone(&pending),
+            updates_tx,
+        ));
+        let session = Self {
+            link: Arc::new(link),
+            identity,
+            pairing: tokio::sync::Mutex::new(pairing_rx),
+            pending,
+            next_request: AtomicU16::new(1),
+            timeout: DEFAULT_TIMEOUT,
+            pump,
+        };
+        Ok((session, updates_rx))
+    }
+
+    /// Waits this long for the device's answers from now on.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
+    /// Who the device says it is.
+    pub fn identity(&self) -> Identity {
+        self.identity
+    }
+
+    /// Reads the device's current state.
+    pub async fn read_state(&self) -> Result<DeviceState, DeviceError> {
+        let bytes = self
+            .link
+            .read(self.identity.kind.state_characteristic())
+            .await?;
+        Ok(DeviceState::decode(self.identity.kind, &bytes)?)
+    }
+
+    /// Reads the battery level, in percent.
+    pub async fn battery(&self) -> Result<u8, DeviceError> {
+        match self.link.read(uuids::BATTERY_LEVEL).await?.as_slice() {
+            [level] if *level <= 100 => Ok(*level),
+            other => Err(DecodeError::InvalidValue {
+                what: "battery level",
+                reason: format!("{other:?} is not a percentage"),
+            }
+            .into()),
+        }
+    }
+
+    /// Reads the firmware revision, refusing control characters or invalid UTF-8.
+    pub async fn firmware(&self) -> Result<String, DeviceError> {
+        let bytes = self.link.read(uuids::FIRMWARE_REVISION).await?;
+        match String::from_utf8(bytes) {
+            Ok(text) if text.len() <= 32 && !text.chars().any(char::is_control) => Ok(text),
+            _ => Err(DecodeError::InvalidValue {
+                what: "firmware revision",
+                reason: "not short printable text".into(),
+            }
+            .into()),
+        }
+    }
+
+    /// Pairs: the app and the device prove to each other that they know `code`. With
+    /// `expected` (the id from a scanned QR code), a device with another identity is refused
+    /// before anything is sent.
+    pub async fn pair(
+        &self,
+        code: &SetupCode,
+        expected: Option<DeviceId>,
+    ) -> Result<(), DeviceError> {
+        if let Some(expected) = expected {
+            if expected != self.identity.id {
+                return Err(DeviceError::NotTheScannedDevice {
+                    expected,
+                    found: self.identity.id,
+                });
+            }
+        }
+        let id = self.identity.id;
+        let key = code.key_for(&id);
+        let mut app_nonce = [0u8; 16];
+        getrandom::fill(&mut app_nonce)
+            .map_err(|e| DeviceError::Stack(format!("no randomness for pairing: {e}")))?;
+        let mut replies = self.pairing.lock().await;
+        while replies.try_recv().is_ok() {
+            // Drops stale replies from an abandoned attempt.
+        }
+        self.link
+            .write(
+                uuids::PAIRING,
+                &PairingMessage::Hello { app_nonce }.encode(),
+            )
+            .await?;
+        let (device_nonce, device_proof) = match self.pairing_reply(&mut replies).await? {
+            PairingMessage::Challenge {
+                device_nonce,
+                device_proof,
+            } => (device_nonce, device_proof),
+            PairingMessage::Outcome(PairingOutcome::LockedOut) => {
+                return Err(DeviceError::LockedOut)
+            }
+            other => return Err(unexpected(other)),
+        };
+        if !key.verify_device_proof(&id, &app_nonce, &device_nonce, &device_proof) {
+            // The device does not know the code printed on the device we mean: never answer it.
+            return Err(DeviceError::WrongCode);
+        }
+        let answer = PairingMessage::Answer {
+            app_proof: key.app_proof(&id, &device_nonce, &app_nonce),
+        };
+        self.link.write(uuids::PAIRING, &answer.encode()).await?;
+        match self.pairing_reply(&mut replies).await? {
+            PairingMessage::Outcome(PairingOutcome::Paired) => Ok(()),
+            PairingMessage::Outcome(PairingOutcome::WrongProof) => Err(DeviceError::WrongCode),
+            PairingMessage::Outcome(PairingOutcome::LockedOut) => Err(DeviceError::LockedOut),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    async fn pairing_reply(
+        &self,
+        replies: &mut mpsc::UnboundedReceiver<Vec<u8>>,
+    ) -> Result<PairingMessage, DeviceError> {
+        match tokio::time::timeout(self.timeout, replies.recv()).await {
+            Ok(Some(bytes)) => Ok(PairingMessage::decode(&bytes)?),
+            Ok(None) => Err(DeviceError::Disconnected),
+            Err(_) => Err(DeviceError::Timeout {
+                what: "pairing",
+                seconds: self.timeout.as_secs(),
+            }),
+        }
+    }
+
+    /// Sends `command` and waits for the device to confirm it.
+    pub async fn command(&self, command: Command) -> Result<(), DeviceError> {
+        if !command.applies_to(self.identity.kind) {
+            return Err(DeviceError::Unsupported {
+                kind: self.identity.kind.as_str(),
+            });
+        }
+        command.validate()?;
+        let request_id = self.next_request.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.pending().insert(request_id, tx);
+        let sent = self
+            .link
+            .write(
+                uuids::COMMAND,
+                &CommandFrame {
+                    request_id,
+                    command,
+                }
+                .encode(),
+            )
+            .await;
+        if let Err(error) = sent {
+            self.pending().remove(&request_id);
+            return Err(error.into());
+        }
+        let answer = tokio::time::timeout(self.timeout, rx).await;
+        self.pending().remove(&request_id);
+        match answer {
+            Ok(Ok(CommandStatus::Done)) => Ok(()),
+            Ok(Ok(CommandStatus::NotPaired)) => Err(DeviceError::NotPaired),
+            Ok(Ok(CommandStatus::Unsupported)) => Err(DeviceError::Unsupported {
+                kind: self.identity.kind.as_str(),
+            }),
+            Ok(Ok(status)) => Err(DeviceError::Refused(status)),
+            Ok(Err(_)) => Err(DeviceError::Disconnected),
+            Err(_) => Err(DeviceError::Timeout {
+                what: "the command",
+                seconds: self.timeout.as_secs(),
+            }),
+        }
+    }
+
+    /// Disconnects cleanly.
+    pub async fn close(self) -> Result<(), DeviceError> {
+        self.link.disconnect().await?;
+        Ok(())
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, HashMap<u16, oneshot::Sender<CommandStatus>>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn unexpected(message: PairingMessage) -> DeviceError {
+    DeviceError::Malformed(DecodeError::InvalidValue {
+        what: "pairing",
+        reason: format!("unexpected {message:?}"),
+    })
+}
+
+async fn pump(
+    mut stream: NotificationStream,
+    identity: Identity,
+    mut tracker: SequenceTracker,
+    pairing: mpsc::UnboundedSender<Vec<u8>>,
+    pending: Pending,
+    updates: mpsc::UnboundedSender<SessionUpdate>,
+) {
+    let kind = identity.kind;
+    while let Some(notification) = stream.next().await {
+        let update = match notification.characteristic {
+            c if c == uuids::PAIRING => {
+                let _ = pairing.send(notification.value);
+                None
+            }
+            c if c == uuids::COMMAND_RESULT => match ResultFrame::decode(&notification.value) {
+                Ok(result) => {
+                    let waiting = pending
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .remove(&result.request_id);
+                    match waiting {
+                        Some(tx) => {
+                            let _ = tx.send(result.status);
+                        }
+                        None => tracing::debug!(
+                            request_id = result.request_id,
+                            "a result nobody waits for"
+                        ),
+                    }
+                    None
+                }
+                Err(error) => Some(SessionUpdate::Rejected(error)),
+            },
+            c if c == uuids::EVENTS => Some(match EventFrame::decode(kind, &notification.value) {
+                Ok(frame) => match tracker.check(frame.seq) {
+                    SequenceCheck::Replay => SessionUpdate::Replayed { seq: frame.seq },
+                    check => {
+                        tracker.accept(frame.seq);
+                        let missed = match check {
+                            SequenceCheck::Gap { missing } => missing,
+                            _ => 0,
+                        };
+                        SessionUpdate::Event(SessionEvent {
+                            seq: frame.seq,
+                            event: frame.event,
+                            missed,
+                        })
+                    }
+                },
+                Err(error) => SessionUpdate::Rejected(error),
+            }),
+            c if c == kind.state_characteristic() => {
+                Some(match DeviceState::decode(kind, &notification.value) {
+                    Ok(state) => SessionUpdate::State(state),
+                    Err(error) => SessionUpdate::Rejected(error),
+                })
+            }
+            _ => None,
+        };
+        if let Some(update) = update {
+            if let SessionUpdate::Rejected(error) = &update {
+                tracing::warn!(device = %identity.id, %error, "refused a notification");
+            }
+            let _ = updates.send(update);
+        }
+    }
+    // Every command still waiting learns that the connection is gone.
+    pending
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clear();
+    let _ = updates.send(SessionUpdate::Disconnected);
+}
