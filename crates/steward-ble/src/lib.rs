@@ -7,7 +7,8 @@
 use std::time::Duration;
 
 use btleplug::api::{
-    Central as _, Characteristic, Manager as _, Peripheral as _, ScanFilter, WriteType,
+    Central as _, CentralEvent, Characteristic, Manager as _, Peripheral as _, ScanFilter,
+    WriteType,
 };
 use btleplug::platform::{Adapter, Manager, Peripheral};
 use futures_util::StreamExt;
@@ -93,13 +94,17 @@ impl Central for BtleCentral {
         let peripheral = self.find(address).await?;
         peripheral.connect().await.map_err(unreachable)?;
         peripheral.discover_services().await.map_err(stack)?;
-        Ok(BtleLink { peripheral })
+        Ok(BtleLink {
+            peripheral,
+            adapter: self.adapter.clone(),
+        })
     }
 }
 
 /// A connection to one device.
 pub struct BtleLink {
     peripheral: Peripheral,
+    adapter: Adapter,
 }
 
 impl BtleLink {
@@ -132,11 +137,26 @@ impl Link for BtleLink {
     }
 
     async fn notifications(&self) -> Result<NotificationStream, LinkError> {
+        // btleplug keeps a peripheral's notification stream open across a disconnection; the
+        // device layer needs the stream to end then, so it ends at the adapter's disconnect event.
+        let mut central_events = self.adapter.events().await.map_err(stack)?;
+        let id = self.peripheral.id();
+        let disconnected = async move {
+            while let Some(event) = central_events.next().await {
+                if matches!(&event, CentralEvent::DeviceDisconnected(gone) if *gone == id) {
+                    break;
+                }
+            }
+        };
         let stream = self.peripheral.notifications().await.map_err(connection)?;
-        Ok(Box::pin(stream.map(|n| Notification {
-            characteristic: n.uuid,
-            value: n.value,
-        })))
+        Ok(Box::pin(
+            stream
+                .map(|n| Notification {
+                    characteristic: n.uuid,
+                    value: n.value,
+                })
+                .take_until(Box::pin(disconnected)),
+        ))
     }
 
     async fn disconnect(&self) -> Result<(), LinkError> {

@@ -1,0 +1,271 @@
+//! Commands with confirmed results, numbered events, and the faults the simulated home can
+//! inject, through btleplug's real Linux path. One bus and one test function per file.
+
+use std::time::Duration;
+
+use steward_ble::{BtleCentral, BtleLink};
+use steward_devices::session::SessionUpdate;
+use steward_devices::{Central, DeviceError, Session};
+use steward_protocol::command::Command;
+use steward_protocol::pairing::SetupCode;
+use steward_protocol::{DecodeError, DeviceId, DeviceKind, DeviceState, Event, LightState};
+use steward_simhome::home::Faults;
+use steward_simhome::{PrivateBus, SimDevice, SimHome};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+const SCAN: Duration = Duration::from_millis(300);
+const WAIT: Duration = Duration::from_secs(5);
+
+fn code(text: &str) -> SetupCode {
+    SetupCode::parse(text).expect("valid code")
+}
+
+async fn next(updates: &mut UnboundedReceiver<SessionUpdate>) -> SessionUpdate {
+    tokio::time::timeout(WAIT, updates.recv())
+        .await
+        .expect("an update in time")
+        .expect("session open")
+}
+
+/// The next update that is not a state snapshot.
+async fn next_non_state(updates: &mut UnboundedReceiver<SessionUpdate>) -> SessionUpdate {
+    loop {
+        match next(updates).await {
+            SessionUpdate::State(_) => continue,
+            other => return other,
+        }
+    }
+}
+
+async fn open(
+    central: &BtleCentral,
+    address: &str,
+    last_seq: u32,
+    pin: &str,
+) -> (Session<BtleLink>, UnboundedReceiver<SessionUpdate>) {
+    let (session, updates) =
+        Session::open(central.connect(address).await.expect("connect"), last_seq)
+            .await
+            .expect("session");
+    session
+        .pair(&code(pin), None)
+        .await
+        .expect("pairs with the printed code");
+    (session, updates)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_events_and_faults() {
+    let bus = PrivateBus::start().await.expect("private bus");
+    std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
+    let soap = DeviceId([0x50; 16]);
+    let light = DeviceId([0x4c; 16]);
+    let home = SimHome::start(
+        bus.address(),
+        vec![
+            SimDevice::new(
+                DeviceKind::SoapDispenser,
+                "Dish soap",
+                soap,
+                [0xC2, 0, 0, 0, 0, 1],
+                code("1111-1111"),
+            ),
+            SimDevice::new(
+                DeviceKind::Light,
+                "Kitchen light",
+                light,
+                [0xC2, 0, 0, 0, 0, 2],
+                code("2222-2222"),
+            ),
+        ],
+    )
+    .await
+    .expect("home");
+    let central = BtleCentral::first_adapter().await.expect("adapter");
+    let mut seen = central.scan(&DeviceKind::ALL, SCAN).await.expect("scan");
+    seen.sort_by(|a, b| a.address.cmp(&b.address));
+    let (soap_address, light_address) = (seen[0].address.clone(), seen[1].address.clone());
+
+    // Control: a command is confirmed by the device and its new state reported.
+    let (lamp, mut lamp_updates) = open(&central, &light_address, 0, "2222-2222").await;
+    assert_eq!(lamp.command(Command::SetBrightness(30)).await, Ok(()));
+    assert_eq!(
+        lamp.read_state().await,
+        Ok(DeviceState::Light(LightState {
+            on: true,
+            brightness: 30
+        }))
+    );
+    let SessionUpdate::Event(changed) = next_non_state(&mut lamp_updates).await else {
+        panic!("expected an event")
+    };
+    assert_eq!(
+        changed.event,
+        Event::StateChanged(DeviceState::Light(LightState {
+            on: true,
+            brightness: 30
+        }))
+    );
+    assert_eq!(
+        lamp.command(Command::Refill { packets: 5 }).await,
+        Err(DeviceError::Unsupported { kind: "light" }),
+        "a command the kind does not have is refused before it is sent"
+    );
+    assert!(
+        lamp.battery().await.is_ok_and(|b| b <= 100)
+            && lamp.firmware().await.as_deref() == Ok("1.4.2")
+    );
+
+    // A slow device: the app stops waiting and says so.
+    home.set_faults(
+        &light,
+        Faults {
+            response_delay: Some(Duration::from_millis(400)),
+            ..Faults::default()
+        },
+    );
+    let mut impatient = lamp;
+    impatient.set_timeout(Duration::from_millis(100));
+    let slow = impatient.command(Command::SetPower(false)).await;
+    assert!(
+        matches!(slow, Err(DeviceError::Timeout { .. })) || slow.is_ok(),
+        "a write delayed beyond the timeout is either confirmed late or reported as a timeout, never lost: {slow:?}"
+    );
+    home.set_faults(&light, Faults::default());
+
+    // Out of range while connected: the session reports the drop, and reconnecting fails plainly.
+    home.set_in_range(&light, false);
+    loop {
+        if next(&mut lamp_updates).await == SessionUpdate::Disconnected {
+            break;
+        }
+    }
+    assert_eq!(
+        impatient
+            .command(Command::SetPower(true))
+            .await
+            .err()
+            .map(|e| matches!(
+                e,
+                DeviceError::Disconnected | DeviceError::OutOfRange | DeviceError::Stack(_)
+            )),
+        Some(true),
+        "a command to a device that left is an error, not a hang"
+    );
+    assert_eq!(
+        central
+            .connect(&light_address)
+            .await
+            .err()
+            .map(DeviceError::from),
+        Some(DeviceError::OutOfRange)
+    );
+    drop(impatient);
+
+    // Events: numbered, a garbled or truncated one is refused and the next still counts.
+    let (dispenser, mut updates) = open(&central, &soap_address, 0, "1111-1111").await;
+    home.dispense(&soap);
+    let SessionUpdate::Event(first) = next_non_state(&mut updates).await else {
+        panic!("expected an event")
+    };
+    assert_eq!(
+        (first.seq, first.event, first.missed),
+        (
+            1,
+            Event::PacketDispensed {
+                remaining: 39,
+                dispensed_total: 1
+            },
+            0
+        )
+    );
+    home.set_faults(
+        &soap,
+        Faults {
+            garble_next_event: Some(vec![1, 2, 0, 0, 0, 0xEE, 0xFF]),
+            ..Faults::default()
+        },
+    );
+    home.dispense(&soap);
+    assert!(
+        matches!(
+            next_non_state(&mut updates).await,
+            SessionUpdate::Rejected(DecodeError::UnknownValue { .. })
+        ),
+        "garbage is refused"
+    );
+    home.set_faults(
+        &soap,
+        Faults {
+            truncate_next_event: Some(3),
+            ..Faults::default()
+        },
+    );
+    home.dispense(&soap);
+    assert!(
+        matches!(
+            next_non_state(&mut updates).await,
+            SessionUpdate::Rejected(DecodeError::WrongLength { .. })
+        ),
+        "a cut frame is refused"
+    );
+    home.dispense(&soap);
+    let SessionUpdate::Event(fourth) = next_non_state(&mut updates).await else {
+        panic!("expected an event")
+    };
+    assert_eq!(
+        (fourth.seq, fourth.missed, fourth.event),
+        (
+            4,
+            2,
+            Event::PacketDispensed {
+                remaining: 36,
+                dispensed_total: 4
+            }
+        ),
+        "the two refused frames show up as a gap of two, and the count is the device's own"
+    );
+
+    // A drop in the middle of a write: the command fails, nothing is confirmed twice.
+    home.set_faults(
+        &soap,
+        Faults {
+            drop_on_next_write: true,
+            replay_on_reconnect: true,
+            ..Faults::default()
+        },
+    );
+    let dropped = dispenser.command(Command::Refill { packets: 4 }).await;
+    assert!(
+        dropped.is_err(),
+        "a write that never arrived is not reported as done: {dropped:?}"
+    );
+    drop(dispenser);
+    drop(updates);
+
+    // Events raised while disconnected arrive after reconnecting; the replayed last event is dropped.
+    home.dispense(&soap);
+    home.dispense(&soap);
+    let (again, mut updates) = open(&central, &soap_address, 4, "1111-1111").await;
+    let mut delivered = Vec::new();
+    let mut replayed = Vec::new();
+    while delivered.len() < 2 {
+        match next_non_state(&mut updates).await {
+            SessionUpdate::Event(e) => delivered.push(e.seq),
+            SessionUpdate::Replayed { seq } => replayed.push(seq),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(
+        delivered,
+        [5, 6],
+        "the backlog arrives in order, each event once"
+    );
+    assert_eq!(
+        replayed,
+        [4],
+        "the resent last event is recognised and dropped"
+    );
+    assert_eq!(again.command(Command::Identify).await, Ok(()));
+    again.close().await.expect("disconnect");
+}
