@@ -94,13 +94,32 @@ async fn scanning_and_pairing_refuse_wrong_codes_liars_and_look_alikes() {
         "the device obeys only a phone that proved it knows the code"
     );
     assert_eq!(home.device(&toaster).map(|d| d.is_paired()), Some(false));
-    assert_eq!(session.pair(&code("1234-5678"), None).await, Ok(()));
+    let key = session
+        .pair(&code("1234-5678"), None)
+        .await
+        .expect("the printed code pairs");
     assert_eq!(
         session.command(Command::StartToasting { shade: 3 }).await,
         Ok(()),
         "paired: the toaster starts"
     );
     session.close().await.expect("clean disconnect");
+
+    // A later connection must authenticate again, with the kept key (never the code).
+    let (later, _updates) = Session::open(
+        central.connect(&seen[0].address).await.expect("reconnect"),
+        0,
+    )
+    .await
+    .expect("session");
+    assert_eq!(
+        later.command(Command::CancelToasting).await,
+        Err(DeviceError::NotPaired),
+        "no command before authenticating"
+    );
+    assert_eq!(later.authenticate(&key).await, Ok(()));
+    assert_eq!(later.command(Command::CancelToasting).await, Ok(()));
+    later.close().await.expect("disconnect");
 
     // A device that cannot prove the printed code is refused, and the app never answers it.
     let (liar_session, _updates) =

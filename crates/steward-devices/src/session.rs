@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use steward_protocol::command::{Command, CommandFrame, CommandStatus, ResultFrame};
-use steward_protocol::pairing::{PairingMessage, PairingOutcome, SetupCode};
+use steward_protocol::pairing::{PairingKey, PairingMessage, PairingOutcome, SetupCode};
 use steward_protocol::uuids;
 use steward_protocol::{
     DecodeError, DeviceId, DeviceState, Event, EventFrame, Identity, SequenceCheck, SequenceTracker,
@@ -160,11 +160,12 @@ impl<L: Link> Session<L> {
     /// Pairs: the app and the device prove to each other that they know `code`. With
     /// `expected` (the id from a scanned QR code), a device with another identity is refused
     /// before anything is sent.
+    /// Returns the pairing key to keep for later connections.
     pub async fn pair(
         &self,
         code: &SetupCode,
         expected: Option<DeviceId>,
-    ) -> Result<(), DeviceError> {
+    ) -> Result<PairingKey, DeviceError> {
         if let Some(expected) = expected {
             if expected != self.identity.id {
                 return Err(DeviceError::NotTheScannedDevice {
@@ -173,8 +174,15 @@ impl<L: Link> Session<L> {
                 });
             }
         }
+        let key = code.key_for(&self.identity.id);
+        self.authenticate(&key).await?;
+        Ok(key)
+    }
+
+    /// Proves, on this connection, that the app holds the key from an earlier pairing; the
+    /// device accepts commands only after this (or [`Session::pair`]) on each connection.
+    pub async fn authenticate(&self, key: &PairingKey) -> Result<(), DeviceError> {
         let id = self.identity.id;
-        let key = code.key_for(&id);
         let mut app_nonce = [0u8; 16];
         getrandom::fill(&mut app_nonce)
             .map_err(|e| DeviceError::Stack(format!("no randomness for pairing: {e}")))?;

@@ -126,11 +126,28 @@ impl QrPayload {
     }
 }
 
-/// The key both sides derive from the setup code and the device id.
-#[derive(Clone)]
+/// The key both sides derive from the setup code and the device id. The app keeps it (not the
+/// code) to authenticate again on every later connection.
+#[derive(Clone, PartialEq, Eq)]
 pub struct PairingKey([u8; 32]);
 
+impl std::fmt::Debug for PairingKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PairingKey(********)")
+    }
+}
+
 impl PairingKey {
+    /// A key as stored.
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// The key's bytes, for storage on the phone.
+    pub const fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     /// The device's proof, computed by the device and checked by the app.
     pub fn device_proof(&self, id: &DeviceId, app_nonce: &Nonce, device_nonce: &Nonce) -> Proof {
         self.proof(b"device", id, app_nonce, device_nonce)

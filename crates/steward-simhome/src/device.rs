@@ -47,7 +47,10 @@ pub struct SimDevice {
     proves_with: SetupCode,
     state: DeviceState,
     seq: u32,
+    /// Paired with some phone, ever (reported in the Identity flags).
     paired: bool,
+    /// The app on this connection proved it knows the code; reset on every new connection.
+    authorised: bool,
     pending_pairing: Option<(Nonce, Nonce)>,
     wrong_answers: u8,
 }
@@ -74,6 +77,7 @@ impl SimDevice {
             state: default_state(kind),
             seq: 0,
             paired: false,
+            authorised: false,
             pending_pairing: None,
             wrong_answers: 0,
         }
@@ -100,6 +104,17 @@ impl SimDevice {
 
     pub fn is_paired(&self) -> bool {
         self.paired
+    }
+
+    /// Whether the app on the current connection has authenticated.
+    pub fn is_authorised(&self) -> bool {
+        self.authorised
+    }
+
+    /// A new connection starts unauthenticated: a phone must prove the code on each connection.
+    pub fn on_connect(&mut self) {
+        self.authorised = false;
+        self.pending_pairing = None;
     }
 
     /// The last sequence number sent.
@@ -178,6 +193,7 @@ impl SimDevice {
                     ) =>
                 {
                     self.paired = true;
+                    self.authorised = true;
                     self.wrong_answers = 0;
                     PairingMessage::Outcome(PairingOutcome::Paired)
                 }
@@ -209,7 +225,7 @@ impl SimDevice {
             Err(e) => return Err(WriteRefused::Malformed(e.to_string())),
         };
         let mut out = Vec::new();
-        let status = if !self.paired {
+        let status = if !self.authorised {
             CommandStatus::NotPaired
         } else if !frame.command.applies_to(self.kind) {
             CommandStatus::Unsupported
@@ -476,6 +492,38 @@ mod tests {
         let mut fresh = dispenser();
         assert_eq!(pair(&mut fresh, "1234-5678"), PairingOutcome::Paired);
         assert!(fresh.is_paired());
+    }
+
+    #[test]
+    fn a_new_connection_must_authenticate_again() {
+        let mut d = dispenser();
+        assert_eq!(pair(&mut d, "1234-5678"), PairingOutcome::Paired);
+        d.on_connect();
+        let refill = CommandFrame {
+            request_id: 6,
+            command: Command::Refill { packets: 1 },
+        }
+        .encode();
+        let out = d
+            .write(uuids::COMMAND, &refill, || [0; 16])
+            .expect("written");
+        assert_eq!(
+            ResultFrame::decode(&out[0].value).map(|r| r.status),
+            Ok(CommandStatus::NotPaired),
+            "being paired once does not let any later connection command the device"
+        );
+        assert_eq!(
+            pair(&mut d, "1234-5678"),
+            PairingOutcome::Paired,
+            "the same proof authenticates again"
+        );
+        let out = d
+            .write(uuids::COMMAND, &refill, || [0; 16])
+            .expect("written");
+        assert_eq!(
+            ResultFrame::decode(&out[0].value).map(|r| r.status),
+            Ok(CommandStatus::Done)
+        );
     }
 
     #[test]

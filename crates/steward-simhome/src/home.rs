@@ -202,8 +202,12 @@ impl Shared {
         Ok(())
     }
 
+    /// A new connection: nothing subscribed yet, and the app must authenticate again.
     pub(crate) fn on_connected(&self, id: &DeviceId) {
-        self.with_slot_mut(id, |slot| slot.subscribed_to_events = false);
+        self.with_slot_mut(id, |slot| {
+            slot.subscribed_to_events = false;
+            slot.device.on_connect();
+        });
     }
 
     /// A client subscribed: once it listens to events, the backlog (and, with the replay fault,
