@@ -4,10 +4,14 @@
 //! This crate must never depend on btleplug or any OS Bluetooth API: `steward-ble` implements
 //! the traits with btleplug, and tests can implement them in-process.
 
+pub mod backoff;
 pub mod error;
+pub mod hub;
 pub mod link;
 pub mod session;
 
+pub use backoff::Backoff;
 pub use error::DeviceError;
+pub use hub::{Hub, HubEvent, KnownDevice};
 pub use link::{Advertisement, Central, Link, LinkError, Notification};
 pub use session::{Session, SessionEvent, SessionUpdate};

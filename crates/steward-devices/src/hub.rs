@@ -1,0 +1,266 @@
+//! The hub: every paired device's session at once, kept alive. It forwards each device's updates
+//! in one stream, and when a device drops it reconnects with backoff, authenticates with the
+//! kept key, and resumes from the last event it delivered, so nothing is counted twice.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use steward_protocol::command::Command;
+use steward_protocol::pairing::{PairingKey, SetupCode};
+use steward_protocol::{DeviceId, DeviceKind, DeviceState, Identity};
+use tokio::sync::mpsc;
+
+use crate::session::SessionUpdate;
+use crate::{Backoff, Central, DeviceError, Session};
+
+/// A device the phone has paired with, as the hub needs to know it.
+#[derive(Debug, Clone)]
+pub struct KnownDevice {
+    pub id: DeviceId,
+    pub kind: DeviceKind,
+    pub key: PairingKey,
+    /// The last event sequence already recorded.
+    pub last_seq: u32,
+}
+
+/// What the hub reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HubEvent {
+    Connected {
+        id: DeviceId,
+    },
+    /// The device dropped; the hub is trying to reconnect.
+    Disconnected {
+        id: DeviceId,
+    },
+    Update {
+        id: DeviceId,
+        update: SessionUpdate,
+    },
+}
+
+/// How long a scan for a device listens.
+const SCAN_WINDOW: Duration = Duration::from_millis(400);
+
+/// Live sessions by device, with the address each is connected at.
+type Live<L> = HashMap<DeviceId, (Arc<Session<L>>, String)>;
+
+struct Inner<C: Central> {
+    central: C,
+    backoff: Backoff,
+    known: Mutex<HashMap<DeviceId, KnownDevice>>,
+    /// Live sessions, with the address each is connected at.
+    sessions: Mutex<Live<C::Link>>,
+    events: mpsc::UnboundedSender<HubEvent>,
+    /// One scan or connection attempt at a time: BlueZ refuses overlapping discoveries.
+    radio: tokio::sync::Mutex<()>,
+}
+
+/// All paired devices' sessions. Cheap to clone.
+pub struct Hub<C: Central + 'static> {
+    inner: Arc<Inner<C>>,
+}
+
+impl<C: Central + 'static> Clone for Hub<C> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<C: Central + 'static> Hub<C> {
+    pub fn new(central: C, backoff: Backoff) -> (Self, mpsc::UnboundedReceiver<HubEvent>) {
+        let (events, rx) = mpsc::unbounded_channel();
+        let inner = Inner {
+            central,
+            backoff,
+            known: Mutex::default(),
+            sessions: Mutex::default(),
+            events,
+            radio: tokio::sync::Mutex::new(()),
+        };
+        (
+            Self {
+                inner: Arc::new(inner),
+            },
+            rx,
+        )
+    }
+
+    /// Scans for Steward devices of any kind.
+    pub async fn scan(&self, window: Duration) -> Result<Vec<crate::Advertisement>, DeviceError> {
+        let _radio = self.inner.radio.lock().await;
+        Ok(self.inner.central.scan(&DeviceKind::ALL, window).await?)
+    }
+
+    /// Pairs with the device at `address` and keeps its session. Returns who it is and the key
+    /// to store.
+    pub async fn pair(
+        &self,
+        address: &str,
+        code: &SetupCode,
+        expected: Option<DeviceId>,
+    ) -> Result<(Identity, PairingKey), DeviceError> {
+        let radio = self.inner.radio.lock().await;
+        let (session, updates) =
+            Session::open(self.inner.central.connect(address).await?, 0).await?;
+        drop(radio);
+        let identity = session.identity();
+        let key = match session.pair(code, expected).await {
+            Ok(key) => key,
+            Err(error) => {
+                // Best effort: the device is not ours, so the connection is not kept.
+                let _ = session.close().await;
+                return Err(error);
+            }
+        };
+        let known = KnownDevice {
+            id: identity.id,
+            kind: identity.kind,
+            key: key.clone(),
+            last_seq: 0,
+        };
+        self.lock_known().insert(identity.id, known);
+        self.adopt(identity.id, address.to_owned(), session, updates);
+        Ok((identity, key))
+    }
+
+    /// Reconnects to devices paired earlier (at start-up), each in the background with backoff.
+    pub fn restore(&self, devices: Vec<KnownDevice>) {
+        let ids: Vec<DeviceId> = devices.iter().map(|d| d.id).collect();
+        self.lock_known()
+            .extend(devices.into_iter().map(|d| (d.id, d)));
+        for id in ids {
+            tokio::spawn(reconnect(self.clone(), id));
+        }
+    }
+
+    /// Sends `command` to a connected device and waits for its confirmation.
+    pub async fn command(&self, id: &DeviceId, command: Command) -> Result<(), DeviceError> {
+        self.session(id)?.command(command).await
+    }
+
+    /// Reads a connected device's state.
+    pub async fn read_state(&self, id: &DeviceId) -> Result<DeviceState, DeviceError> {
+        self.session(id)?.read_state().await
+    }
+
+    /// Whether the device has a live session.
+    pub fn is_connected(&self, id: &DeviceId) -> bool {
+        self.lock_sessions().contains_key(id)
+    }
+
+    /// Stops keeping a device: disconnects it and stops reconnecting.
+    pub async fn forget(&self, id: &DeviceId) {
+        self.lock_known().remove(id);
+        let session = self.lock_sessions().remove(id);
+        if let Some((session, _)) = session {
+            if let Ok(session) = Arc::try_unwrap(session) {
+                let _ = session.close().await;
+            }
+        }
+    }
+
+    fn session(&self, id: &DeviceId) -> Result<Arc<Session<C::Link>>, DeviceError> {
+        self.lock_sessions()
+            .get(id)
+            .map(|(session, _)| Arc::clone(session))
+            .ok_or(DeviceError::OutOfRange)
+    }
+
+    fn lock_known(&self) -> std::sync::MutexGuard<'_, HashMap<DeviceId, KnownDevice>> {
+        self.inner
+            .known
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn lock_sessions(&self) -> std::sync::MutexGuard<'_, Live<C::Link>> {
+        self.inner
+            .sessions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Keeps a session and forwards its updates until it drops, then reconnects.
+    fn adopt(
+        &self,
+        id: DeviceId,
+        address: String,
+        session: Session<C::Link>,
+        mut updates: mpsc::UnboundedReceiver<SessionUpdate>,
+    ) {
+        self.lock_sessions()
+            .insert(id, (Arc::new(session), address));
+        let _ = self.inner.events.send(HubEvent::Connected { id });
+        let hub = self.clone();
+        tokio::spawn(async move {
+            while let Some(update) = updates.recv().await {
+                if let SessionUpdate::Event(event) = &update {
+                    if let Some(known) = hub.lock_known().get_mut(&id) {
+                        known.last_seq = known.last_seq.max(event.seq);
+                    }
+                }
+                if update == SessionUpdate::Disconnected {
+                    break;
+                }
+                let _ = hub.inner.events.send(HubEvent::Update { id, update });
+            }
+            hub.lock_sessions().remove(&id);
+            if hub.lock_known().contains_key(&id) {
+                let _ = hub.inner.events.send(HubEvent::Disconnected { id });
+                reconnect(hub, id).await;
+            }
+        });
+    }
+}
+
+/// Tries to bring a known device back, with backoff, until it is back or forgotten.
+async fn reconnect<C: Central + 'static>(hub: Hub<C>, id: DeviceId) {
+    for delay in hub.inner.backoff.delays() {
+        let Some(known) = hub.lock_known().get(&id).cloned() else {
+            return;
+        };
+        match attempt(&hub, &known).await {
+            Ok(()) => return,
+            Err(error) => {
+                tracing::debug!(device = %id, %error, ?delay, "reconnect failed; retrying")
+            }
+        }
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// One reconnection attempt: scan for the kind, connect to each candidate until one proves to
+/// be the device, authenticate, resume.
+async fn attempt<C: Central + 'static>(
+    hub: &Hub<C>,
+    known: &KnownDevice,
+) -> Result<(), DeviceError> {
+    let _radio = hub.inner.radio.lock().await;
+    let candidates = hub.inner.central.scan(&[known.kind], SCAN_WINDOW).await?;
+    for candidate in candidates {
+        let busy = hub
+            .lock_sessions()
+            .values()
+            .any(|(_, address)| *address == candidate.address);
+        if busy {
+            // Connected already as another of our devices: connecting again would disturb it.
+            continue;
+        }
+        let Ok(link) = hub.inner.central.connect(&candidate.address).await else {
+            continue;
+        };
+        let (session, updates) = Session::open(link, known.last_seq).await?;
+        if session.identity().id != known.id {
+            let _ = session.close().await;
+            continue;
+        }
+        session.authenticate(&known.key).await?;
+        hub.adopt(known.id, candidate.address, session, updates);
+        return Ok(());
+    }
+    Err(DeviceError::OutOfRange)
+}
