@@ -3,11 +3,13 @@
 //! It must never depend on Tauri, a webview, a BLE stack or an HTTP client: those sit behind
 //! traits this crate owns, so everything here is testable in a plain `cargo test`.
 
+pub mod device_name;
 pub mod error;
 pub mod home;
 pub mod household_name;
 pub mod store;
 
+pub use device_name::DeviceName;
 pub use error::{Error, Result};
 pub use home::HomeSummary;
 pub use household_name::HouseholdName;

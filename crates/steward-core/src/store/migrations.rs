@@ -31,11 +31,17 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
                 paired_at INTEGER NOT NULL
             ) STRICT;",
         ),
+        // 3: what reconnecting needs: the key kept from pairing (never the setup code) and the
+        // last event sequence recorded, so a replay after a reconnect is not counted again.
+        M::up(
+            "ALTER TABLE devices ADD COLUMN pairing_key BLOB;
+             ALTER TABLE devices ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;",
+        ),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 2;
+pub const LATEST: u32 = 3;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {

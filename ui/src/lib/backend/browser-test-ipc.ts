@@ -4,7 +4,7 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { HomeView } from './bindings';
 
-const state: HomeView = { householdName: null, devices: [], schemaVersion: 2 };
+const state: HomeView = { householdName: null, devices: [], schemaVersion: 3 };
 
 mockIPC(
   (cmd, args) => {

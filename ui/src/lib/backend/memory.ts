@@ -8,7 +8,7 @@ export class MemoryBackend implements Backend {
   failNext: BackendError | null = null;
 
   constructor(initial: Partial<HomeView> = {}) {
-    this.state = { householdName: null, devices: [], schemaVersion: 2, ...initial };
+    this.state = { householdName: null, devices: [], schemaVersion: 3, ...initial };
   }
 
   private check(): void {

@@ -10,7 +10,7 @@ describe('TauriBackend', () => {
     const calls: Array<[string, unknown]> = [];
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
-      return { householdName: 'Maple Street', devices: [], schemaVersion: 2 };
+      return { householdName: 'Maple Street', devices: [], schemaVersion: 3 };
     });
     const home = await new TauriBackend().setHouseholdName('Maple Street');
     expect(home.householdName).toBe('Maple Street');
