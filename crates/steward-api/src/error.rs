@@ -12,6 +12,14 @@ pub enum ErrorCode {
     InvalidInput,
     /// The local store failed; nothing was changed.
     Storage,
+    /// The device is out of range, switched off, or its connection dropped.
+    OutOfRange,
+    /// The setup code does not match the device; the pairing form stays open.
+    WrongCode,
+    /// Bluetooth is off or missing on this phone.
+    NoBluetooth,
+    /// The device refused, timed out, or sent something unreadable.
+    Device,
 }
 
 /// A failed command, as the UI receives it.
@@ -52,6 +60,33 @@ impl From<steward_core::Error> for ApiError {
                 }
             }
         }
+    }
+}
+
+impl From<steward_devices::DeviceError> for ApiError {
+    fn from(err: steward_devices::DeviceError) -> Self {
+        use steward_devices::DeviceError as E;
+        let (code, message) = match &err {
+            E::NoBluetooth(_) => (ErrorCode::NoBluetooth, "Bluetooth is off or not available. Turn it on and try again.".to_owned()),
+            E::OutOfRange | E::Disconnected => (
+                ErrorCode::OutOfRange,
+                "The device is out of range or switched off. Move closer or check its power; Steward reconnects on its own.".to_owned(),
+            ),
+            E::WrongCode => (ErrorCode::WrongCode, "That setup code does not match this device. Check the code printed on it and try again.".to_owned()),
+            E::NotTheScannedDevice { .. } => (
+                ErrorCode::WrongCode,
+                "This is not the device whose code you scanned. Pick the device the code belongs to.".to_owned(),
+            ),
+            E::LockedOut => (ErrorCode::Device, "The device refused after too many wrong codes. Wait 30 seconds, then try again.".to_owned()),
+            E::NotPaired => (ErrorCode::Device, "The device does not recognise this phone any more. Pair it again.".to_owned()),
+            E::Unsupported { kind } => (ErrorCode::InvalidInput, format!("A {} cannot do that.", kind.replace('_', " "))),
+            E::Timeout { .. } => (ErrorCode::Device, "The device did not answer in time. It may be busy or far away; try again.".to_owned()),
+            E::Refused(status) => (ErrorCode::Device, format!("The device refused the command ({status:?}).")),
+            E::Malformed(reason) => (ErrorCode::Device, format!("The device sent something Steward cannot read ({reason}). Nothing was changed.")),
+            E::Stack(reason) => (ErrorCode::Device, format!("Bluetooth reported an error: {reason}.")),
+        };
+        tracing::warn!(error = %err, "device operation failed");
+        Self { code, message }
     }
 }
 

@@ -1,13 +1,15 @@
 //! Events the core announces to the UI: a closed set, so the shell maps each one explicitly to a
 //! typed Tauri event and nothing unannounced reaches the UI.
 
-use crate::wire::HomeView;
+use crate::wire::{DeviceDetailView, HomeView};
 
 /// Something the UI should know about without asking.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AppEvent {
     /// The home summary changed; here is the new one.
     HomeChanged(HomeView),
+    /// A device connected, dropped, or reported a new state.
+    DeviceChanged(DeviceDetailView),
 }
 
 /// Where events go: the shell emits them to the webview, tests collect them.

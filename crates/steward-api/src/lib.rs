@@ -4,6 +4,8 @@
 //! This crate owns the wire types (camelCase, with TypeScript generated from them) and turns the
 //! core's errors into codes and messages a person can act on. It must never depend on Tauri.
 
+mod device_wire;
+mod devices;
 pub mod error;
 pub mod events;
 mod steward;

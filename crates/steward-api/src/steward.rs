@@ -1,13 +1,14 @@
 //! [`Steward`]: the application state the shell manages, with one method per command.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use steward_core::{home, HouseholdName, Store};
 
 use crate::events::{AppEvent, EventSink};
-use crate::wire::HomeView;
+use crate::wire::{DeviceStateView, FoundDeviceView, HomeView};
 use crate::ApiError;
 
 /// The open household: its store and where its events go.
@@ -17,8 +18,14 @@ use crate::ApiError;
 /// answers with the reason instead, and "Try again" works once the cause is gone.
 pub struct Steward {
     store: Mutex<Option<Store>>,
-    events: Box<dyn EventSink>,
+    pub(crate) events: Box<dyn EventSink>,
     data_dir: PathBuf,
+    /// The devices, when this phone has Bluetooth (or the simulated home).
+    pub(crate) devices: Option<Arc<dyn steward_devices::DeviceControl>>,
+    /// The last scan's devices by address: pairing takes names from here, not from the UI.
+    scanned: Mutex<HashMap<String, FoundDeviceView>>,
+    /// Each device's last reported state.
+    live: Mutex<HashMap<steward_protocol::DeviceId, DeviceStateView>>,
 }
 
 impl std::fmt::Debug for Steward {
@@ -37,11 +44,20 @@ impl Steward {
             store: Mutex::new(None),
             events: Box::new(events),
             data_dir: data_dir.to_owned(),
+            devices: None,
+            scanned: Mutex::default(),
+            live: Mutex::default(),
         };
         if let Err(error) = steward.with_store(|_| Ok(())) {
             tracing::error!(%error, dir = %data_dir.display(), "the store could not be opened at start");
         }
         steward
+    }
+
+    /// Gives the household its devices.
+    pub fn with_devices(mut self, control: Arc<dyn steward_devices::DeviceControl>) -> Self {
+        self.devices = Some(control);
+        self
     }
 
     /// Where this household's data lives.
@@ -65,10 +81,51 @@ impl Steward {
         Ok(view)
     }
 
+    /// Announces the current home summary (after a device was added).
+    pub(crate) fn announce_home(&self) {
+        if let Ok(view) = self.home() {
+            self.events.emit(AppEvent::HomeChanged(view));
+        }
+    }
+
+    pub(crate) fn remember_scan(&self, found: &[FoundDeviceView]) {
+        let mut scanned = self.scanned.lock().unwrap_or_else(PoisonError::into_inner);
+        scanned.clear();
+        scanned.extend(found.iter().map(|f| (f.address.clone(), f.clone())));
+    }
+
+    pub(crate) fn scanned(&self, address: &str) -> Option<FoundDeviceView> {
+        self.scanned
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(address)
+            .cloned()
+    }
+
+    pub(crate) fn cached_state(&self, id: &steward_protocol::DeviceId) -> Option<DeviceStateView> {
+        self.live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .cloned()
+    }
+
+    pub(crate) fn cache_state(
+        &self,
+        id: steward_protocol::DeviceId,
+        state: Option<DeviceStateView>,
+    ) {
+        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        match state {
+            Some(state) => live.insert(id, state),
+            None => live.remove(&id),
+        };
+    }
+
     /// Runs `work` on the store, opening it first if it is not open. The lock is taken even if
     /// an earlier command panicked while holding it: SQLite rolled back any unfinished
     /// transaction, so the data is consistent.
-    fn with_store<T>(
+    pub(crate) fn with_store<T>(
         &self,
         work: impl FnOnce(&mut Store) -> steward_core::Result<T>,
     ) -> Result<T, ApiError> {
@@ -85,7 +142,7 @@ impl Steward {
     }
 }
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

@@ -45,3 +45,120 @@ impl From<steward_core::HomeSummary> for HomeView {
         }
     }
 }
+
+/// A device found by a scan, before pairing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundDeviceView {
+    /// Where to reach it; pass back to `pair_device`.
+    pub address: String,
+    /// The advertised name, cleaned.
+    pub name: String,
+    /// The device kind, such as `light`.
+    pub kind: String,
+    /// Signal strength in dBm, if known.
+    pub rssi: Option<i16>,
+}
+
+/// What a thermostat is set to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ThermostatModeView {
+    Off,
+    Heat,
+    Cool,
+    Auto,
+}
+
+/// What a player is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum PlaybackView {
+    Stopped,
+    Playing,
+    Paused,
+    Menu,
+}
+
+/// A remote-control button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ButtonView {
+    Power,
+    Play,
+    Pause,
+    Stop,
+    Menu,
+    Up,
+    Down,
+    Left,
+    Right,
+    Ok,
+    Back,
+    Eject,
+}
+
+/// A device's live state, as last reported by the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum DeviceStateView {
+    SoapDispenser {
+        remaining: u16,
+        capacity: u16,
+    },
+    Toaster {
+        toasting: bool,
+        shade: u8,
+        slices_total: u32,
+    },
+    BluRayPlayer {
+        power: bool,
+        playback: PlaybackView,
+    },
+    Light {
+        on: bool,
+        brightness: u8,
+    },
+    Thermostat {
+        current_celsius: f64,
+        target_celsius: f64,
+        mode: ThermostatModeView,
+        heating: bool,
+    },
+}
+
+/// A command the owner sends to a device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum CommandInput {
+    Identify,
+    SetPower { on: bool },
+    SetBrightness { percent: u8 },
+    SetTargetTemperature { celsius: f64 },
+    SetMode { mode: ThermostatModeView },
+    StartToasting { shade: u8 },
+    CancelToasting,
+    Refill { packets: u16 },
+    PressButton { button: ButtonView },
+}
+
+/// A paired device with its live status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceDetailView {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    /// Whether the phone is connected to it right now.
+    pub connected: bool,
+    /// The last state it reported, if any since the app started.
+    pub state: Option<DeviceStateView>,
+}

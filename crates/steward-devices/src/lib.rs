@@ -5,12 +5,14 @@
 //! the traits with btleplug, and tests can implement them in-process.
 
 pub mod backoff;
+pub mod control;
 pub mod error;
 pub mod hub;
 pub mod link;
 pub mod session;
 
 pub use backoff::Backoff;
+pub use control::DeviceControl;
 pub use error::DeviceError;
 pub use hub::{Hub, HubEvent, KnownDevice};
 pub use link::{Advertisement, Central, Link, LinkError, Notification};

@@ -1,0 +1,58 @@
+//! [`DeviceControl`]: the hub behind an object-safe trait, so the API facade can hold it without
+//! knowing which BLE stack (or test double) is underneath.
+
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use steward_protocol::command::Command;
+use steward_protocol::pairing::{PairingKey, SetupCode};
+use steward_protocol::{DeviceId, DeviceState, Identity};
+
+use crate::{Advertisement, Central, DeviceError, Hub, KnownDevice};
+
+/// What the app asks of its devices.
+pub trait DeviceControl: Send + Sync {
+    fn scan(&self, window: Duration) -> BoxFuture<'_, Result<Vec<Advertisement>, DeviceError>>;
+    fn pair<'a>(
+        &'a self,
+        address: &'a str,
+        code: &'a SetupCode,
+        expected: Option<DeviceId>,
+    ) -> BoxFuture<'a, Result<(Identity, PairingKey), DeviceError>>;
+    fn command(&self, id: DeviceId, command: Command) -> BoxFuture<'_, Result<(), DeviceError>>;
+    fn read_state(&self, id: DeviceId) -> BoxFuture<'_, Result<DeviceState, DeviceError>>;
+    fn is_connected(&self, id: &DeviceId) -> bool;
+    /// Reconnects devices paired earlier; must be called inside the async runtime.
+    fn restore(&self, devices: Vec<KnownDevice>);
+}
+
+impl<C: Central + 'static> DeviceControl for Hub<C> {
+    fn scan(&self, window: Duration) -> BoxFuture<'_, Result<Vec<Advertisement>, DeviceError>> {
+        Box::pin(Hub::scan(self, window))
+    }
+
+    fn pair<'a>(
+        &'a self,
+        address: &'a str,
+        code: &'a SetupCode,
+        expected: Option<DeviceId>,
+    ) -> BoxFuture<'a, Result<(Identity, PairingKey), DeviceError>> {
+        Box::pin(Hub::pair(self, address, code, expected))
+    }
+
+    fn command(&self, id: DeviceId, command: Command) -> BoxFuture<'_, Result<(), DeviceError>> {
+        Box::pin(async move { Hub::command(self, &id, command).await })
+    }
+
+    fn read_state(&self, id: DeviceId) -> BoxFuture<'_, Result<DeviceState, DeviceError>> {
+        Box::pin(async move { Hub::read_state(self, &id).await })
+    }
+
+    fn is_connected(&self, id: &DeviceId) -> bool {
+        Hub::is_connected(self, id)
+    }
+
+    fn restore(&self, devices: Vec<KnownDevice>) {
+        Hub::restore(self, devices);
+    }
+}
