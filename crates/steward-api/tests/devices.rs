@@ -1,0 +1,160 @@
+//! The device commands as the UI calls them, over btleplug's real Linux path against the
+//! simulated home, with the household in a SQLite file: pairing survives a restart.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use steward_api::wire::{CommandInput, DeviceStateView};
+use steward_api::{AppEvent, ErrorCode, EventSink, Steward};
+use steward_ble::BtleCentral;
+use steward_devices::{Backoff, Hub};
+use steward_protocol::pairing::SetupCode;
+use steward_protocol::{DeviceId, DeviceKind};
+use steward_simhome::{PrivateBus, SimDevice, SimHome};
+
+#[derive(Clone, Default)]
+struct Collect(Arc<Mutex<Vec<AppEvent>>>);
+
+impl EventSink for Collect {
+    fn emit(&self, event: AppEvent) {
+        self.0.lock().expect("collector").push(event);
+    }
+}
+
+const FAST: Backoff = Backoff {
+    first: Duration::from_millis(100),
+    max: Duration::from_millis(400),
+};
+
+async fn steward(dir: &std::path::Path, events: Collect) -> Arc<Steward> {
+    let (hub, hub_events) = Hub::new(BtleCentral::first_adapter().await.expect("adapter"), FAST);
+    let steward = Arc::new(Steward::open(dir, events).with_devices(Arc::new(hub)));
+    let follower = Arc::clone(&steward);
+    tokio::spawn(async move { follower.follow_devices(hub_events).await });
+    steward
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pairing_and_control_through_the_api_survive_a_restart() {
+    let bus = PrivateBus::start().await.expect("private bus");
+    std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
+    let light = DeviceId([0x4c; 16]);
+    let _home = SimHome::start(
+        bus.address(),
+        vec![SimDevice::new(
+            DeviceKind::Light,
+            "Kitchen\n light\u{202E}\u{7}",
+            light,
+            [0xC4, 0, 0, 0, 0, 1],
+            SetupCode::parse("2468-1357").expect("code"),
+        )],
+    )
+    .await
+    .expect("home");
+    let dir = tempfile::tempdir().expect("temp dir");
+
+    let events = Collect::default();
+    let app = steward(dir.path(), events.clone()).await;
+    let found = app.scan_devices().await.expect("scan");
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].name.as_str(), found[0].kind.as_str()),
+        ("Kitchen light", "light"),
+        "odd text from the air is cleaned"
+    );
+
+    let wrong = app
+        .pair_device(&found[0].address, "1111-2222")
+        .await
+        .expect_err("a wrong code is refused");
+    assert_eq!(
+        wrong.code,
+        ErrorCode::WrongCode,
+        "the pairing form stays open: {}",
+        wrong.message
+    );
+    assert!(
+        app.home().expect("home").devices.is_empty(),
+        "a refused device is not stored"
+    );
+    let bad = app
+        .pair_device(&found[0].address, "12ab")
+        .await
+        .expect_err("not a code");
+    assert_eq!(bad.code, ErrorCode::WrongCode);
+
+    let paired = app
+        .pair_device(&found[0].address, "2468-1357")
+        .await
+        .expect("the printed code pairs");
+    assert!(paired.connected, "the new device is connected");
+    assert_eq!(
+        paired.state,
+        Some(DeviceStateView::Light {
+            on: false,
+            brightness: 80
+        })
+    );
+    assert_eq!(
+        app.home().expect("home").devices.len(),
+        1,
+        "the device is stored"
+    );
+
+    let lit = app
+        .device_command(&paired.id, CommandInput::SetBrightness { percent: 35 })
+        .await
+        .expect("confirmed");
+    assert_eq!(
+        lit.state,
+        Some(DeviceStateView::Light {
+            on: true,
+            brightness: 35
+        }),
+        "the state the device confirmed"
+    );
+    let refused = app
+        .device_command(&paired.id, CommandInput::Refill { packets: 4 })
+        .await
+        .expect_err("a light holds no soap");
+    assert_eq!(refused.code, ErrorCode::InvalidInput);
+    assert!(
+        events
+            .0
+            .lock()
+            .expect("events")
+            .iter()
+            .any(|e| matches!(e, AppEvent::DeviceChanged(d) if d.id == paired.id)),
+        "device changes are announced to the UI"
+    );
+    drop(app);
+
+    // A restart: the device is remembered by identity and reconnected with the stored key.
+    let events = Collect::default();
+    let again = steward(dir.path(), events.clone()).await;
+    again.restore_devices().expect("restore");
+    let reconnected = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Ok(detail) = again.device_detail(&paired.id).await {
+                if detail.connected {
+                    return detail;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("reconnected after a restart");
+    assert_eq!(reconnected.name, "Kitchen light");
+    let off = again
+        .device_command(&paired.id, CommandInput::SetPower { on: false })
+        .await
+        .expect("authenticated again");
+    assert_eq!(
+        off.state,
+        Some(DeviceStateView::Light {
+            on: false,
+            brightness: 35
+        })
+    );
+}
