@@ -23,7 +23,14 @@ fn main() {
         .capabilities_path_pattern("../capabilities/**/*")
         // Every command must be listed here to get an `allow-*` permission; a command the
         // capability does not grant is refused at run time.
-        .app_manifest(tauri_build::AppManifest::new().commands(&["home", "set_household_name"]));
+        .app_manifest(tauri_build::AppManifest::new().commands(&[
+            "home",
+            "set_household_name",
+            "scan_devices",
+            "pair_device",
+            "device_detail",
+            "device_command",
+        ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");
     }

@@ -14,9 +14,13 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
             commands::home,
-            commands::set_household_name
+            commands::set_household_name,
+            commands::scan_devices,
+            commands::pair_device,
+            commands::device_detail,
+            commands::device_command
         ])
-        .events(collect_events![events::HomeChanged])
+        .events(collect_events![events::HomeChanged, events::DeviceChanged])
         // Our wire types serialise and deserialise alike, so one TypeScript type each is exact.
         .disable_serde_phases()
 }

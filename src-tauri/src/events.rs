@@ -2,7 +2,7 @@
 //! TypeScript bindings can listen to each by name.
 
 use serde::{Deserialize, Serialize};
-use steward_api::wire::HomeView;
+use steward_api::wire::{DeviceDetailView, HomeView};
 use steward_api::{AppEvent, EventSink};
 use tauri::{AppHandle, Runtime};
 use tauri_specta::Event;
@@ -10,6 +10,10 @@ use tauri_specta::Event;
 /// The home summary changed.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct HomeChanged(pub HomeView);
+
+/// A device connected, dropped, or reported a new state.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct DeviceChanged(pub DeviceDetailView);
 
 /// Emits the API's events to every webview of the app.
 pub struct TauriEvents<R: Runtime>(AppHandle<R>);
@@ -24,6 +28,7 @@ impl<R: Runtime> EventSink for TauriEvents<R> {
     fn emit(&self, event: AppEvent) {
         let sent = match event {
             AppEvent::HomeChanged(home) => HomeChanged(home).emit(&self.0),
+            AppEvent::DeviceChanged(device) => DeviceChanged(device).emit(&self.0),
         };
         if let Err(error) = sent {
             // The UI re-reads state on its next command, so a lost event costs freshness, not data.

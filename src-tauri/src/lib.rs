@@ -4,6 +4,7 @@
 pub mod bindings;
 mod commands;
 mod data_dir;
+mod devices;
 pub mod events;
 
 use tauri::{Manager, Runtime};
@@ -21,7 +22,15 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let dir = data_dir::resolve(app.handle())?;
             // Never fails: a store that cannot be opened is explained by every command instead.
             let sink = events::TauriEvents::new(app.handle().clone());
-            app.manage(steward_api::Steward::open(&dir, sink));
+            let mut steward = steward_api::Steward::open(&dir, sink);
+            let hub = devices::open_hub();
+            if let Some((hub, _)) = &hub {
+                steward = steward.with_devices(devices::control(hub.clone()));
+            }
+            app.manage(steward);
+            if let Some((_, hub_events)) = hub {
+                devices::start(app.handle(), hub_events);
+            }
             Ok(())
         })
 }

@@ -4,7 +4,7 @@ use steward_protocol::command::Command;
 use steward_protocol::{Button, DeviceState, Playback, ThermostatMode};
 
 use crate::wire::{ButtonView, CommandInput, DeviceStateView, PlaybackView, ThermostatModeView};
-use crate::{ApiError, ErrorCode};
+use crate::ApiError;
 
 impl From<DeviceState> for DeviceStateView {
     fn from(state: DeviceState) -> Self {
@@ -32,8 +32,8 @@ impl From<DeviceState> for DeviceStateView {
                 brightness: s.brightness,
             },
             DeviceState::Thermostat(s) => Self::Thermostat {
-                current_celsius: f64::from(s.current) / 100.0,
-                target_celsius: f64::from(s.target) / 100.0,
+                current_centi_celsius: s.current,
+                target_centi_celsius: s.target,
                 mode: mode_view(s.mode),
                 heating: s.heating,
             },
@@ -58,17 +58,8 @@ impl TryFrom<CommandInput> for Command {
             CommandInput::Identify => Command::Identify,
             CommandInput::SetPower { on } => Command::SetPower(on),
             CommandInput::SetBrightness { percent } => Command::SetBrightness(percent),
-            CommandInput::SetTargetTemperature { celsius } => {
-                let centi = (celsius * 100.0).round();
-                if !centi.is_finite() || centi < f64::from(i16::MIN) || centi > f64::from(i16::MAX)
-                {
-                    return Err(ApiError {
-                        code: ErrorCode::InvalidInput,
-                        message: "Temperature: that is not a temperature.".into(),
-                    });
-                }
-                // In range of i16 by the check above.
-                Command::SetTarget(centi as i16)
+            CommandInput::SetTargetTemperature { centi_celsius } => {
+                Command::SetTarget(centi_celsius)
             }
             CommandInput::SetMode { mode } => Command::SetMode(match mode {
                 ThermostatModeView::Off => ThermostatMode::Off,

@@ -123,9 +123,10 @@ pub enum DeviceStateView {
         on: bool,
         brightness: u8,
     },
+    /// Temperatures in hundredths of a degree Celsius (2150 = 21.5 °C): exact, unlike floats.
     Thermostat {
-        current_celsius: f64,
-        target_celsius: f64,
+        current_centi_celsius: i16,
+        target_centi_celsius: i16,
         mode: ThermostatModeView,
         heating: bool,
     },
@@ -140,14 +141,29 @@ pub enum DeviceStateView {
 )]
 pub enum CommandInput {
     Identify,
-    SetPower { on: bool },
-    SetBrightness { percent: u8 },
-    SetTargetTemperature { celsius: f64 },
-    SetMode { mode: ThermostatModeView },
-    StartToasting { shade: u8 },
+    SetPower {
+        on: bool,
+    },
+    SetBrightness {
+        percent: u8,
+    },
+    /// Hundredths of a degree Celsius, 500–3500.
+    SetTargetTemperature {
+        centi_celsius: i16,
+    },
+    SetMode {
+        mode: ThermostatModeView,
+    },
+    StartToasting {
+        shade: u8,
+    },
     CancelToasting,
-    Refill { packets: u16 },
-    PressButton { button: ButtonView },
+    Refill {
+        packets: u16,
+    },
+    PressButton {
+        button: ButtonView,
+    },
 }
 
 /// A paired device with its live status.

@@ -11,10 +11,19 @@ export const commands = {
 	home: () => typedError<HomeView, ApiError>(__TAURI_INVOKE("home")),
 	/**  Names the household and returns the new summary. */
 	setHouseholdName: (name: string) => typedError<HomeView, ApiError>(__TAURI_INVOKE("set_household_name", { name })),
+	/**  Finds Steward devices nearby. */
+	scanDevices: () => typedError<FoundDeviceView[], ApiError>(__TAURI_INVOKE("scan_devices")),
+	/**  Pairs with a device from the last scan, with its setup code or QR text. */
+	pairDevice: (address: string, code: string) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("pair_device", { address, code })),
+	/**  A paired device with its live status. */
+	deviceDetail: (id: string) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("device_detail", { id })),
+	/**  Sends a command and returns the state the device confirmed. */
+	deviceCommand: (id: string, command: CommandInput) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("device_command", { id, command })),
 };
 
 /** Events */
 export const events = {
+	deviceChanged: makeEvent<DeviceChanged, DeviceChanged>("device-changed"),
 	homeChanged: makeEvent<HomeChanged, HomeChanged>("home-changed"),
 };
 
@@ -24,6 +33,33 @@ export type ApiError = {
 	code: ErrorCode,
 	message: string,
 };
+
+/**  A remote-control button. */
+export type ButtonView = "power" | "play" | "pause" | "stop" | "menu" | "up" | "down" | "left" | "right" | "ok" | "back" | "eject";
+
+/**  A command the owner sends to a device. */
+export type CommandInput = { type: "identify" } | { type: "setPower"; on: boolean } | { type: "setBrightness"; percent: number } | 
+/**  Hundredths of a degree Celsius, 500–3500. */
+{ type: "setTargetTemperature"; centiCelsius: number } | { type: "setMode"; mode: ThermostatModeView } | { type: "startToasting"; shade: number } | { type: "cancelToasting" } | { type: "refill"; packets: number } | { type: "pressButton"; button: ButtonView };
+
+/**  A device connected, dropped, or reported a new state. */
+export type DeviceChanged = DeviceDetailView;
+
+/**  A paired device with its live status. */
+export type DeviceDetailView = {
+	id: string,
+	name: string,
+	kind: string,
+	/**  Whether the phone is connected to it right now. */
+	connected: boolean,
+	/**  The last state it reported, if any since the app started. */
+	state: DeviceStateView | null,
+};
+
+/**  A device's live state, as last reported by the device. */
+export type DeviceStateView = { kind: "soapDispenser"; remaining: number; capacity: number } | { kind: "toaster"; toasting: boolean; shade: number; slicesTotal: number } | { kind: "bluRayPlayer"; power: boolean; playback: PlaybackView } | { kind: "light"; on: boolean; brightness: number } | 
+/**  Temperatures in hundredths of a degree Celsius (2150 = 21.5 °C): exact, unlike floats. */
+{ kind: "thermostat"; currentCentiCelsius: number; targetCentiCelsius: number; mode: ThermostatModeView; heating: boolean };
 
 /**  A paired device in a list. */
 export type DeviceView = {
@@ -40,7 +76,27 @@ export type ErrorCode =
 /**  The owner's input was refused; the message says why and the form can stay open. */
 "invalidInput" | 
 /**  The local store failed; nothing was changed. */
-"storage";
+"storage" | 
+/**  The device is out of range, switched off, or its connection dropped. */
+"outOfRange" | 
+/**  The setup code does not match the device; the pairing form stays open. */
+"wrongCode" | 
+/**  Bluetooth is off or missing on this phone. */
+"noBluetooth" | 
+/**  The device refused, timed out, or sent something unreadable. */
+"device";
+
+/**  A device found by a scan, before pairing. */
+export type FoundDeviceView = {
+	/**  Where to reach it; pass back to `pair_device`. */
+	address: string,
+	/**  The advertised name, cleaned. */
+	name: string,
+	/**  The device kind, such as `light`. */
+	kind: string,
+	/**  Signal strength in dBm, if known. */
+	rssi: number | null,
+};
 
 /**  The home summary changed. */
 export type HomeChanged = HomeView;
@@ -54,6 +110,12 @@ export type HomeView = {
 	/**  The store's schema version, shown under "About". */
 	schemaVersion: number,
 };
+
+/**  What a player is doing. */
+export type PlaybackView = "stopped" | "playing" | "paused" | "menu";
+
+/**  What a thermostat is set to do. */
+export type ThermostatModeView = "off" | "heat" | "cool" | "auto";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {
