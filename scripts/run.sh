@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds the UI and the app, and launches Steward in demo mode: its
-# data lives in a demo directory, not the one a real installation would use.
+# Installs what is missing, builds the UI and the app, and launches Steward. On a machine with no
+# Bluetooth adapter (or with STEWARD_DEMO=1) it runs in demo mode: against the brief's simulated
+# home on a private bus, with its data in a demo directory.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -9,8 +10,8 @@ source "$(dirname "$0")/common.sh"
 step "Building the UI"
 npm --prefix "$REPO_ROOT/ui" run build --silent
 
-step "Building the app"
-cargo build -p steward-app --bin steward --manifest-path "$REPO_ROOT/Cargo.toml"
+step "Building the app and the simulated home"
+cargo build -p steward-app -p steward-simhome --bins --manifest-path "$REPO_ROOT/Cargo.toml"
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   cat >&2 <<'MSG'
@@ -25,11 +26,35 @@ MSG
   exit 2
 fi
 
-export STEWARD_DATA_DIR="${STEWARD_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/steward-demo}"
-step "Starting Steward (demo data in $STEWARD_DATA_DIR)"
 app="$CARGO_TARGET_DIR/debug/steward"
+has_bluetooth() { ls /sys/class/bluetooth 2>/dev/null | grep -q '^hci'; }
+if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
+  export STEWARD_DATA_DIR="${STEWARD_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/steward-demo}"
+  step "Demo mode: starting the simulated home (no Bluetooth adapter here)"
+  sim_dir="$(mktemp -d)"
+  sim_out="$sim_dir/out"
+  mkfifo "$sim_dir/alive"
+  # The simulated home stops when its standard input closes: this script holds the other end,
+  # so however the script ends, the home ends with it.
+  "$CARGO_TARGET_DIR/debug/steward-simhome" --lively < "$sim_dir/alive" > "$sim_out" 2>&1 &
+  sim_pid=$!
+  exec {alive}> "$sim_dir/alive"
+  trap 'exec {alive}>&-; wait "$sim_pid" 2>/dev/null; rm -rf "$sim_dir"' EXIT
+  for _ in $(seq 1 100); do
+    grep -q '^DBUS_SYSTEM_BUS_ADDRESS=' "$sim_out" && break
+    sleep 0.1
+  done
+  address="$(sed -n 's/^DBUS_SYSTEM_BUS_ADDRESS=//p' "$sim_out")"
+  [ -n "$address" ] || die "the simulated home did not start: $(cat "$sim_out")"
+  export DBUS_SYSTEM_BUS_ADDRESS="$address"
+  tail -n +2 "$sim_out"
+  echo "Pair a device from the Devices section with its setup code above."
+fi
+
+step "Starting Steward (data in ${STEWARD_DATA_DIR:-the app data directory})"
 # Notifications need a session bus; start a private one when the desktop has none.
 if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
-  exec dbus-run-session -- "$app"
+  dbus-run-session -- "$app"
+else
+  "$app"
 fi
-exec "$app"

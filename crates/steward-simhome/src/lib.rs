@@ -7,6 +7,7 @@
 //! and demo mode and must never be linked into the app itself.
 
 pub mod bluez;
+pub mod brief_home;
 pub mod bus;
 pub mod device;
 pub mod home;
