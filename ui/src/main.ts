@@ -1,7 +1,9 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { TauriBackend } from './lib/backend/tauri';
+import { DevicesStore } from './lib/stores/devices.svelte';
 import { HomeStore } from './lib/stores/home.svelte';
+import { NavStore } from './lib/stores/nav.svelte';
 import './app.css';
 
 async function start(): Promise<void> {
@@ -10,7 +12,11 @@ async function start(): Promise<void> {
   }
   const target = document.getElementById('app');
   if (!target) throw new Error('index.html has no #app element');
-  mount(App, { target, props: { home: new HomeStore(new TauriBackend()) } });
+  const backend = new TauriBackend();
+  mount(App, {
+    target,
+    props: { home: new HomeStore(backend), devices: new DevicesStore(backend), nav: new NavStore() },
+  });
 }
 
 void start();

@@ -1,6 +1,13 @@
 // The Backend over Tauri's IPC, through the bindings generated from the Rust types.
 import { commands, events, type ApiError } from './bindings';
-import { BackendError, type Backend, type HomeView } from './index';
+import {
+  BackendError,
+  type Backend,
+  type CommandInput,
+  type DeviceDetailView,
+  type FoundDeviceView,
+  type HomeView,
+} from './index';
 
 /** What every generated command resolves to. */
 type Result<T, E> = { status: 'ok'; data: T } | { status: 'error'; error: E };
@@ -33,5 +40,25 @@ export class TauriBackend implements Backend {
 
   async onHomeChanged(listener: (home: HomeView) => void): Promise<() => void> {
     return events.homeChanged.listen((event) => listener(event.payload));
+  }
+
+  async scanDevices(): Promise<FoundDeviceView[]> {
+    return unwrap(await commands.scanDevices());
+  }
+
+  async pairDevice(address: string, code: string): Promise<DeviceDetailView> {
+    return unwrap(await commands.pairDevice(address, code));
+  }
+
+  async deviceDetail(id: string): Promise<DeviceDetailView> {
+    return unwrap(await commands.deviceDetail(id));
+  }
+
+  async deviceCommand(id: string, command: CommandInput): Promise<DeviceDetailView> {
+    return unwrap(await commands.deviceCommand(id, command));
+  }
+
+  async onDeviceChanged(listener: (device: DeviceDetailView) => void): Promise<() => void> {
+    return events.deviceChanged.listen((event) => listener(event.payload));
   }
 }

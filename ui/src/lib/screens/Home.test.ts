@@ -3,11 +3,13 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { BackendError } from '../backend';
 import { MemoryBackend } from '../backend/memory';
+import { DevicesStore } from '../stores/devices.svelte';
 import { HomeStore } from '../stores/home.svelte';
+import { NavStore } from '../stores/nav.svelte';
 import Home from './Home.svelte';
 
 function renderHome(backend: MemoryBackend) {
-  return render(Home, { props: { store: new HomeStore(backend) } });
+  return render(Home, { props: { store: new HomeStore(backend), devices: new DevicesStore(backend), nav: new NavStore() } });
 }
 
 describe('Home screen', () => {

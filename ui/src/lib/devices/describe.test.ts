@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { celsius, describeState, kindLabel } from './describe';
+
+describe('describing devices', () => {
+  it('says what each kind last reported, in plain words', () => {
+    expect(describeState({ kind: 'soapDispenser', remaining: 10, capacity: 40 })).toBe('10 of 40 packets left');
+    expect(describeState({ kind: 'light', on: true, brightness: 35 })).toBe('On · 35%');
+    expect(describeState({ kind: 'light', on: false, brightness: 35 })).toBe('Off');
+    expect(
+      describeState({ kind: 'thermostat', currentCentiCelsius: 2050, targetCentiCelsius: 2100, mode: 'heat', heating: true }),
+    ).toBe('20.5 °C now · set to 21.0 °C · heat · heating');
+    expect(describeState(null)).toBe('No state reported yet');
+  });
+
+  it('formats temperatures and names kinds, with a fallback for unknown ones', () => {
+    expect(celsius(-1000)).toBe('-10.0 °C');
+    expect(kindLabel('bluray_player')).toBe('Blu-ray player');
+    expect(kindLabel('fridge')).toBe('Device');
+  });
+});

@@ -1,0 +1,38 @@
+// Plain words for a device's kind and state, shared by the list and the device screen.
+import type { DeviceStateView } from '../backend';
+
+const KIND_LABELS: Record<string, string> = {
+  soap_dispenser: 'Soap dispenser',
+  toaster: 'Toaster',
+  bluray_player: 'Blu-ray player',
+  light: 'Light',
+  thermostat: 'Thermostat',
+};
+
+export function kindLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? 'Device';
+}
+
+/** 2150 → "21.5 °C". */
+export function celsius(centi: number): string {
+  return `${(centi / 100).toFixed(1)} °C`;
+}
+
+/** A one-line summary of what the device last reported. */
+export function describeState(state: DeviceStateView | null): string {
+  if (state === null) return 'No state reported yet';
+  switch (state.kind) {
+    case 'soapDispenser':
+      return `${state.remaining} of ${state.capacity} packets left`;
+    case 'toaster':
+      return state.toasting ? `Toasting at shade ${state.shade}` : `Idle · ${state.slicesTotal} slices toasted`;
+    case 'bluRayPlayer':
+      return state.power ? `On · ${state.playback}` : 'Off';
+    case 'light':
+      return state.on ? `On · ${state.brightness}%` : 'Off';
+    case 'thermostat':
+      return `${celsius(state.currentCentiCelsius)} now · set to ${celsius(state.targetCentiCelsius)} · ${state.mode}${
+        state.heating ? ' · heating' : ''
+      }`;
+  }
+}
