@@ -25,8 +25,9 @@ suite "UI component tests (Vitest)" npm --prefix ui test --silent
 suite "Rust lints (clippy, warnings are errors)" cargo clippy --workspace --all-targets --locked -- -D warnings
 suite "Rust tests: core, API, shell on the mock runtime, bindings" cargo test --workspace --locked
 suite "UI in Chromium (playwright-core, IPC mocked)" npm --prefix ui run test:browser --silent
-suite "App build for end-to-end tests" cargo build -p steward-app --bin steward --locked
+suite "App and simulated home builds for end-to-end tests" cargo build -p steward-app -p steward-simhome --bins --locked
 export STEWARD_APP="$CARGO_TARGET_DIR/debug/steward"
+export STEWARD_SIMHOME="$CARGO_TARGET_DIR/debug/steward-simhome"
 suite "End to end: the built app through WebDriver" \
   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- npm --prefix tests test --silent
 

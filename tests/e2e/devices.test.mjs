@@ -1,0 +1,69 @@
+// Scenario 5 through the real app: pair the simulated kitchen light from the UI with its setup
+// code (a wrong code first), turn it on, and see the state the device confirmed — over btleplug's
+// real Linux path to the simulated home on a private bus.
+import { after, afterEach, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { By, freshDataDir, startDriver, until } from './driver.mjs';
+import { startSimHome } from './simhome.mjs';
+
+const WAIT_MS = 20_000;
+
+async function textOf(driver, locator) {
+  return (await driver.wait(until.elementLocated(locator), WAIT_MS)).getText();
+}
+
+async function waitForText(driver, locator, expected) {
+  await driver.wait(async () => (await textOf(driver, locator)) === expected, WAIT_MS, `waiting for "${expected}"`);
+}
+
+async function button(driver, name) {
+  return driver.wait(until.elementLocated(By.xpath(`//button[normalize-space(.)="${name}"]`)), WAIT_MS);
+}
+
+describe('controlling a device from the app', () => {
+  let home;
+  let driver;
+
+  before(async () => {
+    home = await startSimHome();
+    driver = await startDriver({ STEWARD_DATA_DIR: freshDataDir(), DBUS_SYSTEM_BUS_ADDRESS: home.address });
+  });
+  after(() => {
+    driver?.stop();
+    home?.stop();
+  });
+  afterEach((t) => {
+    if (t.passed === false && driver) console.error(`--- app and driver output ---\n${driver.log()}`);
+  });
+
+  it('pairs the kitchen light with its code and turns it on, confirmed by the device', async () => {
+    const app = await driver.session();
+    try {
+      await (await button(app, 'Add a device')).click();
+      await (await button(app, 'Scan')).click();
+      const light = await app.wait(until.elementLocated(By.xpath('//label[contains(., "Kitchen light")]')), WAIT_MS);
+      await light.click();
+
+      const code = await app.findElement(By.id('setup-code'));
+      await code.sendKeys('1111-1111');
+      await (await button(app, 'Pair')).click();
+      const alert = await app.wait(until.elementLocated(By.css('[role="alert"]')), WAIT_MS);
+      assert.match(await alert.getText(), /does not match this device/);
+
+      await code.clear();
+      await code.sendKeys('4567-8901');
+      await (await button(app, 'Pair')).click();
+      await waitForText(app, By.css('[data-testid="connection"]'), 'Connected');
+      await waitForText(app, By.css('[data-testid="device-state"]'), 'Off');
+
+      await (await button(app, 'Turn on')).click();
+      await waitForText(app, By.css('[data-testid="device-state"]'), 'On · 80%');
+
+      await (await button(app, '← Home')).click();
+      const row = await app.wait(until.elementLocated(By.xpath('//button[contains(., "Kitchen light")]')), WAIT_MS);
+      await app.wait(async () => (await row.getText()).includes('On · 80%'), WAIT_MS, 'the home list shows the live state');
+    } finally {
+      await app.quit();
+    }
+  });
+});
