@@ -1,4 +1,7 @@
-//! Runs the brief's simulated home on a private bus for the demo and the end-to-end tests.
+//! Runs the brief's simulated home on a private bus for the demo and the end-to-end tests, or,
+//! with `--bench-devices N`, N soap dispensers for the throughput benchmark (setup code of device
+//! i is `10000000 + i`; a line `go RATE SECONDS` on standard input makes every device dispense
+//! RATE times a second for SECONDS, then `done SENT` is printed).
 //!
 //! The first line of standard output is `DBUS_SYSTEM_BUS_ADDRESS=…`, to export for the app; then
 //! each device with its setup code. With `--lively`, the household goes about its day: soap is
@@ -12,7 +15,13 @@ use tokio::io::AsyncReadExt;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let lively = std::env::args().any(|a| a == "--lively");
+    let args: Vec<String> = std::env::args().collect();
+    let lively = args.iter().any(|a| a == "--lively");
+    let bench_devices: Option<u8> = args
+        .iter()
+        .position(|a| a == "--bench-devices")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok());
     let bus = match PrivateBus::start().await {
         Ok(bus) => bus,
         Err(error) => {
@@ -20,6 +29,10 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    if let Some(count) = bench_devices {
+        bench(bus, count).await;
+        return;
+    }
     let demo = brief_home::devices();
     let listing: Vec<String> = demo
         .iter()
@@ -83,4 +96,68 @@ async fn until_stopped() {
         _ = terminated => {}
         _ = stdin_closed => {}
     }
+}
+
+/// The benchmark home: `count` dispensers that pump on command from standard input.
+async fn bench(bus: PrivateBus, count: u8) {
+    use steward_protocol::pairing::SetupCode;
+    use steward_protocol::{DeviceId, DeviceKind, DeviceState, DispenserState};
+    use steward_simhome::SimDevice;
+    use tokio::io::AsyncBufReadExt;
+
+    let devices: Vec<SimDevice> = (0..count)
+        .map(|i| {
+            let mut id = [0xbe; 16];
+            id[15] = i;
+            let code = SetupCode::parse(&format!("{}", 10_000_000 + u32::from(i)))
+                .unwrap_or_else(|_| unreachable!("8 digits"));
+            let mut device = SimDevice::new(
+                DeviceKind::SoapDispenser,
+                &format!("Bench {i}"),
+                DeviceId(id),
+                [0xBE, 0, 0, 0, 0, i],
+                code,
+            );
+            device.set_state(DeviceState::SoapDispenser(DispenserState {
+                remaining: 60_000,
+                capacity: 60_000,
+                dispensed_total: 0,
+            }));
+            device
+        })
+        .collect();
+    let ids: Vec<DeviceId> = devices.iter().map(|d| d.id).collect();
+    let home = match SimHome::start(bus.address(), devices).await {
+        Ok(home) => home,
+        Err(error) => {
+            eprintln!("steward-simhome: cannot serve org.bluez: {error}");
+            std::process::exit(1);
+        }
+    };
+    println!("DBUS_SYSTEM_BUS_ADDRESS={}", bus.address());
+    let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        let (Some(&"go"), Some(rate), Some(seconds)) = (parts.first(), parts.get(1), parts.get(2))
+        else {
+            continue;
+        };
+        let (Ok(rate), Ok(seconds)) = (rate.parse::<u32>(), seconds.parse::<u32>()) else {
+            continue;
+        };
+        let mut ticker = tokio::time::interval(Duration::from_secs(1) / rate.max(1));
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+        let mut sent = 0u64;
+        for _ in 0..rate * seconds {
+            ticker.tick().await;
+            for id in &ids {
+                home.dispense(id);
+                sent += 1;
+            }
+        }
+        println!("done {sent}");
+    }
+    drop(home);
+    drop(bus);
+    std::process::exit(0);
 }

@@ -1,0 +1,187 @@
+//! Benchmark: 50 simulated devices paired through the hub, each sending events at 20 Hz for a
+//! minute, over btleplug's real Linux path. Prints events per second, loss, duplicates, and the
+//! app side's CPU time per event. The simulated home runs in its own process, so the CPU figure
+//! is this process's alone (hub, sessions, btleplug, libdbus); dbus-daemon is a third process.
+//!
+//! Run with `scripts/bench.sh` (or set STEWARD_SIMHOME to a built `steward-simhome`).
+//! Optional: BENCH_DEVICES (default 50), BENCH_RATE (20), BENCH_SECONDS (60).
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use steward_ble::BtleCentral;
+use steward_devices::session::SessionUpdate;
+use steward_devices::{Backoff, Hub, HubEvent};
+use steward_protocol::pairing::SetupCode;
+use steward_protocol::DeviceId;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+fn env_or(name: &str, default: u32) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// User plus system CPU time of this process, from /proc (10 ms resolution).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(") ")
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+#[derive(Default)]
+struct Tally {
+    received: u64,
+    duplicates: u64,
+    gaps: u64,
+    rejected: u64,
+    last: HashMap<DeviceId, u32>,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let devices = env_or("BENCH_DEVICES", 50);
+    let rate = env_or("BENCH_RATE", 20);
+    let seconds = env_or("BENCH_SECONDS", 60);
+    let simhome = std::env::var("STEWARD_SIMHOME")
+        .expect("STEWARD_SIMHOME names the steward-simhome binary; run scripts/bench.sh");
+
+    let mut sim = tokio::process::Command::new(simhome)
+        .args(["--bench-devices", &devices.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the simulated home");
+    let mut sim_in = sim.stdin.take().expect("stdin");
+    let mut sim_out = BufReader::new(sim.stdout.take().expect("stdout")).lines();
+    let first = sim_out
+        .next_line()
+        .await
+        .expect("read")
+        .expect("the address line");
+    let address = first
+        .strip_prefix("DBUS_SYSTEM_BUS_ADDRESS=")
+        .expect("the address line")
+        .to_owned();
+    std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", &address);
+
+    let (hub, mut events) = Hub::new(
+        BtleCentral::first_adapter().await.expect("adapter"),
+        Backoff::default(),
+    );
+    let found = hub.scan(Duration::from_secs(1)).await.expect("scan");
+    assert_eq!(
+        found.len(),
+        devices as usize,
+        "every simulated device is found"
+    );
+    let pairing_started = Instant::now();
+    for advert in &found {
+        let index: u32 = advert
+            .name
+            .as_deref()
+            .and_then(|n| n.strip_prefix("Bench "))
+            .and_then(|n| n.parse().ok())
+            .expect("bench name");
+        let code = SetupCode::parse(&format!("{}", 10_000_000 + index)).expect("code");
+        hub.pair(&advert.address, &code, None).await.expect("pairs");
+    }
+    let pairing = pairing_started.elapsed();
+
+    let tally = std::sync::Arc::new(std::sync::Mutex::new(Tally::default()));
+    let counter = std::sync::Arc::clone(&tally);
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            let mut t = counter.lock().expect("tally");
+            match event {
+                HubEvent::Update {
+                    id,
+                    update: SessionUpdate::Event(e),
+                } => {
+                    t.received += 1;
+                    t.gaps += u64::from(e.missed);
+                    let last = t.last.entry(id).or_insert(0);
+                    *last = (*last).max(e.seq);
+                }
+                HubEvent::Update {
+                    update: SessionUpdate::Replayed { .. },
+                    ..
+                } => t.duplicates += 1,
+                HubEvent::Update {
+                    update: SessionUpdate::Rejected(_),
+                    ..
+                } => t.rejected += 1,
+                _ => {}
+            }
+        }
+    });
+
+    let cpu_before = cpu_time();
+    let started = Instant::now();
+    sim_in
+        .write_all(format!("go {rate} {seconds}\n").as_bytes())
+        .await
+        .expect("start the devices");
+    let done = sim_out
+        .next_line()
+        .await
+        .expect("read")
+        .expect("the done line");
+    let sent: u64 = done
+        .strip_prefix("done ")
+        .and_then(|n| n.parse().ok())
+        .expect("done SENT");
+    let sending = started.elapsed();
+    // Let the last notifications arrive.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tally.lock().expect("tally").received < sent && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let elapsed = started.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu_before);
+    let t = tally.lock().expect("tally");
+
+    println!(
+        "devices paired           {devices} (pairing took {:.2} s)",
+        pairing.as_secs_f64()
+    );
+    println!("events sent              {sent} ({rate} Hz x {devices} devices x {seconds} s, sent in {:.1} s)", sending.as_secs_f64());
+    println!("events received          {}", t.received);
+    println!(
+        "lost                     {}",
+        sent.saturating_sub(t.received)
+    );
+    println!("duplicates (dropped)     {}", t.duplicates);
+    println!("gaps reported            {}", t.gaps);
+    println!("malformed                {}", t.rejected);
+    println!(
+        "throughput               {:.0} events/s",
+        t.received as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "app CPU per event        {:.1} µs ({:.2} s CPU over {:.1} s)",
+        cpu.as_secs_f64() * 1e6 / t.received.max(1) as f64,
+        cpu.as_secs_f64(),
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "app CPU load             {:.1}% of one core",
+        100.0 * cpu.as_secs_f64() / elapsed.as_secs_f64()
+    );
+    drop(sim_in);
+}

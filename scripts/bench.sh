@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs Steward's benchmarks and prints their figures (see docs/PERFORMANCE.md). Benchmarks are
+# measurements, not tests: they never fail on a number.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$REPO_ROOT"
+
+step "Building the simulated home (optimised)"
+cargo build --profile bench -p steward-simhome --bin steward-simhome --locked
+export STEWARD_SIMHOME="$CARGO_TARGET_DIR/release/steward-simhome"
+
+step "50 devices at 20 Hz for a minute, through btleplug's real Linux path"
+cargo bench -p steward-ble --bench fifty_devices --locked
