@@ -55,6 +55,7 @@ describe('controlling a device from the app', () => {
       await (await button(app, 'Pair')).click();
       await waitForText(app, By.css('[data-testid="connection"]'), 'Connected');
       await waitForText(app, By.css('[data-testid="device-state"]'), 'Off');
+      assert.equal(await textOf(app, By.css('[data-testid="device-info"]')), 'Battery 87% · Firmware 1.4.2', 'read from the device');
 
       await (await button(app, 'Turn on')).click();
       await waitForText(app, By.css('[data-testid="device-state"]'), 'On · 80%');

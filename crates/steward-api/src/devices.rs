@@ -86,12 +86,15 @@ impl Steward {
                 }
             }
         }
+        let info = control.and_then(|c| c.info(&device_id)).unwrap_or_default();
         Ok(DeviceDetailView {
             id: row.id,
             name: row.name,
             kind: row.kind,
             connected,
             state,
+            firmware: info.firmware,
+            battery_percent: info.battery_percent,
         })
     }
 

@@ -177,4 +177,8 @@ pub struct DeviceDetailView {
     pub connected: bool,
     /// The last state it reported, if any since the app started.
     pub state: Option<DeviceStateView>,
+    /// The firmware revision it reported when it last connected.
+    pub firmware: Option<String>,
+    /// Its battery level when it last connected, in percent.
+    pub battery_percent: Option<u8>,
 }

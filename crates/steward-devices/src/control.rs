@@ -8,6 +8,7 @@ use steward_protocol::command::Command;
 use steward_protocol::pairing::{PairingKey, SetupCode};
 use steward_protocol::{DeviceId, DeviceState, Identity};
 
+use crate::hub::DeviceInfo;
 use crate::{Advertisement, Central, DeviceError, Hub, KnownDevice};
 
 /// What the app asks of its devices.
@@ -22,6 +23,8 @@ pub trait DeviceControl: Send + Sync {
     fn command(&self, id: DeviceId, command: Command) -> BoxFuture<'_, Result<(), DeviceError>>;
     fn read_state(&self, id: DeviceId) -> BoxFuture<'_, Result<DeviceState, DeviceError>>;
     fn is_connected(&self, id: &DeviceId) -> bool;
+    /// Firmware and battery as read on the last connection.
+    fn info(&self, id: &DeviceId) -> Option<DeviceInfo>;
     /// Reconnects devices paired earlier; must be called inside the async runtime.
     fn restore(&self, devices: Vec<KnownDevice>);
 }
@@ -50,6 +53,10 @@ impl<C: Central + 'static> DeviceControl for Hub<C> {
 
     fn is_connected(&self, id: &DeviceId) -> bool {
         Hub::is_connected(self, id)
+    }
+
+    fn info(&self, id: &DeviceId) -> Option<DeviceInfo> {
+        Hub::info(self, id)
     }
 
     fn restore(&self, devices: Vec<KnownDevice>) {

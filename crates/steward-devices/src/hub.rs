@@ -24,6 +24,13 @@ pub struct KnownDevice {
     pub last_seq: u32,
 }
 
+/// What a device said about itself when it connected.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeviceInfo {
+    pub firmware: Option<String>,
+    pub battery_percent: Option<u8>,
+}
+
 /// What the hub reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HubEvent {
@@ -53,6 +60,8 @@ struct Inner<C: Central> {
     /// Live sessions, with the address each is connected at.
     sessions: Mutex<Live<C::Link>>,
     events: mpsc::UnboundedSender<HubEvent>,
+    /// Firmware and battery, read on each connection.
+    info: Mutex<HashMap<DeviceId, DeviceInfo>>,
     /// One scan or connection attempt at a time: BlueZ refuses overlapping discoveries.
     radio: tokio::sync::Mutex<()>,
 }
@@ -80,6 +89,7 @@ impl<C: Central + 'static> Hub<C> {
             sessions: Mutex::default(),
             events,
             radio: tokio::sync::Mutex::new(()),
+            info: Mutex::default(),
         };
         (
             Self {
@@ -123,6 +133,7 @@ impl<C: Central + 'static> Hub<C> {
             last_seq: 0,
         };
         self.lock_known().insert(identity.id, known);
+        self.read_info(&session).await;
         self.adopt(identity.id, address.to_owned(), session, updates);
         Ok((identity, key))
     }
@@ -145,6 +156,29 @@ impl<C: Central + 'static> Hub<C> {
     /// Reads a connected device's state.
     pub async fn read_state(&self, id: &DeviceId) -> Result<DeviceState, DeviceError> {
         self.session(id)?.read_state().await
+    }
+
+    /// What the device said about itself when it last connected.
+    pub fn info(&self, id: &DeviceId) -> Option<DeviceInfo> {
+        self.inner
+            .info
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .cloned()
+    }
+
+    /// Reads firmware and battery; a device that cannot answer them is still usable.
+    async fn read_info(&self, session: &Session<C::Link>) {
+        let info = DeviceInfo {
+            firmware: session.firmware().await.ok(),
+            battery_percent: session.battery().await.ok(),
+        };
+        self.inner
+            .info
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(session.identity().id, info);
     }
 
     /// Whether the device has a live session.
@@ -259,6 +293,7 @@ async fn attempt<C: Central + 'static>(
             continue;
         }
         session.authenticate(&known.key).await?;
+        hub.read_info(&session).await;
         hub.adopt(known.id, candidate.address, session, updates);
         return Ok(());
     }

@@ -14,6 +14,6 @@ pub mod session;
 pub use backoff::Backoff;
 pub use control::DeviceControl;
 pub use error::DeviceError;
-pub use hub::{Hub, HubEvent, KnownDevice};
+pub use hub::{DeviceInfo, Hub, HubEvent, KnownDevice};
 pub use link::{Advertisement, Central, Link, LinkError, Notification};
 pub use session::{Session, SessionEvent, SessionUpdate};

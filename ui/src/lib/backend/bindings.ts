@@ -54,6 +54,10 @@ export type DeviceDetailView = {
 	connected: boolean,
 	/**  The last state it reported, if any since the app started. */
 	state: DeviceStateView | null,
+	/**  The firmware revision it reported when it last connected. */
+	firmware: string | null,
+	/**  Its battery level when it last connected, in percent. */
+	batteryPercent: number | null,
 };
 
 /**  A device's live state, as last reported by the device. */

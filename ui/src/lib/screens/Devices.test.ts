@@ -13,7 +13,15 @@ function homeWithALight() {
     {
       found: { address: 'D0:5E:00:00:00:04', name: 'Kitchen light', kind: 'light', rssi: -55 },
       code: '4567-8901',
-      detail: { id: 'aa04', name: 'Kitchen light', kind: 'light', connected: true, state: { kind: 'light', on: false, brightness: 80 } },
+      detail: {
+        id: 'aa04',
+        name: 'Kitchen light',
+        kind: 'light',
+        connected: true,
+        state: { kind: 'light', on: false, brightness: 80 },
+        firmware: '1.4.2',
+        batteryPercent: 87,
+      },
     },
   ];
   return backend;
@@ -69,6 +77,7 @@ describe('a device screen', () => {
   it('shows the state the device confirmed after a command', async () => {
     await openLight();
     expect(screen.getByTestId('device-state').textContent).toBe('Off');
+    expect(screen.getByTestId('device-info').textContent?.trim()).toBe('Battery 87% · Firmware 1.4.2');
     await userEvent.click(screen.getByRole('button', { name: 'Turn on' }));
     await expect.poll(() => screen.getByTestId('device-state').textContent).toBe('On · 80%');
     expect(screen.getByRole('button', { name: 'Turn off' })).toBeTruthy();
