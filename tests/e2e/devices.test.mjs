@@ -1,6 +1,7 @@
 // Scenario 5 through the real app: pair the simulated kitchen light from the UI with its setup
 // code (a wrong code first), turn it on, and see the state the device confirmed — over btleplug's
 // real Linux path to the simulated home on a private bus.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, freshDataDir, startDriver, until } from './driver.mjs';
@@ -14,6 +15,13 @@ async function textOf(driver, locator) {
 
 async function waitForText(driver, locator, expected) {
   await driver.wait(async () => (await textOf(driver, locator)) === expected, WAIT_MS, `waiting for "${expected}"`);
+}
+
+/** Saves what the owner sees to tests/artifacts/ (not committed), for people reviewing a run. */
+async function screenshot(driver, name) {
+  const dir = new URL('../artifacts/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL(`${name}.png`, dir), await driver.takeScreenshot(), 'base64');
 }
 
 async function button(driver, name) {
@@ -43,6 +51,7 @@ describe('controlling a device from the app', () => {
       await (await button(app, 'Scan')).click();
       const light = await app.wait(until.elementLocated(By.xpath('//label[contains(., "Kitchen light")]')), WAIT_MS);
       await light.click();
+      await screenshot(app, 'add-device');
 
       const code = await app.findElement(By.id('setup-code'));
       await code.sendKeys('1111-1111');
@@ -59,6 +68,7 @@ describe('controlling a device from the app', () => {
 
       await (await button(app, 'Turn on')).click();
       await waitForText(app, By.css('[data-testid="device-state"]'), 'On · 80%');
+      await screenshot(app, 'device-screen');
 
       await (await button(app, '← Home')).click();
       const row = await app.wait(until.elementLocated(By.xpath('//button[contains(., "Kitchen light")]')), WAIT_MS);
