@@ -36,7 +36,12 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   mkfifo "$sim_dir/alive"
   # The simulated home stops when its standard input closes: this script holds the other end,
   # so however the script ends, the home ends with it.
-  "$CARGO_TARGET_DIR/debug/steward-simhome" --lively < "$sim_dir/alive" > "$sim_out" 2>&1 &
+  if [ -n "${STEWARD_SCENARIO:-}" ]; then
+    scenario=(--scenario "$(realpath "$STEWARD_SCENARIO")")
+  else
+    scenario=(--lively)
+  fi
+  "$CARGO_TARGET_DIR/debug/steward-simhome" "${scenario[@]}" < "$sim_dir/alive" > "$sim_out" 2>&1 &
   sim_pid=$!
   exec {alive}> "$sim_dir/alive"
   trap 'exec {alive}>&-; wait "$sim_pid" 2>/dev/null; rm -rf "$sim_dir"' EXIT

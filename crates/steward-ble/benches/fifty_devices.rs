@@ -3,6 +3,10 @@
 //! app side's CPU time per event. The simulated home runs in its own process, so the CPU figure
 //! is this process's alone (hub, sessions, btleplug, libdbus); dbus-daemon is a third process.
 //!
+//! The baseline, measured in the same run after the hub has let go of the devices: the same load
+//! received by bare btleplug (connect, subscribe, count notifications), so the hub's own cost is
+//! reported as a ratio.
+//!
 //! Run with `scripts/bench.sh` (or set STEWARD_SIMHOME to a built `steward-simhome`).
 //! Optional: BENCH_DEVICES (default 50), BENCH_RATE (20), BENCH_SECONDS (60).
 
@@ -10,11 +14,14 @@ use std::collections::HashMap;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use btleplug::api::{Central as _, Manager as _, Peripheral as _, ScanFilter};
+use futures::StreamExt;
 use steward_ble::BtleCentral;
 use steward_devices::session::SessionUpdate;
 use steward_devices::{Backoff, Hub, HubEvent};
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::DeviceId;
+use steward_protocol::{uuids, DeviceKind};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 fn env_or(name: &str, default: u32) -> u32 {
@@ -154,7 +161,16 @@ async fn main() {
     }
     let elapsed = started.elapsed();
     let cpu = cpu_time().saturating_sub(cpu_before);
-    let t = tally.lock().expect("tally");
+    let t = {
+        let guard = tally.lock().expect("tally");
+        Tally {
+            received: guard.received,
+            duplicates: guard.duplicates,
+            gaps: guard.gaps,
+            rejected: guard.rejected,
+            last: guard.last.clone(),
+        }
+    };
 
     println!(
         "devices paired           {devices} (pairing took {:.2} s)",
@@ -182,6 +198,91 @@ async fn main() {
     println!(
         "app CPU load             {:.1}% of one core",
         100.0 * cpu.as_secs_f64() / elapsed.as_secs_f64()
+    );
+    let hub_per_event = cpu.as_secs_f64() / t.received.max(1) as f64;
+    let ids: Vec<DeviceId> = t.last.keys().copied().collect();
+    for id in &ids {
+        hub.forget(id).await;
+    }
+
+    // Baseline: the same load into bare btleplug.
+    let manager = btleplug::platform::Manager::new().await.expect("manager");
+    let adapter = manager
+        .adapters()
+        .await
+        .expect("adapters")
+        .into_iter()
+        .next()
+        .expect("adapter");
+    adapter
+        .start_scan(ScanFilter {
+            services: vec![DeviceKind::SoapDispenser.service()],
+        })
+        .await
+        .expect("scan");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    adapter.stop_scan().await.expect("stop scan");
+    let received = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut peripherals = Vec::new();
+    for peripheral in adapter.peripherals().await.expect("peripherals") {
+        peripheral.connect().await.expect("connect");
+        peripheral.discover_services().await.expect("discover");
+        let events = peripheral
+            .characteristics()
+            .into_iter()
+            .find(|c| c.uuid == uuids::EVENTS)
+            .expect("events characteristic");
+        let mut stream = peripheral.notifications().await.expect("notifications");
+        let count = std::sync::Arc::clone(&received);
+        tokio::spawn(async move {
+            while let Some(notification) = stream.next().await {
+                if notification.uuid == uuids::EVENTS {
+                    count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        });
+        peripheral.subscribe(&events).await.expect("subscribe");
+        peripherals.push(peripheral);
+    }
+    let cpu_before = cpu_time();
+    let started = Instant::now();
+    sim_in
+        .write_all(format!("go {rate} {seconds}\n").as_bytes())
+        .await
+        .expect("start the devices");
+    let done = sim_out
+        .next_line()
+        .await
+        .expect("read")
+        .expect("the done line");
+    let sent: u64 = done
+        .strip_prefix("done ")
+        .and_then(|n| n.parse().ok())
+        .expect("done SENT");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while received.load(std::sync::atomic::Ordering::Relaxed) < sent && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let bare_elapsed = started.elapsed();
+    let bare_cpu = cpu_time().saturating_sub(cpu_before);
+    let bare_received = received.load(std::sync::atomic::Ordering::Relaxed);
+    let bare_per_event = bare_cpu.as_secs_f64() / bare_received.max(1) as f64;
+    println!();
+    println!(
+        "baseline: bare btleplug, same run, {} connected peripherals",
+        peripherals.len()
+    );
+    println!("events sent / received   {sent} / {bare_received}");
+    println!(
+        "CPU per event            {:.1} µs ({:.2} s CPU over {:.1} s)",
+        bare_per_event * 1e6,
+        bare_cpu.as_secs_f64(),
+        bare_elapsed.as_secs_f64()
+    );
+    println!();
+    println!(
+        "ratio hub / bare btleplug CPU per event: {:.2}",
+        hub_per_event / bare_per_event.max(f64::MIN_POSITIVE)
     );
     drop(sim_in);
 }

@@ -202,6 +202,26 @@ impl Shared {
         Ok(())
     }
 
+    /// Like BlueZ, a new connection starts with no characteristic notifying.
+    pub(crate) async fn reset_notifications(
+        &self,
+        server: &ObjectServer,
+        id: &DeviceId,
+    ) -> zbus::Result<()> {
+        let paths: Vec<OwnedObjectPath> = self
+            .with_slot(id, |slot| slot.gatt.values().cloned().collect())
+            .unwrap_or_default();
+        for path in paths {
+            server
+                .interface::<_, GattCharacteristic>(path)
+                .await?
+                .get_mut()
+                .await
+                .notifying = false;
+        }
+        Ok(())
+    }
+
     /// A new connection: nothing subscribed yet, and the app must authenticate again.
     pub(crate) fn on_connected(&self, id: &DeviceId) {
         self.with_slot_mut(id, |slot| {
@@ -402,6 +422,20 @@ impl SimHome {
     /// Switches faults on or off for a device.
     pub fn set_faults(&self, id: &DeviceId, faults: Faults) {
         self.shared.with_slot_mut(id, |slot| slot.faults = faults);
+    }
+
+    /// Changes some faults of a device, keeping the others.
+    pub fn update_faults(&self, id: &DeviceId, f: impl FnOnce(&mut Faults)) {
+        self.shared.with_slot_mut(id, |slot| f(&mut slot.faults));
+    }
+
+    /// A snapshot of every device, in identity order.
+    pub fn devices(&self) -> Vec<SimDevice> {
+        self.shared
+            .slots()
+            .values()
+            .map(|slot| slot.device.clone())
+            .collect()
     }
 
     /// Changes a device before it is paired (scenario set-up).

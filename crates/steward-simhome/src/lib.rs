@@ -11,7 +11,15 @@ pub mod brief_home;
 pub mod bus;
 pub mod device;
 pub mod home;
+pub mod scenario;
+
+/// Built-in scenario scripts (see [`scenario`]).
+pub mod scenarios {
+    /// The demo home going about its day: soap pumped every 20 s, a slice toasted every 45 s.
+    pub const LIVELY: &str = include_str!("../scenarios/lively.txt");
+}
 
 pub use bus::PrivateBus;
 pub use device::SimDevice;
 pub use home::SimHome;
+pub use scenario::Scenario;

@@ -4,19 +4,30 @@
 //! RATE times a second for SECONDS, then `done SENT` is printed).
 //!
 //! The first line of standard output is `DBUS_SYSTEM_BUS_ADDRESS=…`, to export for the app; then
-//! each device with its setup code. With `--lively`, the household goes about its day: soap is
-//! pumped every 20 s and a slice toasted every 45 s. Runs until interrupted or until standard
-//! input closes (so a parent that dies takes it along).
+//! each device with its setup code. `--scenario FILE` plays a script (see `scenario.rs` for the
+//! language); `--lively` plays the built-in one, where soap is pumped every 20 s and a slice
+//! toasted every 45 s. Each line on standard input is run as a scenario step and answered with
+//! `ok` or `error: …`, which is how end-to-end tests make things happen in the home. Runs until
+//! interrupted or until standard input closes (so a parent that dies takes it along).
 
 use std::time::Duration;
 
-use steward_simhome::{brief_home, PrivateBus, SimHome};
-use tokio::io::AsyncReadExt;
+use std::sync::Arc;
+
+use steward_simhome::scenario::{self, Runner};
+use steward_simhome::{brief_home, scenarios, PrivateBus, Scenario, SimHome};
+use tokio::io::AsyncBufReadExt;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let lively = args.iter().any(|a| a == "--lively");
+    let scenario = match scenario_from(&args) {
+        Ok(scenario) => scenario,
+        Err(error) => {
+            eprintln!("steward-simhome: {error}");
+            std::process::exit(2);
+        }
+    };
     let bench_devices: Option<u8> = args
         .iter()
         .position(|a| a == "--bench-devices")
@@ -38,7 +49,6 @@ async fn main() {
         .iter()
         .map(|d| format!("  {:<16} setup code {}", d.device.name, d.code))
         .collect();
-    let ids: Vec<_> = demo.iter().map(|d| (d.device.kind, d.device.id)).collect();
     let home =
         match SimHome::start(bus.address(), demo.into_iter().map(|d| d.device).collect()).await {
             Ok(home) => home,
@@ -53,31 +63,37 @@ async fn main() {
         println!("{line}");
     }
 
-    if lively {
-        let soap = ids[0].1;
-        let toaster = ids[1].1;
-        let mut soap_timer = tokio::time::interval(Duration::from_secs(20));
-        let mut toast_timer = tokio::time::interval(Duration::from_secs(45));
-        soap_timer.tick().await;
-        toast_timer.tick().await;
-        tokio::select! {
-            _ = async { loop { soap_timer.tick().await; home.dispense(&soap); } } => {}
-            _ = async { loop { toast_timer.tick().await; home.toast_slice(&toaster); } } => {}
-            _ = until_stopped() => {}
+    let home = Arc::new(home);
+    let mut script = Runner::new(Arc::clone(&home));
+    let mut console = Runner::new(Arc::clone(&home));
+    tokio::select! {
+        result = async {
+            match &scenario {
+                Some(scenario) => script.run(scenario).await,
+                None => Ok(()),
+            }
+        } => {
+            if let Err(error) = result {
+                eprintln!("steward-simhome: the scenario stopped: {error}");
+            }
+            // Background `every` steps keep running until the home stops.
+            until_stopped(&mut console).await;
         }
-    } else {
-        until_stopped().await;
+        _ = until_stopped(&mut console) => {}
     }
     // Stop the bus now, and exit without waiting for the runtime: its blocking stdin reader
     // would otherwise keep the process alive until more input came.
+    drop(script);
+    drop(console);
     drop(home);
     drop(bus);
     std::process::exit(0);
 }
 
-/// Waits for Ctrl-C, SIGTERM, or standard input to close; returning lets `main` drop the home
-/// and the bus, which stops the private `dbus-daemon` too.
-async fn until_stopped() {
+/// Runs scenario steps typed on standard input, answering each with `ok` or `error: …`, until
+/// Ctrl-C, SIGTERM, or standard input closes; returning lets `main` drop the home and the bus,
+/// which stops the private `dbus-daemon` too.
+async fn until_stopped(console: &mut Runner) {
     let terminated = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut term) => {
@@ -86,16 +102,42 @@ async fn until_stopped() {
             Err(_) => std::future::pending::<()>().await,
         }
     };
-    let stdin_closed = async {
-        let mut stdin = tokio::io::stdin();
-        let mut buf = [0u8; 64];
-        while matches!(stdin.read(&mut buf).await, Ok(n) if n > 0) {}
+    let commands = async {
+        let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            let answer = match scenario::parse_line(&line) {
+                Ok(None) => continue,
+                Ok(Some(step)) => console.step(&step).await,
+                Err(reason) => Err(reason),
+            };
+            match answer {
+                Ok(()) => println!("ok"),
+                Err(reason) => println!("error: {reason}"),
+            }
+        }
     };
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminated => {}
-        _ = stdin_closed => {}
+        _ = commands => {}
     }
+}
+
+/// The script chosen on the command line: `--scenario FILE`, or `--lively` for the built-in one.
+fn scenario_from(args: &[String]) -> Result<Option<Scenario>, String> {
+    if let Some(at) = args.iter().position(|a| a == "--scenario") {
+        let path = args.get(at + 1).ok_or("--scenario needs a file")?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        return Scenario::parse(&text)
+            .map(Some)
+            .map_err(|e| format!("{path}: {e}"));
+    }
+    if args.iter().any(|a| a == "--lively") {
+        return Scenario::parse(scenarios::LIVELY)
+            .map(Some)
+            .map_err(|e| format!("the built-in scenario: {e}"));
+    }
+    Ok(None)
 }
 
 /// The benchmark home: `count` dispensers that pump on command from standard input.
@@ -103,8 +145,6 @@ async fn bench(bus: PrivateBus, count: u8) {
     use steward_protocol::pairing::SetupCode;
     use steward_protocol::{DeviceId, DeviceKind, DeviceState, DispenserState};
     use steward_simhome::SimDevice;
-    use tokio::io::AsyncBufReadExt;
-
     let devices: Vec<SimDevice> = (0..count)
         .map(|i| {
             let mut id = [0xbe; 16];

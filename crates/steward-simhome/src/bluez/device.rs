@@ -38,6 +38,7 @@ impl BluezDevice {
             return Err(BluezError::Failed("le-connection-abort-by-local".into()));
         }
         self.shared.export_gatt(server, &self.id).await?;
+        self.shared.reset_notifications(server, &self.id).await?;
         self.shared
             .with_slot_mut(&self.id, |slot| slot.connected = true);
         self.connected_changed(&emitter).await?;

@@ -1,0 +1,425 @@
+//! Scenarios as data: a small line-based script of what happens in the simulated home, so a
+//! demo, a test or a person at the terminal can say "the soap is pumped every 20 s" or "the light
+//! leaves radio range" without writing Rust.
+//!
+//! One step per line; `#` starts a comment. A device is named by its kind (`soap_dispenser`,
+//! `toaster`, `bluray_player`, `light`, `thermostat`) or by its name in double quotes.
+//!
+//! ```text
+//! wait 2s                      # pause the script (ms, s or m)
+//! every 20s dispense soap_dispenser
+//! dispense soap_dispenser      # a packet is pumped
+//! toast toaster                # a slice is toasted
+//! press bluray_player menu     # a remote button
+//! leave light                  # out of radio range (drops its connection)
+//! return light                 # back in range
+//! slow toaster 2s              # answers and connections take this long; `fast` undoes it
+//! garble-next soap_dispenser   # the next event arrives as garbage
+//! truncate-next soap_dispenser # the next event arrives cut short
+//! drop-next-write light        # the next write drops the connection
+//! replay toaster               # after a reconnect, the last event is sent again
+//! ```
+//!
+//! Parsing never panics on any text: a bad line is an error naming the line and the reason.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use steward_protocol::event::Button;
+use steward_protocol::{DeviceId, DeviceKind};
+
+use crate::home::Faults;
+use crate::SimHome;
+
+/// The longest a `wait` or `every` may be: a typo like `wait 20m0s` should not hang a demo.
+const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+
+/// A parsed script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scenario {
+    pub steps: Vec<Step>,
+}
+
+/// One line of a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Pauses the script.
+    Wait(Duration),
+    /// Repeats an action in the background, for as long as the scenario runs.
+    Every(Duration, Act),
+    /// Does something now.
+    Do(Act),
+}
+
+/// Something done to one device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Act {
+    pub device: DeviceRef,
+    pub action: Action,
+}
+
+/// How a script names a device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceRef {
+    Kind(DeviceKind),
+    Name(String),
+}
+
+/// What happens to a device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Dispense,
+    Toast,
+    Press(Button),
+    Leave,
+    Return,
+    Slow(Duration),
+    Fast,
+    GarbleNext,
+    TruncateNext,
+    DropNextWrite,
+    Replay,
+}
+
+/// Why a script was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {reason}")]
+pub struct ScenarioError {
+    pub line: usize,
+    pub reason: String,
+}
+
+impl Scenario {
+    /// Parses a whole script.
+    pub fn parse(text: &str) -> Result<Self, ScenarioError> {
+        let mut steps = Vec::new();
+        for (index, line) in text.lines().enumerate() {
+            if let Some(step) = parse_line(line).map_err(|reason| ScenarioError {
+                line: index + 1,
+                reason,
+            })? {
+                steps.push(step);
+            }
+        }
+        Ok(Self { steps })
+    }
+}
+
+/// Parses one line: `Ok(None)` for a blank line or a comment.
+pub fn parse_line(line: &str) -> Result<Option<Step>, String> {
+    let line = line.split('#').next().unwrap_or_default().trim();
+    if line.is_empty() {
+        return Ok(None);
+    }
+    let (verb, rest) = split_word(line);
+    match verb {
+        "wait" => Ok(Some(Step::Wait(parse_duration(rest.trim())?))),
+        "every" => {
+            let (period, rest) = split_word(rest);
+            let period = parse_duration(period)?;
+            if period < Duration::from_millis(10) {
+                return Err("`every` needs a period of at least 10ms".into());
+            }
+            let (verb, rest) = split_word(rest);
+            Ok(Some(Step::Every(period, parse_act(verb, rest)?)))
+        }
+        _ => Ok(Some(Step::Do(parse_act(verb, rest)?))),
+    }
+}
+
+fn parse_act(verb: &str, rest: &str) -> Result<Act, String> {
+    let (device, rest) = parse_device(rest)?;
+    let arg = rest.trim();
+    let no_arg = |action: Action| {
+        if arg.is_empty() {
+            Ok(action)
+        } else {
+            Err(format!(
+                "`{verb}` takes no argument after the device, found `{arg}`"
+            ))
+        }
+    };
+    let action = match verb {
+        "dispense" => no_arg(Action::Dispense)?,
+        "toast" => no_arg(Action::Toast)?,
+        "press" => Action::Press(parse_button(arg)?),
+        "leave" => no_arg(Action::Leave)?,
+        "return" => no_arg(Action::Return)?,
+        "slow" => Action::Slow(parse_duration(arg)?),
+        "fast" => no_arg(Action::Fast)?,
+        "garble-next" => no_arg(Action::GarbleNext)?,
+        "truncate-next" => no_arg(Action::TruncateNext)?,
+        "drop-next-write" => no_arg(Action::DropNextWrite)?,
+        "replay" => no_arg(Action::Replay)?,
+        "" => return Err("a step names an action".into()),
+        other => return Err(format!("unknown action `{other}`")),
+    };
+    Ok(Act { device, action })
+}
+
+fn parse_device(text: &str) -> Result<(DeviceRef, &str), String> {
+    let text = text.trim_start();
+    if let Some(quoted) = text.strip_prefix('"') {
+        let end = quoted
+            .find('"')
+            .ok_or("a quoted device name needs its closing quote")?;
+        let name = &quoted[..end];
+        if name.trim().is_empty() {
+            return Err("a device name cannot be empty".into());
+        }
+        return Ok((DeviceRef::Name(name.to_owned()), &quoted[end + 1..]));
+    }
+    let (word, rest) = split_word(text);
+    if word.is_empty() {
+        return Err("a step names its device".into());
+    }
+    let kind = DeviceKind::from_name(word).ok_or_else(|| {
+        format!("`{word}` is not a device kind; name a device by kind or by its name in quotes")
+    })?;
+    Ok((DeviceRef::Kind(kind), rest))
+}
+
+fn parse_button(text: &str) -> Result<Button, String> {
+    let name = text.to_ascii_lowercase();
+    let button = match name.as_str() {
+        "power" => Button::Power,
+        "play" => Button::Play,
+        "pause" => Button::Pause,
+        "stop" => Button::Stop,
+        "menu" => Button::Menu,
+        "up" => Button::Up,
+        "down" => Button::Down,
+        "left" => Button::Left,
+        "right" => Button::Right,
+        "ok" => Button::Ok,
+        "back" => Button::Back,
+        "eject" => Button::Eject,
+        _ => return Err(format!("`{text}` is not a button")),
+    };
+    Ok(button)
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = text
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((text, ""), |at| text.split_at(at));
+    let value: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration like 500ms, 20s or 2m"))?;
+    let duration = match unit {
+        "ms" => Duration::from_millis(value),
+        "s" => Duration::from_secs(value),
+        "m" => Duration::from_secs(value.saturating_mul(60)),
+        _ => return Err(format!("`{text}` is not a duration like 500ms, 20s or 2m")),
+    };
+    if duration > MAX_DURATION {
+        return Err(format!("`{text}` is longer than a day"));
+    }
+    Ok(duration)
+}
+
+fn split_word(text: &str) -> (&str, &str) {
+    let text = text.trim_start();
+    text.split_once(char::is_whitespace).unwrap_or((text, ""))
+}
+
+/// Runs scenarios against a home. Background `every` steps stop when the runner is dropped.
+pub struct Runner {
+    home: Arc<SimHome>,
+    background: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Runner {
+    pub fn new(home: Arc<SimHome>) -> Self {
+        Self {
+            home,
+            background: Vec::new(),
+        }
+    }
+
+    /// Runs every step in order; a step naming a device the home does not have is an error, and
+    /// the steps before it have happened.
+    pub async fn run(&mut self, scenario: &Scenario) -> Result<(), String> {
+        for step in &scenario.steps {
+            self.step(step).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs one step.
+    pub async fn step(&mut self, step: &Step) -> Result<(), String> {
+        match step {
+            Step::Wait(duration) => tokio::time::sleep(*duration).await,
+            Step::Do(act) => {
+                let id = self.resolve(&act.device)?;
+                apply(&self.home, id, &act.action);
+            }
+            Step::Every(period, act) => {
+                let id = self.resolve(&act.device)?;
+                let home = Arc::clone(&self.home);
+                let action = act.action.clone();
+                let period = *period;
+                self.background.push(tokio::spawn(async move {
+                    let mut timer = tokio::time::interval(period);
+                    timer.tick().await;
+                    loop {
+                        timer.tick().await;
+                        apply(&home, id, &action);
+                    }
+                }));
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve(&self, device: &DeviceRef) -> Result<DeviceId, String> {
+        let devices = self.home.devices();
+        let found = match device {
+            DeviceRef::Kind(kind) => devices.iter().find(|d| d.kind == *kind),
+            DeviceRef::Name(name) => devices.iter().find(|d| d.name.eq_ignore_ascii_case(name)),
+        };
+        found.map(|d| d.id).ok_or_else(|| match device {
+            DeviceRef::Kind(kind) => format!("the home has no {}", kind.as_str()),
+            DeviceRef::Name(name) => format!("the home has no device called \"{name}\""),
+        })
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        for task in &self.background {
+            task.abort();
+        }
+    }
+}
+
+fn apply(home: &SimHome, id: DeviceId, action: &Action) {
+    match action {
+        Action::Dispense => home.dispense(&id),
+        Action::Toast => home.toast_slice(&id),
+        Action::Press(button) => home.press(&id, *button),
+        Action::Leave => home.set_in_range(&id, false),
+        Action::Return => home.set_in_range(&id, true),
+        Action::Slow(delay) => home.update_faults(&id, |f| {
+            f.connect_delay = Some(*delay);
+            f.response_delay = Some(*delay);
+        }),
+        Action::Fast => home.update_faults(&id, |f| {
+            f.connect_delay = None;
+            f.response_delay = None;
+        }),
+        Action::GarbleNext => home.update_faults(&id, |f| {
+            f.garble_next_event = Some(vec![0xff, 0x00, 0x13]);
+        }),
+        Action::TruncateNext => home.update_faults(&id, |f| f.truncate_next_event = Some(3)),
+        Action::DropNextWrite => home.update_faults(&id, |f| f.drop_on_next_write = true),
+        Action::Replay => home.update_faults(&id, |f: &mut Faults| f.replay_on_reconnect = true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_kind_of_step() {
+        let scenario = Scenario::parse(
+            "# the brief's morning\n\
+             every 20s dispense soap_dispenser\n\
+             wait 500ms\n\
+             press \"Blu-ray player\" menu   # stuck in the menu\n\
+             slow toaster 2s\n\
+             leave light\n\n",
+        )
+        .expect("a valid script");
+        assert_eq!(
+            scenario.steps,
+            [
+                Step::Every(
+                    Duration::from_secs(20),
+                    Act {
+                        device: DeviceRef::Kind(DeviceKind::SoapDispenser),
+                        action: Action::Dispense
+                    }
+                ),
+                Step::Wait(Duration::from_millis(500)),
+                Step::Do(Act {
+                    device: DeviceRef::Name("Blu-ray player".into()),
+                    action: Action::Press(Button::Menu)
+                }),
+                Step::Do(Act {
+                    device: DeviceRef::Kind(DeviceKind::Toaster),
+                    action: Action::Slow(Duration::from_secs(2))
+                }),
+                Step::Do(Act {
+                    device: DeviceRef::Kind(DeviceKind::Light),
+                    action: Action::Leave
+                }),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_line_names_its_line_and_reason() {
+        let cases = [
+            ("dispense fridge", "not a device kind"),
+            ("explode toaster", "unknown action"),
+            ("wait forever", "not a duration"),
+            ("wait 2h", "not a duration"),
+            ("wait 99999m", "longer than a day"),
+            ("every 1ms toast toaster", "at least 10ms"),
+            ("press bluray_player teleport", "not a button"),
+            ("dispense \"Dish soap", "closing quote"),
+            ("toast toaster now", "takes no argument"),
+            ("leave", "names its device"),
+        ];
+        for (line, reason) in cases {
+            let text = format!("wait 1s\n{line}\n");
+            let err = Scenario::parse(&text).expect_err(line);
+            assert_eq!(err.line, 2, "{line}");
+            assert!(err.reason.contains(reason), "{line}: {}", err.reason);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_parsed_or_refused_without_panicking(text in "\\PC{0,200}") {
+            let _ = Scenario::parse(&text);
+        }
+
+        #[test]
+        fn every_step_survives_a_round_of_odd_spacing(spaces in "[ \t]{1,4}") {
+            let line = format!("every{spaces}20s{spaces}press{spaces}bluray_player{spaces}menu{spaces}");
+            let parsed = parse_line(&line);
+            let is_press = matches!(
+                parsed,
+                Ok(Some(Step::Every(_, Act { action: Action::Press(Button::Menu), .. })))
+            );
+            proptest::prop_assert!(is_press, "{:?}", parsed);
+        }
+    }
+
+    #[test]
+    fn the_shipped_example_scripts_parse() {
+        Scenario::parse(include_str!("../scenarios/flaky-evening.txt")).expect("flaky-evening");
+    }
+
+    #[test]
+    fn the_lively_demo_script_parses() {
+        let scenario = Scenario::parse(crate::scenarios::LIVELY).expect("the built-in script");
+        assert!(
+            scenario.steps.iter().any(|s| matches!(
+                s,
+                Step::Every(
+                    _,
+                    Act {
+                        action: Action::Dispense,
+                        ..
+                    }
+                )
+            )),
+            "the demo home pumps soap"
+        );
+    }
+}
