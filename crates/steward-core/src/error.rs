@@ -22,6 +22,9 @@ pub enum Error {
     /// The database was written by a newer Steward than this one; opening it could lose data.
     #[error("the database is at schema version {found}, newer than this app knows ({known})")]
     SchemaTooNew { found: u32, known: u32 },
+    /// A record the caller named does not exist (any more).
+    #[error("no {what} {id}")]
+    NotFound { what: &'static str, id: String },
     /// Input from the owner or a device was refused, with the reason.
     #[error("{field}: {reason}")]
     InvalidInput { field: &'static str, reason: String },

@@ -5,12 +5,16 @@
 
 pub mod device_name;
 pub mod error;
+pub mod gtin;
 pub mod home;
 pub mod household_name;
+pub mod inventory;
 pub mod store;
+pub mod text;
 
 pub use device_name::DeviceName;
 pub use error::{Error, Result};
+pub use gtin::Gtin;
 pub use home::HomeSummary;
 pub use household_name::HouseholdName;
 pub use store::Store;

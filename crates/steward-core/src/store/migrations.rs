@@ -37,11 +37,69 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             "ALTER TABLE devices ADD COLUMN pairing_key BLOB;
              ALTER TABLE devices ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;",
         ),
+        // 4: the inventory. Consumables (what the household uses up, optionally fed by the
+        // device that uses it), purchases and refills, usage events, what was odd about the
+        // device events received (gaps, counters going backwards), and the shopping list. A
+        // device's last cumulative counter lets a gap be counted from the device's own total.
+        // Usage history hangs off the consumable, not the device: forgetting a device keeps it.
+        M::up(
+            "ALTER TABLE devices ADD COLUMN last_counter INTEGER;
+             CREATE TABLE consumables (
+                id         INTEGER PRIMARY KEY,
+                name       TEXT NOT NULL,
+                brand      TEXT,
+                gtin       TEXT,
+                unit       TEXT NOT NULL,
+                capacity   INTEGER NOT NULL CHECK (capacity > 0),
+                remaining  INTEGER NOT NULL CHECK (remaining >= 0),
+                threshold  INTEGER NOT NULL CHECK (threshold >= 0),
+                device_id  TEXT UNIQUE,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+             ) STRICT;
+             CREATE TABLE purchases (
+                id            INTEGER PRIMARY KEY,
+                consumable_id INTEGER NOT NULL REFERENCES consumables(id) ON DELETE CASCADE,
+                quantity      INTEGER NOT NULL CHECK (quantity > 0),
+                source        TEXT NOT NULL CHECK (source IN ('owner', 'device')),
+                note          TEXT,
+                at            INTEGER NOT NULL
+             ) STRICT;
+             CREATE INDEX purchases_by_consumable ON purchases(consumable_id, at);
+             CREATE TABLE usage_events (
+                id            INTEGER PRIMARY KEY,
+                consumable_id INTEGER NOT NULL REFERENCES consumables(id) ON DELETE CASCADE,
+                seq           INTEGER,
+                amount        INTEGER NOT NULL CHECK (amount > 0),
+                at            INTEGER NOT NULL
+             ) STRICT;
+             CREATE INDEX usage_by_consumable ON usage_events(consumable_id, at);
+             CREATE TABLE event_issues (
+                id        INTEGER PRIMARY KEY,
+                device_id TEXT NOT NULL,
+                kind      TEXT NOT NULL CHECK (kind IN ('gap', 'counter_backwards', 'implausible_jump')),
+                seq       INTEGER NOT NULL,
+                detail    TEXT NOT NULL,
+                at        INTEGER NOT NULL
+             ) STRICT;
+             CREATE TABLE shopping_items (
+                id            INTEGER PRIMARY KEY,
+                title         TEXT NOT NULL,
+                quantity      INTEGER NOT NULL CHECK (quantity > 0),
+                note          TEXT,
+                consumable_id INTEGER REFERENCES consumables(id) ON DELETE SET NULL,
+                origin        TEXT NOT NULL CHECK (origin IN ('threshold', 'owner')),
+                created_at    INTEGER NOT NULL,
+                done_at       INTEGER
+             ) STRICT;
+             CREATE UNIQUE INDEX one_open_item_per_consumable
+                ON shopping_items(consumable_id) WHERE done_at IS NULL AND consumable_id IS NOT NULL;",
+        ),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 3;
+pub const LATEST: u32 = 4;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {

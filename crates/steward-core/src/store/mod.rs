@@ -4,9 +4,14 @@
 //! Every table has its own module with its queries. Nothing outside this module writes SQL, and
 //! every statement is parameterised: no value is ever spliced into SQL text.
 
+pub mod consumables;
 pub mod devices;
+pub mod ingest;
 pub mod migrations;
+pub mod purchases;
 pub mod settings;
+pub mod shopping;
+pub mod usage;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
