@@ -54,7 +54,7 @@ fn commands_reach_sqlite_through_the_acl_and_undeclared_ones_are_refused() {
         call(&main, "home", serde_json::json!({})).expect("the main window may read the home");
     assert_eq!(
         home,
-        serde_json::json!({"householdName": null, "devices": [], "schemaVersion": 3}),
+        serde_json::json!({"householdName": null, "devices": [], "schemaVersion": 4}),
         "a new household, in the camelCase wire shape the generated bindings promise"
     );
 

@@ -71,6 +71,13 @@ impl Store {
         migrations::current_version(&self.conn)
     }
 
+    /// SQLite's own check of the file: `"ok"`, or what is wrong.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
+    }
+
     /// The connection, for the table modules.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn

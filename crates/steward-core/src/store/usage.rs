@@ -45,6 +45,19 @@ pub fn total(store: &Store, consumable_id: i64) -> Result<u64> {
     Ok(u64::try_from(total).unwrap_or(0))
 }
 
+/// For checking a store: the usage rows of a consumable that came from a device, how many
+/// distinct sequence numbers they carry, and the highest.
+pub fn sequence_summary(store: &Store, consumable_id: i64) -> Result<(u64, u64, u64)> {
+    let (rows, distinct, max): (i64, i64, i64) = store.conn().query_row(
+        "SELECT count(*), count(DISTINCT seq), coalesce(max(seq), 0) FROM usage_events
+         WHERE consumable_id = ?1 AND seq IS NOT NULL",
+        params![consumable_id],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )?;
+    let n = |v: i64| u64::try_from(v).unwrap_or(0);
+    Ok((n(rows), n(distinct), n(max)))
+}
+
 /// The owner records using `amount` of a consumable by hand.
 pub fn record_manual(store: &mut Store, consumable_id: i64, amount: i64, now: i64) -> Result<()> {
     let amount = text::quantity("amount", amount, 1, 1_000)?;
