@@ -11,3 +11,8 @@ export STEWARD_SIMHOME="$CARGO_TARGET_DIR/release/steward-simhome"
 
 step "50 devices at 20 Hz for a minute, through btleplug's real Linux path"
 cargo bench -p steward-ble --bench fifty_devices --locked
+
+step "Usage events ingested durably, against a bare batched rusqlite insert loop"
+cargo bench -p steward-core --bench ingest --locked
+step "The same with small batches (50 events, a quieter home)"
+BENCH_BATCH=50 BENCH_EVENTS=200000 cargo bench -p steward-core --bench ingest --locked
