@@ -4,6 +4,7 @@
 
 pub mod consumable;
 pub mod forecast;
+pub mod supplies;
 pub mod threshold;
 
 pub use consumable::{ConsumableInput, ConsumableSpec};

@@ -6,6 +6,7 @@
 
 pub mod consumables;
 pub mod devices;
+pub mod household;
 pub mod ingest;
 pub mod migrations;
 pub mod purchases;

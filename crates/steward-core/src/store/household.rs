@@ -1,0 +1,237 @@
+//! Everything Steward stores about the household, as one document (export), and the erasure of
+//! all of it. The export is the owner's copy of their data: complete, except the pairing keys,
+//! which are secrets between the phone and each device and useless anywhere else.
+//!
+//! Erase must leave nothing readable behind: rows are deleted in one transaction, then the
+//! write-ahead log is truncated and the file vacuumed, so freed pages do not keep old text.
+
+use rusqlite::Row;
+use serde::Serialize;
+
+use super::Store;
+use crate::Result;
+
+/// The export's format name and version, for whoever reads it later.
+pub const FORMAT: &str = "steward-household-export";
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The whole household.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HouseholdExport {
+    pub format: &'static str,
+    pub format_version: u32,
+    pub schema_version: u32,
+    pub exported_at: i64,
+    pub settings: Vec<SettingOut>,
+    pub devices: Vec<DeviceOut>,
+    pub consumables: Vec<ConsumableOut>,
+    pub purchases: Vec<PurchaseOut>,
+    pub usage_events: Vec<UsageOut>,
+    pub event_issues: Vec<IssueOut>,
+    pub shopping_items: Vec<ShoppingOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingOut {
+    pub key: String,
+    pub value: String,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceOut {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub paired_at: i64,
+    pub last_seq: i64,
+    pub last_counter: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsumableOut {
+    pub id: i64,
+    pub name: String,
+    pub brand: Option<String>,
+    pub gtin: Option<String>,
+    pub unit: String,
+    pub capacity: i64,
+    pub remaining: i64,
+    pub threshold: i64,
+    pub device_id: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PurchaseOut {
+    pub consumable_id: i64,
+    pub quantity: i64,
+    pub source: String,
+    pub note: Option<String>,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageOut {
+    pub consumable_id: i64,
+    pub seq: Option<i64>,
+    pub amount: i64,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueOut {
+    pub device_id: String,
+    pub kind: String,
+    pub seq: i64,
+    pub detail: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShoppingOut {
+    pub id: i64,
+    pub title: String,
+    pub quantity: i64,
+    pub note: Option<String>,
+    pub consumable_id: Option<i64>,
+    pub origin: String,
+    pub created_at: i64,
+    pub done_at: Option<i64>,
+}
+
+fn all<T>(
+    store: &Store,
+    sql: &str,
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = store.conn().prepare(sql)?;
+    let rows = stmt.query_map([], map)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Reads everything. The store's single connection is held by the caller, so no write can land
+/// between the tables read.
+pub fn export(store: &Store, now: i64) -> Result<HouseholdExport> {
+    let schema_version = store.schema_version()?;
+    Ok(HouseholdExport {
+        format: FORMAT,
+        format_version: FORMAT_VERSION,
+        schema_version,
+        exported_at: now,
+        settings: all(store, "SELECT key, value, updated_at FROM settings ORDER BY key", |r| {
+            Ok(SettingOut { key: r.get(0)?, value: r.get(1)?, updated_at: r.get(2)? })
+        })?,
+        devices: all(
+            store,
+            "SELECT id, name, kind, paired_at, last_seq, last_counter FROM devices ORDER BY id",
+            |r| {
+                Ok(DeviceOut {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                    paired_at: r.get(3)?,
+                    last_seq: r.get(4)?,
+                    last_counter: r.get(5)?,
+                })
+            },
+        )?,
+        consumables: all(
+            store,
+            "SELECT id, name, brand, gtin, unit, capacity, remaining, threshold, device_id, created_at, updated_at
+             FROM consumables ORDER BY id",
+            |r| {
+                Ok(ConsumableOut {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    brand: r.get(2)?,
+                    gtin: r.get(3)?,
+                    unit: r.get(4)?,
+                    capacity: r.get(5)?,
+                    remaining: r.get(6)?,
+                    threshold: r.get(7)?,
+                    device_id: r.get(8)?,
+                    created_at: r.get(9)?,
+                    updated_at: r.get(10)?,
+                })
+            },
+        )?,
+        purchases: all(
+            store,
+            "SELECT consumable_id, quantity, source, note, at FROM purchases ORDER BY id",
+            |r| {
+                Ok(PurchaseOut {
+                    consumable_id: r.get(0)?,
+                    quantity: r.get(1)?,
+                    source: r.get(2)?,
+                    note: r.get(3)?,
+                    at: r.get(4)?,
+                })
+            },
+        )?,
+        usage_events: all(
+            store,
+            "SELECT consumable_id, seq, amount, at FROM usage_events ORDER BY id",
+            |r| Ok(UsageOut { consumable_id: r.get(0)?, seq: r.get(1)?, amount: r.get(2)?, at: r.get(3)? }),
+        )?,
+        event_issues: all(
+            store,
+            "SELECT device_id, kind, seq, detail, at FROM event_issues ORDER BY id",
+            |r| {
+                Ok(IssueOut {
+                    device_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    seq: r.get(2)?,
+                    detail: r.get(3)?,
+                    at: r.get(4)?,
+                })
+            },
+        )?,
+        shopping_items: all(
+            store,
+            "SELECT id, title, quantity, note, consumable_id, origin, created_at, done_at
+             FROM shopping_items ORDER BY id",
+            |r| {
+                Ok(ShoppingOut {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    quantity: r.get(2)?,
+                    note: r.get(3)?,
+                    consumable_id: r.get(4)?,
+                    origin: r.get(5)?,
+                    created_at: r.get(6)?,
+                    done_at: r.get(7)?,
+                })
+            },
+        )?,
+    })
+}
+
+/// Erases everything the household stored, then scrubs the file of freed pages.
+pub fn erase(store: &mut Store) -> Result<()> {
+    let tx = store.conn_mut().transaction()?;
+    tx.execute_batch(
+        "DELETE FROM usage_events;
+         DELETE FROM purchases;
+         DELETE FROM event_issues;
+         DELETE FROM shopping_items;
+         DELETE FROM consumables;
+         DELETE FROM devices;
+         DELETE FROM settings;",
+    )?;
+    tx.commit()?;
+    let conn = store.conn();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    conn.execute_batch("VACUUM")?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
