@@ -3,17 +3,23 @@
 
 use std::time::Duration;
 
+use steward_core::inventory::supplies::{self, DeviceStock};
+use steward_core::store::consumables;
 use steward_core::store::devices::{self, DeviceRow};
+use steward_core::store::ingest::{self, DeviceEvent, Reading};
 use steward_core::DeviceName;
-use steward_devices::{DeviceError, HubEvent, KnownDevice, SessionUpdate};
+use steward_devices::{DeviceError, HubEvent, KnownDevice, SessionEvent, SessionUpdate};
 use steward_protocol::command::Command;
 use steward_protocol::pairing::{PairingKey, QrPayload, SetupCode};
-use steward_protocol::{DeviceId, DeviceKind};
+use steward_protocol::{DeviceId, DeviceKind, DeviceState, Event};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::events::AppEvent;
 use crate::wire::{CommandInput, DeviceDetailView, FoundDeviceView};
 use crate::{ApiError, ErrorCode, Steward};
+
+/// The most device events written in one transaction.
+const MAX_BATCH: usize = 1_000;
 
 /// How long a scan for new devices listens.
 pub const SCAN_WINDOW: Duration = Duration::from_secs(2);
@@ -64,6 +70,8 @@ impl Steward {
             paired_at: crate::steward::unix_now(),
         };
         self.with_store(|store| devices::save_paired(store, &row, key.as_bytes()))?;
+        self.adopt_supply(identity.id, identity.kind, &row.name)
+            .await;
         let detail = self.device_detail(&row.id).await?;
         self.announce_home();
         Ok(detail)
@@ -136,38 +144,131 @@ impl Steward {
         Ok(())
     }
 
-    /// Follows the hub: records event positions, caches states, and announces changes. Runs
-    /// until the hub is gone.
+    /// Follows the hub: records device events in the inventory, caches states, and announces
+    /// changes. Events that queue up while one batch is written go into the next, so a busy home
+    /// costs one transaction per batch rather than one per event. Runs until the hub is gone.
     pub async fn follow_devices(&self, mut events: UnboundedReceiver<HubEvent>) {
-        while let Some(event) = events.recv().await {
-            let id = match &event {
-                HubEvent::Connected { id }
-                | HubEvent::Disconnected { id }
-                | HubEvent::Update { id, .. } => *id,
-            };
-            match event {
-                HubEvent::Update {
-                    update: SessionUpdate::Event(e),
-                    ..
-                } => {
-                    if let Err(error) =
-                        self.with_store(|store| devices::advance_seq(store, &id.to_hex(), e.seq))
-                    {
-                        tracing::error!(device = %id, message = %error.message, "could not record an event position");
-                    }
-                    if let steward_protocol::Event::StateChanged(state) = e.event {
-                        self.cache_state(id, Some(state.into()));
-                    }
+        while let Some(first) = events.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match events.try_recv() {
+                    Ok(event) => batch.push(event),
+                    Err(_) => break,
                 }
-                HubEvent::Update {
-                    update: SessionUpdate::State(state),
-                    ..
-                } => self.cache_state(id, Some(state.into())),
-                HubEvent::Update { .. } | HubEvent::Connected { .. } => {}
-                HubEvent::Disconnected { .. } => {}
             }
-            if let Ok(detail) = self.device_detail(&id.to_hex()).await {
-                self.events.emit(AppEvent::DeviceChanged(detail));
+            self.record_events(&batch);
+            let mut changed: Vec<DeviceId> = Vec::new();
+            for event in batch {
+                let id = match &event {
+                    HubEvent::Connected { id }
+                    | HubEvent::Disconnected { id }
+                    | HubEvent::Update { id, .. } => *id,
+                };
+                match event {
+                    HubEvent::Update {
+                        update:
+                            SessionUpdate::Event(SessionEvent {
+                                event: Event::StateChanged(state),
+                                ..
+                            }),
+                        ..
+                    }
+                    | HubEvent::Update {
+                        update: SessionUpdate::State(state),
+                        ..
+                    } => self.cache_state(id, Some(state.into())),
+                    _ => {}
+                }
+                if !changed.contains(&id) {
+                    changed.push(id);
+                }
+            }
+            for id in changed {
+                if let Ok(detail) = self.device_detail(&id.to_hex()).await {
+                    self.events.emit(AppEvent::DeviceChanged(detail));
+                }
+            }
+        }
+    }
+
+    /// Writes a batch's device events to the inventory in one transaction.
+    fn record_events(&self, batch: &[HubEvent]) {
+        let now = crate::steward::unix_now();
+        let events: Vec<DeviceEvent> = batch
+            .iter()
+            .filter_map(|event| match event {
+                HubEvent::Update {
+                    id,
+                    update: SessionUpdate::Event(frame),
+                } => Some(DeviceEvent {
+                    device_id: id.to_hex(),
+                    seq: frame.seq,
+                    reading: reading(&frame.event),
+                    at: now,
+                }),
+                _ => None,
+            })
+            .collect();
+        if events.is_empty() {
+            return;
+        }
+        match self.with_store(|store| ingest::ingest(store, &events)) {
+            Ok(report) => {
+                for refusal in &report.refused {
+                    tracing::warn!(device = %refusal.device_id, seq = refusal.seq, reason = %refusal.reason, "device event refused");
+                }
+                if report.gaps > 0 || report.anomalies > 0 {
+                    tracing::warn!(
+                        gaps = report.gaps,
+                        anomalies = report.anomalies,
+                        "odd device events recorded"
+                    );
+                }
+                if !report.consumables_changed.is_empty() {
+                    self.announce_inventory();
+                }
+            }
+            // Nothing was recorded and the positions did not move: the devices' sequence
+            // numbers let the events be counted when they are delivered again.
+            Err(error) => {
+                tracing::error!(message = %error.message, "could not record device events")
+            }
+        }
+    }
+
+    /// Starts tracking what a newly paired device uses up, where its use counter stands.
+    async fn adopt_supply(&self, id: DeviceId, kind: DeviceKind, name: &str) {
+        let Some(control) = self.devices.as_ref() else {
+            return;
+        };
+        let stock = match control.read_state(id).await {
+            Ok(DeviceState::SoapDispenser(s)) => DeviceStock {
+                remaining: Some(u32::from(s.remaining)),
+                capacity: Some(u32::from(s.capacity)),
+                counter: s.dispensed_total,
+            },
+            Ok(DeviceState::Toaster(s)) => DeviceStock {
+                remaining: None,
+                capacity: None,
+                counter: s.slices_total,
+            },
+            _ => return,
+        };
+        let hex = id.to_hex();
+        let result = self.with_store(|store| {
+            ingest::set_counter(store, &hex, stock.counter)?;
+            if consumables::for_device(store, &hex)?.is_some() {
+                return Ok(());
+            }
+            if let Some(spec) = supplies::supply_for(kind.as_str(), name, stock)? {
+                consumables::create(store, &spec, Some(&hex), crate::steward::unix_now())?;
+            }
+            Ok(())
+        });
+        match result {
+            Ok(()) => self.announce_inventory(),
+            Err(error) => {
+                tracing::error!(device = %hex, message = %error.message, "could not start tracking the device's supplies")
             }
         }
     }
@@ -176,6 +277,28 @@ impl Steward {
         self.devices
             .as_deref()
             .ok_or_else(|| DeviceError::NoBluetooth("no Bluetooth adapter".into()).into())
+    }
+}
+
+/// What an event means for the inventory.
+fn reading(event: &Event) -> Reading {
+    match *event {
+        Event::PacketDispensed {
+            dispensed_total, ..
+        } => Reading::Used {
+            counter: dispensed_total,
+        },
+        Event::SliceToasted { slices_total, .. } => Reading::Used {
+            counter: slices_total,
+        },
+        Event::Refilled {
+            remaining,
+            capacity,
+        } => Reading::Refilled {
+            remaining: u32::from(remaining),
+            capacity: u32::from(capacity),
+        },
+        Event::ButtonPressed(_) | Event::StateChanged(_) => Reading::Other,
     }
 }
 

@@ -39,6 +39,10 @@ impl From<steward_core::Error> for ApiError {
                 code: ErrorCode::InvalidInput,
                 message: format!("{}: {reason}.", capitalise(field)),
             },
+            E::NotFound { what, .. } => Self {
+                code: ErrorCode::InvalidInput,
+                message: format!("That {what} no longer exists. It may have been removed."),
+            },
             E::SchemaTooNew { found, known } => {
                 tracing::error!(found, known, "refusing a database from a newer app");
                 Self {

@@ -1,6 +1,7 @@
 //! Events the core announces to the UI: a closed set, so the shell maps each one explicitly to a
 //! typed Tauri event and nothing unannounced reaches the UI.
 
+use crate::inventory_wire::{InventoryView, ShoppingListView};
 use crate::wire::{DeviceDetailView, HomeView};
 
 /// Something the UI should know about without asking.
@@ -10,6 +11,10 @@ pub enum AppEvent {
     HomeChanged(HomeView),
     /// A device connected, dropped, or reported a new state.
     DeviceChanged(DeviceDetailView),
+    /// Stock, forecasts or consumables changed.
+    InventoryChanged(InventoryView),
+    /// The shopping list changed.
+    ShoppingChanged(ShoppingListView),
 }
 
 /// Where events go: the shell emits them to the webview, tests collect them.

@@ -8,9 +8,12 @@ mod device_wire;
 mod devices;
 pub mod error;
 pub mod events;
+mod inventory;
+pub mod inventory_wire;
 mod steward;
 pub mod wire;
 
 pub use error::{ApiError, ErrorCode};
 pub use events::{AppEvent, EventSink};
+pub use inventory::ERASE_CONFIRMATION;
 pub use steward::Steward;

@@ -20,6 +20,8 @@ pub struct Steward {
     store: Mutex<Option<Store>>,
     pub(crate) events: Box<dyn EventSink>,
     data_dir: PathBuf,
+    /// Where exports are written; the data directory's `exports` folder unless the shell says.
+    export_dir: Option<PathBuf>,
     /// The devices, when this phone has Bluetooth (or the simulated home).
     pub(crate) devices: Option<Arc<dyn steward_devices::DeviceControl>>,
     /// The last scan's devices by address: pairing takes names from here, not from the UI.
@@ -44,6 +46,7 @@ impl Steward {
             store: Mutex::new(None),
             events: Box::new(events),
             data_dir: data_dir.to_owned(),
+            export_dir: None,
             devices: None,
             scanned: Mutex::default(),
             live: Mutex::default(),
@@ -58,6 +61,19 @@ impl Steward {
     pub fn with_devices(mut self, control: Arc<dyn steward_devices::DeviceControl>) -> Self {
         self.devices = Some(control);
         self
+    }
+
+    /// Writes exports to `dir` (the phone's downloads folder, say).
+    pub fn with_export_dir(mut self, dir: PathBuf) -> Self {
+        self.export_dir = Some(dir);
+        self
+    }
+
+    /// Where exports are written.
+    pub fn export_dir(&self) -> PathBuf {
+        self.export_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("exports"))
     }
 
     /// Where this household's data lives.

@@ -27,6 +27,8 @@ pub trait DeviceControl: Send + Sync {
     fn info(&self, id: &DeviceId) -> Option<DeviceInfo>;
     /// Reconnects devices paired earlier; must be called inside the async runtime.
     fn restore(&self, devices: Vec<KnownDevice>);
+    /// Disconnects a device and stops reconnecting to it.
+    fn forget(&self, id: DeviceId) -> BoxFuture<'_, ()>;
 }
 
 impl<C: Central + 'static> DeviceControl for Hub<C> {
@@ -61,5 +63,9 @@ impl<C: Central + 'static> DeviceControl for Hub<C> {
 
     fn restore(&self, devices: Vec<KnownDevice>) {
         Hub::restore(self, devices);
+    }
+
+    fn forget(&self, id: DeviceId) -> BoxFuture<'_, ()> {
+        Box::pin(async move { Hub::forget(self, &id).await })
     }
 }
