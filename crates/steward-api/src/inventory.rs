@@ -108,7 +108,7 @@ impl Steward {
 
     /// The shopping list.
     pub fn shopping_list(&self) -> Result<ShoppingListView, ApiError> {
-        self.with_store(|store| shopping_view(store))
+        self.with_store(shopping_view)
     }
 
     /// The owner adds an item.
