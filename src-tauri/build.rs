@@ -30,6 +30,20 @@ fn main() {
             "pair_device",
             "device_detail",
             "device_command",
+            "inventory",
+            "consumable_detail",
+            "add_consumable",
+            "update_consumable",
+            "remove_consumable",
+            "record_purchase",
+            "record_use",
+            "shopping_list",
+            "add_shopping_item",
+            "edit_shopping_item",
+            "set_shopping_item_done",
+            "remove_shopping_item",
+            "export_household",
+            "erase_household",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");

@@ -18,9 +18,28 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::scan_devices,
             commands::pair_device,
             commands::device_detail,
-            commands::device_command
+            commands::device_command,
+            commands::inventory,
+            commands::consumable_detail,
+            commands::add_consumable,
+            commands::update_consumable,
+            commands::remove_consumable,
+            commands::record_purchase,
+            commands::record_use,
+            commands::shopping_list,
+            commands::add_shopping_item,
+            commands::edit_shopping_item,
+            commands::set_shopping_item_done,
+            commands::remove_shopping_item,
+            commands::export_household,
+            commands::erase_household
         ])
-        .events(collect_events![events::HomeChanged, events::DeviceChanged])
+        .events(collect_events![
+            events::HomeChanged,
+            events::DeviceChanged,
+            events::InventoryChanged,
+            events::ShoppingChanged
+        ])
         // Our wire types serialise and deserialise alike, so one TypeScript type each is exact.
         .disable_serde_phases()
 }

@@ -1,6 +1,10 @@
 //! The commands the UI may call: each is one line around a `steward_api::Steward` method.
 //! Async so that SQLite work runs off the main (UI) thread.
 
+use steward_api::inventory_wire::{
+    ConsumableDetailView, ConsumableInputView, ExportView, InventoryView, ShoppingItemInput,
+    ShoppingListView,
+};
 use steward_api::wire::{CommandInput, DeviceDetailView, FoundDeviceView, HomeView};
 use steward_api::{ApiError, Steward};
 use tauri::State;
@@ -59,4 +63,141 @@ pub async fn device_command(
     command: CommandInput,
 ) -> Result<DeviceDetailView, ApiError> {
     steward.device_command(&id, command).await
+}
+
+/// The inventory screen.
+#[tauri::command]
+#[specta::specta]
+pub async fn inventory(steward: State<'_, Steward>) -> Result<InventoryView, ApiError> {
+    steward.inventory()
+}
+
+/// A consumable with its forecast and history.
+#[tauri::command]
+#[specta::specta]
+pub async fn consumable_detail(
+    steward: State<'_, Steward>,
+    id: u32,
+) -> Result<ConsumableDetailView, ApiError> {
+    steward.consumable_detail(id)
+}
+
+/// Adds a consumable tracked by hand.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_consumable(
+    steward: State<'_, Steward>,
+    input: ConsumableInputView,
+) -> Result<ConsumableDetailView, ApiError> {
+    steward.add_consumable(input)
+}
+
+/// Changes a consumable, including its count.
+#[tauri::command]
+#[specta::specta]
+pub async fn update_consumable(
+    steward: State<'_, Steward>,
+    id: u32,
+    input: ConsumableInputView,
+) -> Result<ConsumableDetailView, ApiError> {
+    steward.update_consumable(id, input)
+}
+
+/// Removes a consumable and its history.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_consumable(
+    steward: State<'_, Steward>,
+    id: u32,
+) -> Result<InventoryView, ApiError> {
+    steward.remove_consumable(id)
+}
+
+/// Records a purchase or refill.
+#[tauri::command]
+#[specta::specta]
+pub async fn record_purchase(
+    steward: State<'_, Steward>,
+    id: u32,
+    quantity: i32,
+    note: Option<String>,
+) -> Result<ConsumableDetailView, ApiError> {
+    steward.record_purchase(id, quantity, note)
+}
+
+/// Records use by hand.
+#[tauri::command]
+#[specta::specta]
+pub async fn record_use(
+    steward: State<'_, Steward>,
+    id: u32,
+    amount: i32,
+) -> Result<ConsumableDetailView, ApiError> {
+    steward.record_use(id, amount)
+}
+
+/// The shopping list.
+#[tauri::command]
+#[specta::specta]
+pub async fn shopping_list(steward: State<'_, Steward>) -> Result<ShoppingListView, ApiError> {
+    steward.shopping_list()
+}
+
+/// Adds an item to the shopping list.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_shopping_item(
+    steward: State<'_, Steward>,
+    input: ShoppingItemInput,
+) -> Result<ShoppingListView, ApiError> {
+    steward.add_shopping_item(input)
+}
+
+/// Edits an item on the shopping list.
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_shopping_item(
+    steward: State<'_, Steward>,
+    id: u32,
+    input: ShoppingItemInput,
+) -> Result<ShoppingListView, ApiError> {
+    steward.edit_shopping_item(id, input)
+}
+
+/// Ticks an item off, or puts it back.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_shopping_item_done(
+    steward: State<'_, Steward>,
+    id: u32,
+    done: bool,
+) -> Result<ShoppingListView, ApiError> {
+    steward.set_shopping_item_done(id, done)
+}
+
+/// Removes an item from the shopping list.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_shopping_item(
+    steward: State<'_, Steward>,
+    id: u32,
+) -> Result<ShoppingListView, ApiError> {
+    steward.remove_shopping_item(id)
+}
+
+/// Writes everything stored about the household to one JSON file.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_household(steward: State<'_, Steward>) -> Result<ExportView, ApiError> {
+    steward.export_household()
+}
+
+/// Erases everything stored about the household, once confirmed.
+#[tauri::command]
+#[specta::specta]
+pub async fn erase_household(
+    steward: State<'_, Steward>,
+    confirmation: String,
+) -> Result<HomeView, ApiError> {
+    steward.erase_household(&confirmation).await
 }

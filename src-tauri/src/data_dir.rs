@@ -14,3 +14,19 @@ pub fn resolve<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<PathBuf> {
         _ => app.path().app_data_dir(),
     }
 }
+
+/// The environment variable that overrides where exports are written.
+pub const EXPORT_ENV: &str = "STEWARD_EXPORT_DIR";
+
+/// Where the owner's exports go: the platform's downloads folder, where a person looks for a
+/// file they just saved, unless `STEWARD_EXPORT_DIR` names another; the data directory's
+/// `exports` folder when the platform has no downloads folder.
+pub fn export_dir<R: Runtime>(app: &AppHandle<R>, data_dir: &std::path::Path) -> PathBuf {
+    match std::env::var_os(EXPORT_ENV) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => app
+            .path()
+            .download_dir()
+            .unwrap_or_else(|_| data_dir.join("exports")),
+    }
+}

@@ -2,6 +2,7 @@
 //! TypeScript bindings can listen to each by name.
 
 use serde::{Deserialize, Serialize};
+use steward_api::inventory_wire::{InventoryView, ShoppingListView};
 use steward_api::wire::{DeviceDetailView, HomeView};
 use steward_api::{AppEvent, EventSink};
 use tauri::{AppHandle, Runtime};
@@ -14,6 +15,14 @@ pub struct HomeChanged(pub HomeView);
 /// A device connected, dropped, or reported a new state.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct DeviceChanged(pub DeviceDetailView);
+
+/// Stock, forecasts or consumables changed.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct InventoryChanged(pub InventoryView);
+
+/// The shopping list changed.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct ShoppingChanged(pub ShoppingListView);
 
 /// Emits the API's events to every webview of the app.
 pub struct TauriEvents<R: Runtime>(AppHandle<R>);
@@ -29,6 +38,8 @@ impl<R: Runtime> EventSink for TauriEvents<R> {
         let sent = match event {
             AppEvent::HomeChanged(home) => HomeChanged(home).emit(&self.0),
             AppEvent::DeviceChanged(device) => DeviceChanged(device).emit(&self.0),
+            AppEvent::InventoryChanged(view) => InventoryChanged(view).emit(&self.0),
+            AppEvent::ShoppingChanged(view) => ShoppingChanged(view).emit(&self.0),
         };
         if let Err(error) = sent {
             // The UI re-reads state on its next command, so a lost event costs freshness, not data.

@@ -22,7 +22,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let dir = data_dir::resolve(app.handle())?;
             // Never fails: a store that cannot be opened is explained by every command instead.
             let sink = events::TauriEvents::new(app.handle().clone());
-            let mut steward = steward_api::Steward::open(&dir, sink);
+            let mut steward = steward_api::Steward::open(&dir, sink)
+                .with_export_dir(data_dir::export_dir(app.handle(), &dir));
             let hub = devices::open_hub();
             if let Some((hub, _)) = &hub {
                 steward = steward.with_devices(devices::control(hub.clone()));

@@ -95,6 +95,32 @@ fn commands_reach_sqlite_through_the_acl_and_undeclared_ones_are_refused() {
         "the store was opened in STEWARD_DATA_DIR, not the real user's data directory"
     );
 
+    let listed = call(
+        &main,
+        "add_shopping_item",
+        serde_json::json!({"input": {"title": "Milk", "quantity": 2, "note": null}}),
+    )
+    .expect("the main window may add to the shopping list");
+    assert_eq!(listed["items"][0]["title"], "Milk");
+    assert_eq!(listed["items"][0]["reason"], "Added by you");
+    let refused = call(
+        &main,
+        "add_consumable",
+        serde_json::json!({"input": {"name": "Soap", "brand": null, "gtin": "123", "unit": "packet",
+            "capacity": 40, "remaining": 10, "threshold": null}}),
+    )
+    .expect_err("a bad GTIN is refused");
+    assert_eq!(refused["code"], "invalidInput", "{refused}");
+    let refused = call(
+        &main,
+        "erase_household",
+        serde_json::json!({"confirmation": "please"}),
+    )
+    .expect_err("erasing needs the typed confirmation");
+    assert!(refused["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("Nothing was erased")));
+
     let other = WebviewWindowBuilder::new(&app, "other", Default::default())
         .build()
         .expect("second window");

@@ -19,12 +19,42 @@ export const commands = {
 	deviceDetail: (id: string) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("device_detail", { id })),
 	/**  Sends a command and returns the state the device confirmed. */
 	deviceCommand: (id: string, command: CommandInput) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("device_command", { id, command })),
+	/**  The inventory screen. */
+	inventory: () => typedError<InventoryView, ApiError>(__TAURI_INVOKE("inventory")),
+	/**  A consumable with its forecast and history. */
+	consumableDetail: (id: number) => typedError<ConsumableDetailView, ApiError>(__TAURI_INVOKE("consumable_detail", { id })),
+	/**  Adds a consumable tracked by hand. */
+	addConsumable: (input: ConsumableInputView) => typedError<ConsumableDetailView, ApiError>(__TAURI_INVOKE("add_consumable", { input })),
+	/**  Changes a consumable, including its count. */
+	updateConsumable: (id: number, input: ConsumableInputView) => typedError<ConsumableDetailView, ApiError>(__TAURI_INVOKE("update_consumable", { id, input })),
+	/**  Removes a consumable and its history. */
+	removeConsumable: (id: number) => typedError<InventoryView, ApiError>(__TAURI_INVOKE("remove_consumable", { id })),
+	/**  Records a purchase or refill. */
+	recordPurchase: (id: number, quantity: number, note: string | null) => typedError<ConsumableDetailView, ApiError>(__TAURI_INVOKE("record_purchase", { id, quantity, note })),
+	/**  Records use by hand. */
+	recordUse: (id: number, amount: number) => typedError<ConsumableDetailView, ApiError>(__TAURI_INVOKE("record_use", { id, amount })),
+	/**  The shopping list. */
+	shoppingList: () => typedError<ShoppingListView, ApiError>(__TAURI_INVOKE("shopping_list")),
+	/**  Adds an item to the shopping list. */
+	addShoppingItem: (input: ShoppingItemInput) => typedError<ShoppingListView, ApiError>(__TAURI_INVOKE("add_shopping_item", { input })),
+	/**  Edits an item on the shopping list. */
+	editShoppingItem: (id: number, input: ShoppingItemInput) => typedError<ShoppingListView, ApiError>(__TAURI_INVOKE("edit_shopping_item", { id, input })),
+	/**  Ticks an item off, or puts it back. */
+	setShoppingItemDone: (id: number, done: boolean) => typedError<ShoppingListView, ApiError>(__TAURI_INVOKE("set_shopping_item_done", { id, done })),
+	/**  Removes an item from the shopping list. */
+	removeShoppingItem: (id: number) => typedError<ShoppingListView, ApiError>(__TAURI_INVOKE("remove_shopping_item", { id })),
+	/**  Writes everything stored about the household to one JSON file. */
+	exportHousehold: () => typedError<ExportView, ApiError>(__TAURI_INVOKE("export_household")),
+	/**  Erases everything stored about the household, once confirmed. */
+	eraseHousehold: (confirmation: string) => typedError<HomeView, ApiError>(__TAURI_INVOKE("erase_household", { confirmation })),
 };
 
 /** Events */
 export const events = {
 	deviceChanged: makeEvent<DeviceChanged, DeviceChanged>("device-changed"),
 	homeChanged: makeEvent<HomeChanged, HomeChanged>("home-changed"),
+	inventoryChanged: makeEvent<InventoryChanged, InventoryChanged>("inventory-changed"),
+	shoppingChanged: makeEvent<ShoppingChanged, ShoppingChanged>("shopping-changed"),
 };
 
 /* Types */
@@ -41,6 +71,60 @@ export type ButtonView = "power" | "play" | "pause" | "stop" | "menu" | "up" | "
 export type CommandInput = { type: "identify" } | { type: "setPower"; on: boolean } | { type: "setBrightness"; percent: number } | 
 /**  Hundredths of a degree Celsius, 500–3500. */
 { type: "setTargetTemperature"; centiCelsius: number } | { type: "setMode"; mode: ThermostatModeView } | { type: "startToasting"; shade: number } | { type: "cancelToasting" } | { type: "refill"; packets: number } | { type: "pressButton"; button: ButtonView };
+
+/**  A consumable with its forecast and history. */
+export type ConsumableDetailView = {
+	summary: ConsumableSummaryView,
+	gtin: string | null,
+	/**  Use per day at the current rate. */
+	perDay: number | null,
+	/**  How the forecast was made, for a person: "about 2 a day over the last 2 weeks". */
+	explanation: string,
+	/**  Use on each of the last 14 days, oldest first, for the chart. */
+	dailyUse: DayUseView[],
+	/**  The most recent purchases and refills. */
+	purchases: PurchaseView[],
+};
+
+/**  A consumable as the owner describes it. */
+export type ConsumableInputView = {
+	name: string,
+	brand: string | null,
+	gtin: string | null,
+	unit: string,
+	capacity: number,
+	remaining: number,
+	/**  `null` for the default (a fifth of a pack). */
+	threshold: number | null,
+};
+
+/**  A consumable in the list. */
+export type ConsumableSummaryView = {
+	id: number,
+	name: string,
+	brand: string | null,
+	/**  What one of it is called, such as `packet`. */
+	unit: string,
+	remaining: number,
+	/**  A full pack. */
+	capacity: number,
+	/**  At or below this, it goes on the shopping list. */
+	threshold: number,
+	/**  At or below the threshold. */
+	low: boolean,
+	/**  Whole days until empty at the current rate, when that can be said. */
+	daysLeft: number | null,
+	/**  The day it is expected to run out. */
+	emptyDate: string | null,
+	/**  The device that counts it, if any (its id). */
+	deviceId: string | null,
+};
+
+/**  One day's use. */
+export type DayUseView = {
+	date: string,
+	amount: number,
+};
 
 /**  A device connected, dropped, or reported a new state. */
 export type DeviceChanged = DeviceDetailView;
@@ -90,6 +174,13 @@ export type ErrorCode =
 /**  The device refused, timed out, or sent something unreadable. */
 "device";
 
+/**  Where an export was written. */
+export type ExportView = {
+	/**  The file's full path. */
+	path: string,
+	bytes: number,
+};
+
 /**  A device found by a scan, before pairing. */
 export type FoundDeviceView = {
 	/**  Where to reach it; pass back to `pair_device`. */
@@ -115,8 +206,53 @@ export type HomeView = {
 	schemaVersion: number,
 };
 
+/**  Stock, forecasts or consumables changed. */
+export type InventoryChanged = InventoryView;
+
+/**  The inventory screen. */
+export type InventoryView = {
+	consumables: ConsumableSummaryView[],
+};
+
 /**  What a player is doing. */
 export type PlaybackView = "stopped" | "playing" | "paused" | "menu";
+
+/**  A purchase or refill. */
+export type PurchaseView = {
+	quantity: number,
+	/**  `owner` (recorded by hand) or `device` (the device reported a refill). */
+	source: string,
+	note: string | null,
+	date: string,
+};
+
+/**  The shopping list changed. */
+export type ShoppingChanged = ShoppingListView;
+
+/**  An item as the owner types it. */
+export type ShoppingItemInput = {
+	title: string,
+	quantity: number,
+	note: string | null,
+};
+
+/**  An item on the list. */
+export type ShoppingItemView = {
+	id: number,
+	title: string,
+	quantity: number,
+	note: string | null,
+	consumableId: number | null,
+	/**  Why it is on the list, for a person: "Added when 8 were left (your threshold)". */
+	reason: string,
+	done: boolean,
+};
+
+/**  The shopping list. */
+export type ShoppingListView = {
+	/**  Open items first, then the ones ticked off. */
+	items: ShoppingItemView[],
+};
 
 /**  What a thermostat is set to do. */
 export type ThermostatModeView = "off" | "heat" | "cool" | "auto";
