@@ -3,7 +3,9 @@ import App from './App.svelte';
 import { TauriBackend } from './lib/backend/tauri';
 import { DevicesStore } from './lib/stores/devices.svelte';
 import { HomeStore } from './lib/stores/home.svelte';
+import { InventoryStore } from './lib/stores/inventory.svelte';
 import { NavStore } from './lib/stores/nav.svelte';
+import { ShoppingStore } from './lib/stores/shopping.svelte';
 import './app.css';
 
 async function start(): Promise<void> {
@@ -15,7 +17,13 @@ async function start(): Promise<void> {
   const backend = new TauriBackend();
   mount(App, {
     target,
-    props: { home: new HomeStore(backend), devices: new DevicesStore(backend), nav: new NavStore() },
+    props: {
+      home: new HomeStore(backend),
+      devices: new DevicesStore(backend),
+      inventory: new InventoryStore(backend),
+      shopping: new ShoppingStore(backend),
+      nav: new NavStore(),
+    },
   });
 }
 

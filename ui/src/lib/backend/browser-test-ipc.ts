@@ -4,7 +4,7 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { HomeView } from './bindings';
 
-const state: HomeView = { householdName: null, devices: [], schemaVersion: 3 };
+const state: HomeView = { householdName: null, devices: [], schemaVersion: 4 };
 
 mockIPC(
   (cmd, args) => {
@@ -19,6 +19,10 @@ mockIPC(
         state.householdName = name;
         return structuredClone(state);
       }
+      case 'inventory':
+        return { consumables: [] };
+      case 'shopping_list':
+        return { items: [] };
       default:
         throw `command ${cmd} not allowed`;
     }

@@ -1,10 +1,32 @@
 // The one door to Tauri in the UI: screens and stores talk to a `Backend`, never to
 // `@tauri-apps/*` directly. Only files in this folder import Tauri packages.
-import type { CommandInput, DeviceDetailView, ErrorCode, FoundDeviceView, HomeView } from './bindings';
+import type {
+  CommandInput,
+  ConsumableDetailView,
+  ConsumableInputView,
+  DeviceDetailView,
+  ErrorCode,
+  ExportView,
+  FoundDeviceView,
+  HomeView,
+  InventoryView,
+  ShoppingItemInput,
+  ShoppingListView,
+} from './bindings';
 
 export type {
   ButtonView,
   CommandInput,
+  ConsumableDetailView,
+  ConsumableInputView,
+  ConsumableSummaryView,
+  DayUseView,
+  ExportView,
+  InventoryView,
+  PurchaseView,
+  ShoppingItemInput,
+  ShoppingItemView,
+  ShoppingListView,
   DeviceDetailView,
   DeviceStateView,
   DeviceView,
@@ -28,6 +50,28 @@ export interface Backend {
   deviceCommand(id: string, command: CommandInput): Promise<DeviceDetailView>;
   /** Calls `listener` when a device connects, drops, or reports a new state. */
   onDeviceChanged(listener: (device: DeviceDetailView) => void): Promise<() => void>;
+
+  inventory(): Promise<InventoryView>;
+  consumableDetail(id: number): Promise<ConsumableDetailView>;
+  addConsumable(input: ConsumableInputView): Promise<ConsumableDetailView>;
+  updateConsumable(id: number, input: ConsumableInputView): Promise<ConsumableDetailView>;
+  /** Records a purchase or refill ("bought a pack of 40"). */
+  recordPurchase(id: number, quantity: number, note: string | null): Promise<ConsumableDetailView>;
+  /** Calls `listener` when stock, forecasts or consumables change. */
+  onInventoryChanged(listener: (inventory: InventoryView) => void): Promise<() => void>;
+
+  shoppingList(): Promise<ShoppingListView>;
+  addShoppingItem(input: ShoppingItemInput): Promise<ShoppingListView>;
+  editShoppingItem(id: number, input: ShoppingItemInput): Promise<ShoppingListView>;
+  setShoppingItemDone(id: number, done: boolean): Promise<ShoppingListView>;
+  removeShoppingItem(id: number): Promise<ShoppingListView>;
+  /** Calls `listener` when the shopping list changes. */
+  onShoppingChanged(listener: (list: ShoppingListView) => void): Promise<() => void>;
+
+  /** Writes everything stored about the household to a JSON file; resolves to where. */
+  exportHousehold(): Promise<ExportView>;
+  /** Erases everything, once `confirmation` is the word the core asks for. */
+  eraseHousehold(confirmation: string): Promise<HomeView>;
 }
 
 /** A failed call: `code` lets the UI branch, `message` is written for a person. */

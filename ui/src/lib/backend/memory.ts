@@ -4,9 +4,15 @@ import {
   BackendError,
   type Backend,
   type CommandInput,
+  type ConsumableDetailView,
+  type ConsumableInputView,
   type DeviceDetailView,
+  type ExportView,
   type FoundDeviceView,
   type HomeView,
+  type InventoryView,
+  type ShoppingItemInput,
+  type ShoppingListView,
 } from './index';
 
 /** A device the memory backend can find, with the code that pairs it. */
@@ -26,7 +32,7 @@ export class MemoryBackend implements Backend {
   failNext: BackendError | null = null;
 
   constructor(initial: Partial<HomeView> = {}) {
-    this.state = { householdName: null, devices: [], schemaVersion: 3, ...initial };
+    this.state = { householdName: null, devices: [], schemaVersion: 4, ...initial };
   }
 
   private check(): void {
@@ -108,6 +114,203 @@ export class MemoryBackend implements Backend {
   async onDeviceChanged(listener: (device: DeviceDetailView) => void): Promise<() => void> {
     this.deviceListeners.add(listener);
     return () => this.deviceListeners.delete(listener);
+  }
+
+  consumables: ConsumableDetailView[] = [];
+  shopping: ShoppingListView = { items: [] };
+  exports: string[] = [];
+  private inventoryListeners = new Set<(inventory: InventoryView) => void>();
+  private shoppingListeners = new Set<(list: ShoppingListView) => void>();
+  private nextId = 1;
+
+  private inventoryView(): InventoryView {
+    return { consumables: this.consumables.map((c) => structuredClone(c.summary)) };
+  }
+
+  private consumable(id: number): ConsumableDetailView {
+    const found = this.consumables.find((c) => c.summary.id === id);
+    if (!found) throw new BackendError('invalidInput', 'That consumable no longer exists. It may have been removed.');
+    return found;
+  }
+
+  private changed(): void {
+    for (const listener of this.inventoryListeners) listener(this.inventoryView());
+    for (const listener of this.shoppingListeners) listener(structuredClone(this.shopping));
+  }
+
+  /** Adds a consumable as the core would return it (tests set the forecast fields). */
+  seedConsumable(
+    detail: Partial<Omit<ConsumableDetailView, 'summary'>> & { summary: Partial<ConsumableDetailView['summary']> },
+  ): number {
+    const id = this.nextId++;
+    this.consumables.push({
+      gtin: null,
+      perDay: 0,
+      explanation: 'no use recorded yet',
+      dailyUse: [],
+      purchases: [],
+      ...detail,
+      summary: {
+        id,
+        name: 'Thing',
+        brand: null,
+        unit: 'unit',
+        remaining: 0,
+        capacity: 1,
+        threshold: 0,
+        low: false,
+        daysLeft: null,
+        emptyDate: null,
+        deviceId: null,
+        ...detail.summary,
+      },
+    });
+    return id;
+  }
+
+  async inventory(): Promise<InventoryView> {
+    this.check();
+    return this.inventoryView();
+  }
+
+  async consumableDetail(id: number): Promise<ConsumableDetailView> {
+    this.check();
+    return structuredClone(this.consumable(id));
+  }
+
+  async addConsumable(input: ConsumableInputView): Promise<ConsumableDetailView> {
+    this.check();
+    if (!input.name.trim()) throw new BackendError('invalidInput', 'Name: needs at least one visible character.');
+    const id = this.seedConsumable({
+      gtin: input.gtin,
+      summary: {
+        name: input.name.trim(),
+        brand: input.brand,
+        unit: input.unit,
+        remaining: input.remaining,
+        capacity: input.capacity,
+        threshold: input.threshold ?? Math.ceil(input.capacity / 5),
+      },
+    });
+    this.changed();
+    return structuredClone(this.consumable(id));
+  }
+
+  async updateConsumable(id: number, input: ConsumableInputView): Promise<ConsumableDetailView> {
+    this.check();
+    const c = this.consumable(id);
+    Object.assign(c.summary, {
+      name: input.name,
+      brand: input.brand,
+      unit: input.unit,
+      capacity: input.capacity,
+      remaining: input.remaining,
+      threshold: input.threshold ?? Math.ceil(input.capacity / 5),
+    });
+    c.summary.low = c.summary.remaining <= c.summary.threshold;
+    this.changed();
+    return structuredClone(c);
+  }
+
+  async recordPurchase(id: number, quantity: number, note: string | null): Promise<ConsumableDetailView> {
+    this.check();
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 10000) {
+      throw new BackendError('invalidInput', 'Quantity: must be between 1 and 10000.');
+    }
+    const c = this.consumable(id);
+    c.summary.remaining += quantity;
+    c.summary.low = c.summary.remaining <= c.summary.threshold;
+    c.purchases.unshift({ quantity, source: 'owner', note, date: '2026-11-23' });
+    for (const item of this.shopping.items) if (item.consumableId === id) item.done = true;
+    this.changed();
+    return structuredClone(c);
+  }
+
+  async onInventoryChanged(listener: (inventory: InventoryView) => void): Promise<() => void> {
+    this.inventoryListeners.add(listener);
+    return () => this.inventoryListeners.delete(listener);
+  }
+
+  async shoppingList(): Promise<ShoppingListView> {
+    this.check();
+    return structuredClone(this.shopping);
+  }
+
+  private validItem(input: ShoppingItemInput): void {
+    if (!input.title.trim()) throw new BackendError('invalidInput', 'Item: needs at least one visible character.');
+    if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > 999) {
+      throw new BackendError('invalidInput', 'Quantity: must be between 1 and 999.');
+    }
+  }
+
+  async addShoppingItem(input: ShoppingItemInput): Promise<ShoppingListView> {
+    this.check();
+    this.validItem(input);
+    this.shopping.items.push({
+      id: this.nextId++,
+      title: input.title.trim(),
+      quantity: input.quantity,
+      note: input.note,
+      consumableId: null,
+      reason: 'Added by you',
+      done: false,
+    });
+    this.changed();
+    return structuredClone(this.shopping);
+  }
+
+  private item(id: number) {
+    const item = this.shopping.items.find((i) => i.id === id);
+    if (!item) throw new BackendError('invalidInput', 'That shopping item no longer exists. It may have been removed.');
+    return item;
+  }
+
+  async editShoppingItem(id: number, input: ShoppingItemInput): Promise<ShoppingListView> {
+    this.check();
+    this.validItem(input);
+    Object.assign(this.item(id), { title: input.title.trim(), quantity: input.quantity, note: input.note });
+    this.changed();
+    return structuredClone(this.shopping);
+  }
+
+  async setShoppingItemDone(id: number, done: boolean): Promise<ShoppingListView> {
+    this.check();
+    this.item(id).done = done;
+    this.changed();
+    return structuredClone(this.shopping);
+  }
+
+  async removeShoppingItem(id: number): Promise<ShoppingListView> {
+    this.check();
+    this.shopping.items = this.shopping.items.filter((i) => i.id !== id);
+    this.changed();
+    return structuredClone(this.shopping);
+  }
+
+  async onShoppingChanged(listener: (list: ShoppingListView) => void): Promise<() => void> {
+    this.shoppingListeners.add(listener);
+    return () => this.shoppingListeners.delete(listener);
+  }
+
+  async exportHousehold(): Promise<ExportView> {
+    this.check();
+    const path = `/home/owner/Downloads/steward-export-${this.exports.length + 1}.json`;
+    this.exports.push(path);
+    return { path, bytes: 1234 };
+  }
+
+  async eraseHousehold(confirmation: string): Promise<HomeView> {
+    this.check();
+    if (confirmation.trim() !== 'ERASE') {
+      throw new BackendError('invalidInput', 'Type ERASE to confirm. Nothing was erased.');
+    }
+    this.state = { householdName: null, devices: [], schemaVersion: this.state.schemaVersion };
+    this.consumables = [];
+    this.shopping = { items: [] };
+    this.paired.clear();
+    for (const listener of this.listeners) listener(structuredClone(this.state));
+    this.changed();
+    return structuredClone(this.state);
   }
 
   /** Simulates the core announcing a device change. */

@@ -4,9 +4,15 @@ import {
   BackendError,
   type Backend,
   type CommandInput,
+  type ConsumableDetailView,
+  type ConsumableInputView,
   type DeviceDetailView,
+  type ExportView,
   type FoundDeviceView,
   type HomeView,
+  type InventoryView,
+  type ShoppingItemInput,
+  type ShoppingListView,
 } from './index';
 
 /** What every generated command resolves to. */
@@ -60,5 +66,61 @@ export class TauriBackend implements Backend {
 
   async onDeviceChanged(listener: (device: DeviceDetailView) => void): Promise<() => void> {
     return events.deviceChanged.listen((event) => listener(event.payload));
+  }
+
+  async inventory(): Promise<InventoryView> {
+    return unwrap(await commands.inventory());
+  }
+
+  async consumableDetail(id: number): Promise<ConsumableDetailView> {
+    return unwrap(await commands.consumableDetail(id));
+  }
+
+  async addConsumable(input: ConsumableInputView): Promise<ConsumableDetailView> {
+    return unwrap(await commands.addConsumable(input));
+  }
+
+  async updateConsumable(id: number, input: ConsumableInputView): Promise<ConsumableDetailView> {
+    return unwrap(await commands.updateConsumable(id, input));
+  }
+
+  async recordPurchase(id: number, quantity: number, note: string | null): Promise<ConsumableDetailView> {
+    return unwrap(await commands.recordPurchase(id, quantity, note));
+  }
+
+  async onInventoryChanged(listener: (inventory: InventoryView) => void): Promise<() => void> {
+    return events.inventoryChanged.listen((event) => listener(event.payload));
+  }
+
+  async shoppingList(): Promise<ShoppingListView> {
+    return unwrap(await commands.shoppingList());
+  }
+
+  async addShoppingItem(input: ShoppingItemInput): Promise<ShoppingListView> {
+    return unwrap(await commands.addShoppingItem(input));
+  }
+
+  async editShoppingItem(id: number, input: ShoppingItemInput): Promise<ShoppingListView> {
+    return unwrap(await commands.editShoppingItem(id, input));
+  }
+
+  async setShoppingItemDone(id: number, done: boolean): Promise<ShoppingListView> {
+    return unwrap(await commands.setShoppingItemDone(id, done));
+  }
+
+  async removeShoppingItem(id: number): Promise<ShoppingListView> {
+    return unwrap(await commands.removeShoppingItem(id));
+  }
+
+  async onShoppingChanged(listener: (list: ShoppingListView) => void): Promise<() => void> {
+    return events.shoppingChanged.listen((event) => listener(event.payload));
+  }
+
+  async exportHousehold(): Promise<ExportView> {
+    return unwrap(await commands.exportHousehold());
+  }
+
+  async eraseHousehold(confirmation: string): Promise<HomeView> {
+    return unwrap(await commands.eraseHousehold(confirmation));
   }
 }

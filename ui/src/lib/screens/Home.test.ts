@@ -82,3 +82,30 @@ describe('Home screen', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Renamed elsewhere' })).toBeTruthy();
   });
 });
+
+describe('Your data', () => {
+  it('exports everything and says where the file is', async () => {
+    const backend = new MemoryBackend();
+    renderHome(backend);
+    await userEvent.click(await screen.findByRole('button', { name: 'Export everything' }));
+    expect((await screen.findByTestId('export-path')).textContent).toBe(
+      'Saved to /home/owner/Downloads/steward-export-1.json',
+    );
+  });
+
+  it('erases only after the confirmation word is typed', async () => {
+    const backend = new MemoryBackend({ householdName: 'Maple Street' });
+    renderHome(backend);
+    await userEvent.click(await screen.findByRole('button', { name: 'Erase everything…' }));
+    await userEvent.type(screen.getByLabelText(/Type ERASE to confirm/), 'yes');
+    await userEvent.click(screen.getByRole('button', { name: 'Erase' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('Nothing was erased');
+    expect(backend.state.householdName).toBe('Maple Street');
+    const input = screen.getByLabelText(/Type ERASE to confirm/);
+    await userEvent.clear(input);
+    await userEvent.type(input, 'ERASE');
+    await userEvent.click(screen.getByRole('button', { name: 'Erase' }));
+    expect(await screen.findByText('Everything was erased from this device.')).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Your home');
+  });
+});

@@ -1,6 +1,6 @@
 // The home screen's state: the summary the core returned, whether it is loading, and the last
 // failure to show. Screens read it; only this store calls the backend for the home.
-import { messageOf, type Backend, type HomeView } from '../backend';
+import { messageOf, type Backend, type ExportView, type HomeView } from '../backend';
 
 export class HomeStore {
   home = $state<HomeView | null>(null);
@@ -28,6 +28,25 @@ export class HomeStore {
       this.loadError = messageOf(error);
     } finally {
       this.loading = false;
+    }
+  }
+
+  /** Writes everything to a file; resolves to where, or to the reason it failed. */
+  async exportData(): Promise<ExportView | string> {
+    try {
+      return await this.backend.exportHousehold();
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+
+  /** Erases everything once confirmed; resolves to the reason it was refused, or null. */
+  async erase(confirmation: string): Promise<string | null> {
+    try {
+      this.home = await this.backend.eraseHousehold(confirmation);
+      return null;
+    } catch (error) {
+      return messageOf(error);
     }
   }
 

@@ -1,5 +1,27 @@
-// Which screen is showing. One small store instead of a router: the app has three screens.
-export type Screen = { name: 'home' } | { name: 'add-device' } | { name: 'device'; id: string };
+// Which screen is showing. One small store instead of a router: the app has a handful of screens.
+export type Screen =
+  | { name: 'home' }
+  | { name: 'add-device' }
+  | { name: 'device'; id: string }
+  | { name: 'inventory' }
+  | { name: 'consumable'; id: number }
+  | { name: 'shopping' };
+
+/** The sections the tab bar switches between. */
+export type Section = 'home' | 'inventory' | 'shopping';
+
+/** The section a screen belongs to. */
+export function sectionOf(screen: Screen): Section {
+  switch (screen.name) {
+    case 'inventory':
+    case 'consumable':
+      return 'inventory';
+    case 'shopping':
+      return 'shopping';
+    default:
+      return 'home';
+  }
+}
 
 export class NavStore {
   screen = $state<Screen>({ name: 'home' });

@@ -1,0 +1,28 @@
+// Words for the inventory's figures: stock and forecast as a person reads them.
+import type { ConsumableSummaryView } from '../backend';
+
+/** "packet" → "packets" for any count but one. */
+export function unitFor(unit: string, count: number): string {
+  return count === 1 || unit.endsWith('s') ? unit : `${unit}s`;
+}
+
+/** "10 of 40 packets left". */
+export function stockText(c: ConsumableSummaryView): string {
+  return `${c.remaining} of ${c.capacity} ${unitFor(c.unit, c.capacity)} left`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2026-11-28" → "28 Nov". */
+export function shortDate(iso: string): string {
+  const [, month, day] = iso.split('-').map(Number);
+  return `${day} ${MONTHS[(month ?? 1) - 1] ?? ''}`.trim();
+}
+
+/** "About 4 days left · empty around 27 Nov", or why there is no forecast. */
+export function forecastText(c: ConsumableSummaryView): string {
+  if (c.daysLeft === null || c.emptyDate === null) return 'No forecast yet';
+  if (c.remaining === 0) return 'Empty';
+  const days = c.daysLeft === 0 ? 'Runs out today' : `About ${c.daysLeft} ${c.daysLeft === 1 ? 'day' : 'days'} left`;
+  return c.daysLeft === 0 ? days : `${days} · empty around ${shortDate(c.emptyDate)}`;
+}
