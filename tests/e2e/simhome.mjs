@@ -1,5 +1,6 @@
 // Starts the simulated home (the steward-simhome binary) for an end-to-end test and returns the
-// bus address the app must use as its system bus. It stops when its standard input closes.
+// bus address the app must use as its system bus, and `act(step)` to make something happen in the
+// home (a scenario step such as `dispense soap_dispenser`). It stops when its standard input closes.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -19,8 +20,20 @@ export async function startSimHome() {
       }
     });
   });
+  // Each step typed on the home's standard input is answered, in order, by `ok` or `error: …`.
+  const waiting = [];
+  lines.on('line', (line) => {
+    if (line === 'ok' || line.startsWith('error: ')) waiting.shift()?.(line);
+  });
   return {
     address,
+    /** Runs one scenario step in the home; rejects with the home's reason if it refused it. */
+    act(step) {
+      return new Promise((resolve, reject) => {
+        waiting.push((answer) => (answer === 'ok' ? resolve() : reject(new Error(`${step}: ${answer}`))));
+        child.stdin.write(`${step}\n`);
+      });
+    },
     stop() {
       child.stdin.end();
     },

@@ -64,26 +64,25 @@ async fn main() {
     }
 
     let home = Arc::new(home);
-    let mut script = Runner::new(Arc::clone(&home));
-    let mut console = Runner::new(Arc::clone(&home));
-    tokio::select! {
-        result = async {
-            match &scenario {
-                Some(scenario) => script.run(scenario).await,
-                None => Ok(()),
-            }
-        } => {
-            if let Err(error) = result {
+    // The script plays in its own task; its `every` steps live as long as its runner, which
+    // lives until the home stops. Standard input has exactly one reader: a second one would
+    // swallow a line when dropped.
+    let script = scenario.map(|scenario| {
+        let mut runner = Runner::new(Arc::clone(&home));
+        tokio::spawn(async move {
+            if let Err(error) = runner.run(&scenario).await {
                 eprintln!("steward-simhome: the scenario stopped: {error}");
             }
-            // Background `every` steps keep running until the home stops.
-            until_stopped(&mut console).await;
-        }
-        _ = until_stopped(&mut console) => {}
+            std::future::pending::<()>().await;
+        })
+    });
+    let mut console = Runner::new(Arc::clone(&home));
+    until_stopped(&mut console).await;
+    if let Some(script) = script {
+        script.abort();
     }
     // Stop the bus now, and exit without waiting for the runtime: its blocking stdin reader
     // would otherwise keep the process alive until more input came.
-    drop(script);
     drop(console);
     drop(home);
     drop(bus);
