@@ -48,7 +48,7 @@ describe('a new household', () => {
       await first.wait(until.elementLocated(By.css('.devices .empty')), WAIT_MS);
       assert.equal(await text(first, By.css('.devices .empty')), 'No devices paired yet.');
       assert.equal(await text(first, By.css('h1')), 'Your home');
-      assert.match(await text(first, By.css('[data-testid="schema-version"]')), /version 3$/);
+      assert.match(await text(first, By.css('[data-testid="schema-version"]')), /version 4$/);
 
       // The configured CSP is in force in the real webview: no eval, no inline script.
       const csp = await first.executeScript(`
@@ -97,7 +97,7 @@ describe('a household saved by an older Steward', () => {
     const session = await driver.session();
     try {
       await waitForText(session, By.css('h1'), 'Maple Street ☀');
-      assert.match(await text(session, By.css('[data-testid="schema-version"]')), /version 3$/);
+      assert.match(await text(session, By.css('[data-testid="schema-version"]')), /version 4$/);
     } finally {
       await session.quit();
     }
