@@ -235,3 +235,18 @@ fn a_device_without_a_consumable_still_moves_its_sequence() {
         1
     );
 }
+
+#[test]
+fn a_device_that_keeps_skipping_cannot_grow_the_issue_log_without_bound() {
+    let mut store = Store::open_in_memory().expect("store");
+    paired(&mut store, SOAP, "soap_dispenser");
+    // Every other sequence number: each event is a gap.
+    let events: Vec<DeviceEvent> = (1..=ingest::MAX_ISSUES as u32 + 50)
+        .map(|n| used(SOAP, n * 2, n))
+        .collect();
+    let report = ingest::ingest(&mut store, &events).expect("ingest");
+    assert_eq!(report.gaps, ingest::MAX_ISSUES as usize + 49);
+    let kept = ingest::issues(&store, u32::MAX).expect("issues");
+    assert_eq!(kept.len(), ingest::MAX_ISSUES as usize, "only the most recent are kept");
+    assert_eq!(kept[0].seq, (ingest::MAX_ISSUES as u32 + 50) * 2, "newest first");
+}

@@ -23,6 +23,10 @@ use crate::Result;
 /// jump is recorded as implausible and the event counts once.
 pub const MAX_COUNTER_STEP: u32 = 1_000;
 
+/// How many event issues are kept; older ones are dropped so a misbehaving device cannot grow
+/// the store without bound.
+pub const MAX_ISSUES: i64 = 10_000;
+
 /// What a device reported, reduced to what the inventory needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
@@ -206,6 +210,12 @@ pub fn ingest(store: &mut Store, events: &[DeviceEvent]) -> Result<IngestReport>
                 report.consumables_changed.push(id);
             }
         }
+    }
+    if report.gaps + report.anomalies > 0 {
+        tx.prepare_cached(
+            "DELETE FROM event_issues WHERE id <= (SELECT max(id) FROM event_issues) - ?1",
+        )?
+        .execute(params![MAX_ISSUES])?;
     }
     tx.commit()?;
     report.consumables_changed.sort_unstable();
