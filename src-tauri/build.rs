@@ -44,6 +44,7 @@ fn main() {
             "remove_shopping_item",
             "export_household",
             "erase_household",
+            "set_utc_offset",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");

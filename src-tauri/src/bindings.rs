@@ -32,7 +32,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::set_shopping_item_done,
             commands::remove_shopping_item,
             commands::export_household,
-            commands::erase_household
+            commands::erase_household,
+            commands::set_utc_offset
         ])
         .events(collect_events![
             events::HomeChanged,

@@ -201,3 +201,10 @@ pub async fn erase_household(
 ) -> Result<HomeView, ApiError> {
     steward.erase_household(&confirmation).await
 }
+
+/// Tells the core the owner's offset from UTC, in minutes east, so days start at their midnight.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_utc_offset(steward: State<'_, Steward>, minutes: i32) -> Result<(), ApiError> {
+    steward.set_utc_offset(minutes)
+}

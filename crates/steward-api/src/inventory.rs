@@ -28,13 +28,13 @@ pub const ERASE_CONFIRMATION: &str = "ERASE";
 impl Steward {
     /// The inventory screen.
     pub fn inventory(&self) -> Result<InventoryView, ApiError> {
-        let now = unix_now();
+        let now = self.local_now();
         self.with_store(|store| inventory_view(store, now))
     }
 
     /// One consumable with its forecast and history.
     pub fn consumable_detail(&self, id: u32) -> Result<ConsumableDetailView, ApiError> {
-        let now = unix_now();
+        let now = self.local_now();
         self.with_store(|store| {
             let row = consumables::get(store, i64::from(id))?.ok_or_else(|| not_found(id))?;
             detail_view(store, row, now)
@@ -159,8 +159,9 @@ impl Steward {
             message: format!("Steward could not write the export ({e})."),
         })?;
         let dir = self.export_dir();
-        let (y, m, d) = steward_core::inventory::forecast::civil_date(now.div_euclid(DAY));
-        let secs = now.rem_euclid(DAY);
+        let local = self.local_now();
+        let (y, m, d) = steward_core::inventory::forecast::civil_date(local.today());
+        let secs = (local.now + local.offset).rem_euclid(DAY);
         let name = format!(
             "steward-export-{y:04}-{m:02}-{d:02}-{:02}{:02}{:02}.json",
             secs / 3600,
@@ -264,14 +265,31 @@ fn not_found(id: u32) -> steward_core::Error {
     }
 }
 
+/// The time now and the owner's offset from UTC: days start at their midnight.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LocalNow {
+    pub now: i64,
+    pub offset: i64,
+}
+
+impl LocalNow {
+    fn today(self) -> i64 {
+        self.day_of(self.now)
+    }
+
+    fn day_of(self, at: i64) -> i64 {
+        (at + self.offset).div_euclid(DAY)
+    }
+}
+
 fn forecast(
     store: &Store,
     row: &ConsumableRow,
-    now: i64,
+    now: LocalNow,
 ) -> steward_core::Result<(Forecast, Vec<u32>)> {
-    let daily = usage::daily(store, row.id, now, HISTORY_DAYS)?;
+    let daily = usage::daily(store, row.id, now.now, HISTORY_DAYS, now.offset)?;
     Ok((
-        Forecast::from_daily(&daily, row.remaining, now.div_euclid(DAY)),
+        Forecast::from_daily(&daily, row.remaining, now.today()),
         daily,
     ))
 }
@@ -294,7 +312,7 @@ fn summary_view(row: &ConsumableRow, forecast: &Forecast) -> ConsumableSummaryVi
     }
 }
 
-fn inventory_view(store: &mut Store, now: i64) -> steward_core::Result<InventoryView> {
+fn inventory_view(store: &mut Store, now: LocalNow) -> steward_core::Result<InventoryView> {
     let rows = consumables::list(store)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -307,10 +325,10 @@ fn inventory_view(store: &mut Store, now: i64) -> steward_core::Result<Inventory
 fn detail_view(
     store: &mut Store,
     row: ConsumableRow,
-    now: i64,
+    now: LocalNow,
 ) -> steward_core::Result<ConsumableDetailView> {
     let (forecast, daily) = forecast(store, &row, now)?;
-    let today = now.div_euclid(DAY);
+    let today = now.today();
     let chart = &daily[daily.len().saturating_sub(CHART_DAYS)..];
     let first = today - i64::try_from(chart.len()).unwrap_or(0) + 1;
     let daily_use = chart
@@ -328,7 +346,7 @@ fn detail_view(
             quantity: p.quantity,
             source: p.source.as_str().to_owned(),
             note: p.note,
-            date: iso_date(p.at.div_euclid(DAY)),
+            date: iso_date(now.day_of(p.at)),
         })
         .collect();
     Ok(ConsumableDetailView {

@@ -26,6 +26,8 @@ pub struct Steward {
     pub(crate) devices: Option<Arc<dyn steward_devices::DeviceControl>>,
     /// The last scan's devices by address: pairing takes names from here, not from the UI.
     scanned: Mutex<HashMap<String, FoundDeviceView>>,
+    /// The owner's offset from UTC in minutes, as the UI reports it: days start at their midnight.
+    utc_offset_minutes: std::sync::atomic::AtomicI32,
     /// Each device's last reported state.
     live: Mutex<HashMap<steward_protocol::DeviceId, DeviceStateView>>,
 }
@@ -47,6 +49,7 @@ impl Steward {
             events: Box::new(events),
             data_dir: data_dir.to_owned(),
             export_dir: None,
+            utc_offset_minutes: std::sync::atomic::AtomicI32::new(0),
             devices: None,
             scanned: Mutex::default(),
             live: Mutex::default(),
@@ -74,6 +77,31 @@ impl Steward {
         self.export_dir
             .clone()
             .unwrap_or_else(|| self.data_dir.join("exports"))
+    }
+
+    /// Sets the owner's offset from UTC (minutes east), so "today" in forecasts and charts starts
+    /// at their midnight. The UI reports it at start; offsets beyond ±14 hours are refused.
+    pub fn set_utc_offset(&self, minutes: i32) -> Result<(), ApiError> {
+        if !(-14 * 60..=14 * 60).contains(&minutes) {
+            return Err(ApiError {
+                code: crate::ErrorCode::InvalidInput,
+                message: "Time zone: an offset from UTC is at most 14 hours.".into(),
+            });
+        }
+        self.utc_offset_minutes
+            .store(minutes, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Now, with the owner's offset from UTC.
+    pub(crate) fn local_now(&self) -> crate::inventory::LocalNow {
+        let minutes = self
+            .utc_offset_minutes
+            .load(std::sync::atomic::Ordering::Relaxed);
+        crate::inventory::LocalNow {
+            now: unix_now(),
+            offset: i64::from(minutes) * 60,
+        }
     }
 
     /// Where this household's data lives.

@@ -200,6 +200,11 @@ async fn soap_and_bread_reach_the_shopping_list_from_the_devices() {
     assert!(err.message.contains("between 1 and 999"), "{}", err.message);
     assert_eq!(app.inventory().expect("inventory").consumables.len(), 2);
 
+    // The owner's time zone decides where days start; nonsense offsets are refused.
+    let err = app.set_utc_offset(15 * 60).expect_err("no such time zone");
+    assert!(err.message.contains("14 hours"), "{}", err.message);
+    app.set_utc_offset(-5 * 60).expect("New York");
+
     // Export everything, then erase everything.
     let export = app.export_household().expect("export");
     let text = std::fs::read_to_string(&export.path).expect("the export file");

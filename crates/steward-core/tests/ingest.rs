@@ -247,6 +247,14 @@ fn a_device_that_keeps_skipping_cannot_grow_the_issue_log_without_bound() {
     let report = ingest::ingest(&mut store, &events).expect("ingest");
     assert_eq!(report.gaps, ingest::MAX_ISSUES as usize + 49);
     let kept = ingest::issues(&store, u32::MAX).expect("issues");
-    assert_eq!(kept.len(), ingest::MAX_ISSUES as usize, "only the most recent are kept");
-    assert_eq!(kept[0].seq, (ingest::MAX_ISSUES as u32 + 50) * 2, "newest first");
+    assert_eq!(
+        kept.len(),
+        ingest::MAX_ISSUES as usize,
+        "only the most recent are kept"
+    );
+    assert_eq!(
+        kept[0].seq,
+        (ingest::MAX_ISSUES as u32 + 50) * 2,
+        "newest first"
+    );
 }

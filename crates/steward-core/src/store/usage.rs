@@ -10,18 +10,30 @@ use crate::Result;
 /// Seconds in a UTC day.
 pub const DAY: i64 = 86_400;
 
-/// The amounts used on each of the `days` days ending with the day of `now`, oldest first.
-pub fn daily(store: &Store, consumable_id: i64, now: i64, days: usize) -> Result<Vec<u32>> {
-    let today = now.div_euclid(DAY);
+/// The amounts used on each of the `days` days ending with the day of `now`, oldest first. Days
+/// are the owner's: they start at local midnight, `utc_offset` seconds ahead of UTC.
+pub fn daily(
+    store: &Store,
+    consumable_id: i64,
+    now: i64,
+    days: usize,
+    utc_offset: i64,
+) -> Result<Vec<u32>> {
+    let today = (now + utc_offset).div_euclid(DAY);
     let span = i64::try_from(days).unwrap_or(i64::MAX);
     let first = today - span + 1;
     let mut out = vec![0u32; days];
     let mut stmt = store.conn().prepare_cached(
-        "SELECT at / 86400 AS day, sum(amount) FROM usage_events
+        "SELECT (at + ?4) / 86400 AS day, sum(amount) FROM usage_events
          WHERE consumable_id = ?1 AND at >= ?2 AND at < ?3 GROUP BY day",
     )?;
     let rows = stmt.query_map(
-        params![consumable_id, first * DAY, (today + 1) * DAY],
+        params![
+            consumable_id,
+            first * DAY - utc_offset,
+            (today + 1) * DAY - utc_offset,
+            utc_offset
+        ],
         |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
     )?;
     for row in rows {
@@ -83,7 +95,7 @@ mod tests {
     use crate::inventory::{ConsumableInput, ConsumableSpec};
 
     #[test]
-    fn daily_totals_by_utc_day() {
+    fn daily_totals_by_the_owners_day() {
         let mut store = Store::open_in_memory().expect("store");
         let spec = ConsumableSpec::parse(&ConsumableInput {
             name: "Coffee pods".into(),
@@ -98,7 +110,18 @@ mod tests {
         record_manual(&mut store, id, 2, today - 2 * DAY).expect("two days ago");
         record_manual(&mut store, id, 1, 20_000 * DAY - 100).expect("last night");
         record_manual(&mut store, id, 3, today).expect("this morning");
-        assert_eq!(daily(&store, id, today, 4).expect("daily"), [0, 2, 1, 3]);
+        assert_eq!(daily(&store, id, today, 4, 0).expect("daily"), [0, 2, 1, 3]);
+        // Two hours behind UTC it is still yesterday evening: this morning's 01:00 UTC use and
+        // last night's 23:58 UTC use fall on the same local day, today.
+        assert_eq!(
+            daily(&store, id, today, 4, -7200).expect("daily"),
+            [0, 2, 0, 4]
+        );
+        // Two hours ahead, last night's 23:58 UTC use was already after local midnight.
+        assert_eq!(
+            daily(&store, id, today, 4, 7200).expect("daily"),
+            [0, 2, 0, 4]
+        );
         assert_eq!(total(&store, id).expect("total"), 6);
         assert_eq!(
             consumables::get(&store, id)

@@ -47,6 +47,8 @@ export const commands = {
 	exportHousehold: () => typedError<ExportView, ApiError>(__TAURI_INVOKE("export_household")),
 	/**  Erases everything stored about the household, once confirmed. */
 	eraseHousehold: (confirmation: string) => typedError<HomeView, ApiError>(__TAURI_INVOKE("erase_household", { confirmation })),
+	/**  Tells the core the owner's offset from UTC, in minutes east, so days start at their midnight. */
+	setUtcOffset: (minutes: number) => typedError<null, ApiError>(__TAURI_INVOKE("set_utc_offset", { minutes })),
 };
 
 /** Events */

@@ -23,6 +23,8 @@ mockIPC(
         return { consumables: [] };
       case 'shopping_list':
         return { items: [] };
+      case 'set_utc_offset':
+        return null;
       default:
         throw `command ${cmd} not allowed`;
     }

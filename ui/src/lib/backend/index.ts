@@ -68,6 +68,8 @@ export interface Backend {
   /** Calls `listener` when the shopping list changes. */
   onShoppingChanged(listener: (list: ShoppingListView) => void): Promise<() => void>;
 
+  /** Tells the core the owner's offset from UTC (minutes east), so days start at their midnight. */
+  setUtcOffset(minutes: number): Promise<void>;
   /** Writes everything stored about the household to a JSON file; resolves to where. */
   exportHousehold(): Promise<ExportView>;
   /** Erases everything, once `confirmation` is the word the core asks for. */

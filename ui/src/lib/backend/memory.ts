@@ -292,6 +292,13 @@ export class MemoryBackend implements Backend {
     return () => this.shoppingListeners.delete(listener);
   }
 
+  utcOffset = 0;
+
+  async setUtcOffset(minutes: number): Promise<void> {
+    this.check();
+    this.utcOffset = minutes;
+  }
+
   async exportHousehold(): Promise<ExportView> {
     this.check();
     const path = `/home/owner/Downloads/steward-export-${this.exports.length + 1}.json`;

@@ -116,6 +116,10 @@ export class TauriBackend implements Backend {
     return events.shoppingChanged.listen((event) => listener(event.payload));
   }
 
+  async setUtcOffset(minutes: number): Promise<void> {
+    unwrap(await commands.setUtcOffset(minutes));
+  }
+
   async exportHousehold(): Promise<ExportView> {
     return unwrap(await commands.exportHousehold());
   }

@@ -36,6 +36,13 @@ async function started(backend: MemoryBackend) {
 }
 
 describe('Inventory screen', () => {
+  it('tells the core where the owner\'s day starts', async () => {
+    const { backend } = soapBackend();
+    backend.utcOffset = 999;
+    await started(backend);
+    expect(backend.utcOffset).toBe(-new Date().getTimezoneOffset());
+  });
+
   it('lists consumables with their stock, forecast and a low warning', async () => {
     const { backend } = soapBackend();
     render(Inventory, { props: { inventory: await started(backend), nav: new NavStore() } });

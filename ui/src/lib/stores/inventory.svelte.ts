@@ -18,6 +18,8 @@ export class InventoryStore {
 
   /** Loads the list and follows the core's announcements. Returns an unsubscribe. */
   async start(): Promise<() => void> {
+    // Days (for "today" and the chart) start at the owner's midnight, which only the UI knows.
+    await this.backend.setUtcOffset(-new Date().getTimezoneOffset()).catch(() => {});
     const stop = await this.backend.onInventoryChanged((view) => {
       this.consumables = view.consumables;
       // An open detail screen re-reads its forecast and chart.
