@@ -19,6 +19,7 @@ const soap: ConsumableSummaryView = {
 describe('inventory words', () => {
   it('says stock with the unit in the right number', () => {
     expect(stockText(soap)).toBe('8 of 40 packets left');
+    expect(stockText({ ...soap, remaining: 48 })).toBe('48 packets left');
     expect(unitFor('slice', 1)).toBe('slice');
     expect(unitFor('grams', 2)).toBe('grams');
   });

@@ -6,8 +6,9 @@ export function unitFor(unit: string, count: number): string {
   return count === 1 || unit.endsWith('s') ? unit : `${unit}s`;
 }
 
-/** "10 of 40 packets left". */
+/** "10 of 40 packets left"; with more than a pack in the house, "48 packets left". */
 export function stockText(c: ConsumableSummaryView): string {
+  if (c.remaining > c.capacity) return `${c.remaining} ${unitFor(c.unit, c.remaining)} left`;
   return `${c.remaining} of ${c.capacity} ${unitFor(c.unit, c.capacity)} left`;
 }
 

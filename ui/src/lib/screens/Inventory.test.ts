@@ -100,7 +100,7 @@ describe('Consumable screen', () => {
     await userEvent.type(screen.getByLabelText('Note (optional)'), 'pack of 40');
     await userEvent.click(screen.getByRole('button', { name: 'Record' }));
     expect(await screen.findByText('Recorded.')).toBeTruthy();
-    expect(screen.getByTestId('consumable-stock').textContent).toBe('48 of 40 packets left');
+    expect(screen.getByTestId('consumable-stock').textContent).toBe('48 packets left');
     expect(screen.getByRole('list', { name: 'Bought' }).textContent).toContain('40 packets');
   });
 
