@@ -205,6 +205,7 @@ impl Steward {
                     seq: frame.seq,
                     reading: reading(&frame.event),
                     at: now,
+                    restarted: frame.restarted,
                 }),
                 _ => None,
             })

@@ -268,4 +268,25 @@ async fn commands_events_and_faults() {
     );
     assert_eq!(again.command(Command::Identify).await, Ok(()));
     again.close().await.expect("disconnect");
+    drop(updates);
+
+    // After a factory reset the device numbers far below what the app stored (here: the app
+    // stored 200, the device is at 6): not a replay but a new history, followed from there.
+    home.set_faults(&soap, Faults::default());
+    let (reset, mut updates) = open(&central, &soap_address, 200, "1111-1111").await;
+    home.dispense(&soap);
+    home.dispense(&soap);
+    let mut events = Vec::new();
+    while events.len() < 2 {
+        match next_non_state(&mut updates).await {
+            SessionUpdate::Event(e) => events.push((e.seq, e.restarted)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(
+        events,
+        [(7, true), (8, false)],
+        "the restart is flagged once, then the new numbering is followed"
+    );
+    reset.close().await.expect("disconnect");
 }

@@ -38,6 +38,7 @@ fn events(count: usize) -> Vec<DeviceEvent> {
                 seq,
                 reading: Reading::Used { counter: seq },
                 at: 1_795_000_000 + i64::try_from(i / 10).unwrap_or(0),
+                restarted: false,
             }
         })
         .collect()

@@ -41,6 +41,7 @@ fn filled(dir: &std::path::Path) -> Store {
             seq,
             reading: Reading::Used { counter: 30 + seq },
             at: 100 + i64::from(seq),
+            restarted: false,
         })
         .collect();
     ingest::ingest(&mut store, &events).expect("ingest");

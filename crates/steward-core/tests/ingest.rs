@@ -39,6 +39,7 @@ fn used(device: &str, seq: u32, counter: u32) -> DeviceEvent {
         seq,
         reading: Reading::Used { counter },
         at: NOW + i64::from(seq),
+        restarted: false,
     }
 }
 
@@ -97,6 +98,7 @@ fn the_soap_scenario_counts_down_lists_once_and_clears_on_refill() {
             capacity: 40,
         },
         at: NOW + 100,
+        restarted: false,
     };
     let report = ingest::ingest(&mut store, &[refill]).expect("ingest");
     assert_eq!(report.consumables_changed, [soap]);
@@ -226,6 +228,7 @@ fn a_device_without_a_consumable_still_moves_its_sequence() {
         seq: 7,
         reading: Reading::Other,
         at: NOW,
+        restarted: false,
     };
     ingest::ingest(&mut store, &[other.clone(), used(TOASTER, 8, 1)]).expect("ingest");
     let key = &devices::keys(&store).expect("keys")[0];
@@ -256,5 +259,62 @@ fn a_device_that_keeps_skipping_cannot_grow_the_issue_log_without_bound() {
         kept[0].seq,
         (ingest::MAX_ISSUES as u32 + 50) * 2,
         "newest first"
+    );
+}
+
+#[test]
+fn a_device_that_was_reset_starts_a_new_history() {
+    let mut store = Store::open_in_memory().expect("store");
+    paired(&mut store, SOAP, "soap_dispenser");
+    let soap = consumable(&mut store, SOAP, "Dish soap", 40, 40);
+    let before: Vec<DeviceEvent> = (1..=100).map(|n| used(SOAP, n, n)).collect();
+    ingest::ingest(&mut store, &before).expect("ingest");
+    assert_eq!(remaining(&store, soap), 0);
+    consumables::update(
+        &mut store,
+        soap,
+        &ConsumableSpec::parse(&ConsumableInput {
+            name: "Dish soap".into(),
+            unit: "unit".into(),
+            capacity: 40,
+            remaining: 40,
+            ..Default::default()
+        })
+        .expect("valid"),
+        NOW,
+    )
+    .expect("refilled by hand");
+
+    // Without the session's word that the numbering restarted, a low number is a replay.
+    assert_eq!(
+        ingest::ingest(&mut store, &[used(SOAP, 1, 1)])
+            .expect("ingest")
+            .replays,
+        1
+    );
+    let mut first = used(SOAP, 1, 1);
+    first.restarted = true;
+    let report =
+        ingest::ingest(&mut store, &[first, used(SOAP, 2, 2), used(SOAP, 3, 3)]).expect("ingest");
+    assert_eq!((report.accepted, report.anomalies), (3, 1));
+    assert_eq!(
+        remaining(&store, soap),
+        37,
+        "the new history counts, once per event"
+    );
+    assert_eq!(
+        devices::keys(&store).expect("keys")[0].last_seq,
+        3,
+        "the position moved back"
+    );
+    assert_eq!(
+        ingest::issues(&store, 1).expect("issues")[0].kind,
+        "sequence_restarted"
+    );
+    assert_eq!(
+        ingest::ingest(&mut store, &[used(SOAP, 3, 3)])
+            .expect("again")
+            .replays,
+        1
     );
 }

@@ -234,7 +234,11 @@ impl<C: Central + 'static> Hub<C> {
             while let Some(update) = updates.recv().await {
                 if let SessionUpdate::Event(event) = &update {
                     if let Some(known) = hub.lock_known().get_mut(&id) {
-                        known.last_seq = known.last_seq.max(event.seq);
+                        known.last_seq = if event.restarted {
+                            event.seq
+                        } else {
+                            known.last_seq.max(event.seq)
+                        };
                     }
                 }
                 if update == SessionUpdate::Disconnected {

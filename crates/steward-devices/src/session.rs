@@ -34,6 +34,8 @@ pub struct SessionEvent {
     pub event: Event,
     /// Events the device numbered before this one that never arrived.
     pub missed: u32,
+    /// The device's numbering restarted with this event (it was reset).
+    pub restarted: bool,
 }
 
 /// What the session reports as it happens.
@@ -335,7 +337,17 @@ async fn pump(
                 Ok(frame) => match tracker.check(frame.seq) {
                     SequenceCheck::Replay => SessionUpdate::Replayed { seq: frame.seq },
                     check => {
-                        tracker.accept(frame.seq);
+                        let restarted = check == SequenceCheck::Restarted;
+                        if restarted {
+                            tracing::warn!(
+                                seq = frame.seq,
+                                last = tracker.last(),
+                                "the device's event numbering restarted"
+                            );
+                            tracker.restart(frame.seq);
+                        } else {
+                            tracker.accept(frame.seq);
+                        }
                         let missed = match check {
                             SequenceCheck::Gap { missing } => missing,
                             _ => 0,
@@ -344,6 +356,7 @@ async fn pump(
                             seq: frame.seq,
                             event: frame.event,
                             missed,
+                            restarted,
                         })
                     }
                 },

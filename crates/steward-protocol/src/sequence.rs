@@ -11,7 +11,14 @@ pub enum SequenceCheck {
     Gap { missing: u32 },
     /// Already accepted (a resend after a reconnect): drop it.
     Replay,
+    /// Far below the last accepted number, further back than any resend goes: the device's
+    /// numbering started again (a factory reset). Accept it and follow the new numbering.
+    Restarted,
 }
+
+/// How far back a resend after a reconnect can reach. A device resends at most the few events it
+/// was unsure were delivered; a number further back than this means its numbering restarted.
+pub const REPLAY_WINDOW: u32 = 64;
 
 /// The last sequence number accepted from one device (0 before any).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -31,7 +38,9 @@ impl SequenceTracker {
 
     /// Classifies `seq` without accepting it.
     pub const fn check(&self, seq: u32) -> SequenceCheck {
-        if seq <= self.last {
+        if seq != 0 && seq.saturating_add(REPLAY_WINDOW) < self.last {
+            SequenceCheck::Restarted
+        } else if seq <= self.last {
             SequenceCheck::Replay
         } else if seq - self.last == 1 {
             SequenceCheck::Next
@@ -45,6 +54,11 @@ impl SequenceTracker {
     /// Records `seq` as accepted; a lower number never moves the tracker back.
     pub fn accept(&mut self, seq: u32) {
         self.last = self.last.max(seq);
+    }
+
+    /// Follows a device whose numbering restarted at `seq`.
+    pub fn restart(&mut self, seq: u32) {
+        self.last = seq;
     }
 }
 
@@ -75,6 +89,23 @@ mod tests {
             "an older event resent after a reconnect"
         );
         assert_eq!(t.check(0), SequenceCheck::Replay, "0 is never a new event");
+        let mut long = SequenceTracker::new(500);
+        assert_eq!(
+            long.check(500 - REPLAY_WINDOW),
+            SequenceCheck::Replay,
+            "a resend, at the edge of the window"
+        );
+        assert_eq!(
+            long.check(1),
+            SequenceCheck::Restarted,
+            "a device that was reset"
+        );
+        long.restart(1);
+        assert_eq!(
+            long.check(2),
+            SequenceCheck::Next,
+            "and its new numbering is followed"
+        );
         t.accept(2);
         assert_eq!(
             t.last(),

@@ -71,6 +71,7 @@ fn run(dir: &std::path::Path) -> steward_core::Result<()> {
                     seq,
                     reading: Reading::Used { counter: seq },
                     at: 1_795_000_000 + i64::from(seq),
+                    restarted: false,
                 });
             }
             *first += BATCH;

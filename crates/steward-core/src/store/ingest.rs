@@ -48,6 +48,9 @@ pub struct DeviceEvent {
     pub reading: Reading,
     /// When the app received it, in seconds since the epoch.
     pub at: i64,
+    /// The device's numbering restarted with this event (it was reset; the session saw the
+    /// sequence fall further back than any resend): it starts a new history.
+    pub restarted: bool,
 }
 
 /// Why an event was refused.
@@ -83,6 +86,8 @@ struct DeviceCursor {
     last_counter: Option<u32>,
     consumable: Option<(i64, consumables::Stock, consumables::Stock)>,
     touched: bool,
+    /// The position moved back in this batch (the device restarted its numbering).
+    restarted: bool,
 }
 
 /// Records a batch of events in one transaction; returns once it is durable.
@@ -112,6 +117,21 @@ pub fn ingest(store: &mut Store, events: &[DeviceEvent]) -> Result<IngestReport>
         let Some(cursor) = cursors.get_mut(event.device_id.as_str()) else {
             continue;
         };
+        if event.restarted && event.seq < cursor.last_seq {
+            issue(
+                &tx,
+                event,
+                "sequence_restarted",
+                &format!(
+                    "the device's numbering went from {} back to {} (was it reset?); counting from here",
+                    cursor.last_seq, event.seq
+                ),
+            )?;
+            report.anomalies += 1;
+            cursor.last_seq = event.seq.saturating_sub(1);
+            cursor.last_counter = None;
+            cursor.restarted = true;
+        }
         if event.seq <= cursor.last_seq {
             report.replays += 1;
             continue;
@@ -201,9 +221,15 @@ pub fn ingest(store: &mut Store, events: &[DeviceEvent]) -> Result<IngestReport>
             continue;
         }
         tx.prepare_cached(
-            "UPDATE devices SET last_seq = max(last_seq, ?2), last_counter = ?3 WHERE id = ?1",
+            "UPDATE devices SET last_seq = CASE WHEN ?4 THEN ?2 ELSE max(last_seq, ?2) END,
+                 last_counter = ?3 WHERE id = ?1",
         )?
-        .execute(params![device_id, cursor.last_seq, cursor.last_counter])?;
+        .execute(params![
+            device_id,
+            cursor.last_seq,
+            cursor.last_counter,
+            cursor.restarted
+        ])?;
         if let Some((id, before, after)) = cursor.consumable {
             if before != after {
                 consumables::change_stock(&tx, id, before, after, now)?;
@@ -246,6 +272,7 @@ fn load_cursor(tx: &Transaction<'_>, device_id: &str) -> Result<Option<DeviceCur
         last_counter: last_counter.and_then(|c| u32::try_from(c).ok()),
         consumable,
         touched: false,
+        restarted: false,
     }))
 }
 

@@ -77,7 +77,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
              CREATE TABLE event_issues (
                 id        INTEGER PRIMARY KEY,
                 device_id TEXT NOT NULL,
-                kind      TEXT NOT NULL CHECK (kind IN ('gap', 'counter_backwards', 'implausible_jump')),
+                kind      TEXT NOT NULL CHECK (kind IN ('gap', 'counter_backwards', 'implausible_jump', 'sequence_restarted')),
                 seq       INTEGER NOT NULL,
                 detail    TEXT NOT NULL,
                 at        INTEGER NOT NULL
