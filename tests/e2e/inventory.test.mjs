@@ -117,3 +117,52 @@ describe('the soap dispenser feeds the inventory and the shopping list', () => {
     }
   });
 });
+
+// Scenario 2 through the real app: the toaster brings bread into the inventory; the owner records
+// a bag of 10 slices; after 8 slices are toasted in the simulated home, bread is on the list.
+describe('the toaster counts slices and puts bread on the list', () => {
+  let home;
+  let driver;
+
+  before(async () => {
+    home = await startSimHome();
+    driver = await startDriver({ STEWARD_DATA_DIR: freshDataDir(), DBUS_SYSTEM_BUS_ADDRESS: home.address });
+  });
+  after(() => {
+    driver?.stop();
+    home?.stop();
+  });
+  afterEach((t) => {
+    if (t.passed === false && driver) console.error(`--- app and driver output ---\n${driver.log()}`);
+  });
+
+  it('records a bag of 10, counts 8 slices and lists bread with the reason', async () => {
+    const app = await driver.session();
+    try {
+      await click(app, button('Add a device'));
+      await click(app, button('Scan'));
+      await click(app, '//label[contains(., "Toaster")]');
+      await (await app.findElement(By.id('setup-code'))).sendKeys('2345-6789');
+      await click(app, button('Pair'));
+      await waitForPageText(app, 'Connected');
+
+      await click(app, tab('Inventory'));
+      await waitForPageText(app, '0 of 10 slices left');
+      await click(app, '//button[contains(., "Bread")]');
+      await (await located(app, By.id('buy-quantity'))).sendKeys('10');
+      await (await app.findElement(By.id('buy-note'))).sendKeys('sourdough, 10 slices');
+      await click(app, button('Record'));
+      await waitForPageText(app, '10 of 10 slices left');
+
+      for (let slice = 0; slice < 8; slice += 1) await home.act('toast toaster');
+      await waitForPageText(app, '2 of 10 slices left');
+      await waitForPageText(app, 'it is on your shopping list');
+
+      await click(app, tab('Shopping'));
+      await waitForPageText(app, 'Added when Bread reached 2 slices left (your threshold)');
+      await screenshot(app, 'bread-on-the-list');
+    } finally {
+      await app.quit();
+    }
+  });
+});
