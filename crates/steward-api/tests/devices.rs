@@ -39,7 +39,7 @@ async fn pairing_and_control_through_the_api_survive_a_restart() {
     let bus = PrivateBus::start().await.expect("private bus");
     std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
     let light = DeviceId([0x4c; 16]);
-    let _home = SimHome::start(
+    let home = SimHome::start(
         bus.address(),
         vec![SimDevice::new(
             DeviceKind::Light,
@@ -127,6 +127,47 @@ async fn pairing_and_control_through_the_api_survive_a_restart() {
             .any(|e| matches!(e, AppEvent::DeviceChanged(d) if d.id == paired.id)),
         "device changes are announced to the UI"
     );
+
+    // The battery is followed while connected; a level that is not a percentage is refused.
+    assert_eq!(paired.battery_percent, Some(87), "read when pairing");
+    home.set_battery(&light, 15);
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while app
+            .device_detail(&paired.id)
+            .await
+            .ok()
+            .and_then(|d| d.battery_percent)
+            != Some(15)
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the new battery level arrives by notification");
+    home.set_battery(&light, 150);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        app.device_detail(&paired.id)
+            .await
+            .expect("detail")
+            .battery_percent,
+        Some(15),
+        "150% is refused and the last good level stands"
+    );
+    home.set_battery(&light, 14);
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while app
+            .device_detail(&paired.id)
+            .await
+            .ok()
+            .and_then(|d| d.battery_percent)
+            != Some(14)
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("after the refused 150%, the next good level is shown");
     drop(app);
 
     // A restart: the device is remembered by identity and reconnected with the stored key.

@@ -232,6 +232,15 @@ impl<C: Central + 'static> Hub<C> {
         let hub = self.clone();
         tokio::spawn(async move {
             while let Some(update) = updates.recv().await {
+                if let SessionUpdate::Battery(level) = update {
+                    hub.inner
+                        .info
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .entry(id)
+                        .or_default()
+                        .battery_percent = Some(level);
+                }
                 if let SessionUpdate::Event(event) = &update {
                     if let Some(known) = hub.lock_known().get_mut(&id) {
                         known.last_seq = if event.restarted {

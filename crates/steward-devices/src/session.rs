@@ -46,12 +46,25 @@ pub enum SessionUpdate {
     State(DeviceState),
     /// A notification was refused; nothing was applied.
     Rejected(DecodeError),
+    /// The battery level changed (percent).
+    Battery(u8),
     /// An event already received was sent again (after a reconnect) and was dropped.
     Replayed {
         seq: u32,
     },
     /// The connection ended.
     Disconnected,
+}
+
+/// The standard Battery Level: one byte, a percentage.
+fn decode_battery(bytes: &[u8]) -> Result<u8, DecodeError> {
+    match bytes {
+        [level] if *level <= 100 => Ok(*level),
+        other => Err(DecodeError::InvalidValue {
+            what: "battery level",
+            reason: format!("{other:?} is not a percentage"),
+        }),
+    }
 }
 
 type Pending = Arc<Mutex<HashMap<u16, oneshot::Sender<CommandStatus>>>>;
@@ -91,6 +104,11 @@ impl<L: Link> Session<L> {
             identity.kind.state_characteristic(),
         ] {
             link.subscribe(characteristic).await?;
+        }
+        // The battery level is followed when the device offers it; without it the level read at
+        // each connection stands.
+        if let Err(error) = link.subscribe(uuids::BATTERY_LEVEL).await {
+            tracing::debug!(%error, "the device does not notify its battery level");
         }
         let (pairing_tx, pairing_rx) = mpsc::unbounded_channel();
         let (updates_tx, updates_rx) = mpsc::unbounded_channel();
@@ -136,14 +154,9 @@ impl<L: Link> Session<L> {
 
     /// Reads the battery level, in percent.
     pub async fn battery(&self) -> Result<u8, DeviceError> {
-        match self.link.read(uuids::BATTERY_LEVEL).await?.as_slice() {
-            [level] if *level <= 100 => Ok(*level),
-            other => Err(DecodeError::InvalidValue {
-                what: "battery level",
-                reason: format!("{other:?} is not a percentage"),
-            }
-            .into()),
-        }
+        Ok(decode_battery(
+            &self.link.read(uuids::BATTERY_LEVEL).await?,
+        )?)
     }
 
     /// Reads the firmware revision, refusing control characters or invalid UTF-8.
@@ -333,6 +346,10 @@ async fn pump(
                 }
                 Err(error) => Some(SessionUpdate::Rejected(error)),
             },
+            c if c == uuids::BATTERY_LEVEL => Some(match decode_battery(&notification.value) {
+                Ok(level) => SessionUpdate::Battery(level),
+                Err(error) => SessionUpdate::Rejected(error),
+            }),
             c if c == uuids::EVENTS => Some(match EventFrame::decode(kind, &notification.value) {
                 Ok(frame) => match tracker.check(frame.seq) {
                     SequenceCheck::Replay => SessionUpdate::Replayed { seq: frame.seq },
@@ -383,4 +400,21 @@ async fn pump(
         .unwrap_or_else(PoisonError::into_inner)
         .clear();
     let _ = updates.send(SessionUpdate::Disconnected);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_battery_level_is_one_byte_of_percent() {
+        assert_eq!(decode_battery(&[0]), Ok(0));
+        assert_eq!(decode_battery(&[100]), Ok(100));
+        for bad in [&[101][..], &[255], &[], &[50, 0]] {
+            assert!(
+                decode_battery(bad).is_err(),
+                "{bad:?} is not a battery level"
+            );
+        }
+    }
 }

@@ -419,6 +419,18 @@ impl SimHome {
         self.act(id, |d| d.press(button));
     }
 
+    /// The device's battery reads `percent` and is notified to a connected app. Values over 100
+    /// are sent as they are, to test that the app refuses them.
+    pub fn set_battery(&self, id: &DeviceId, percent: u8) {
+        self.act(id, |d| {
+            d.battery = percent;
+            vec![Notification {
+                characteristic: uuids::BATTERY_LEVEL,
+                value: vec![percent],
+            }]
+        });
+    }
+
     /// Switches faults on or off for a device.
     pub fn set_faults(&self, id: &DeviceId, faults: Faults) {
         self.shared.with_slot_mut(id, |slot| slot.faults = faults);

@@ -18,6 +18,7 @@
 //! truncate-next soap_dispenser # the next event arrives cut short
 //! drop-next-write light        # the next write drops the connection
 //! replay toaster               # after a reconnect, the last event is sent again
+//! battery light 15             # the battery level drops to 15%
 //! ```
 //!
 //! Parsing never panics on any text: a bad line is an error naming the line and the reason.
@@ -79,6 +80,7 @@ pub enum Action {
     TruncateNext,
     DropNextWrite,
     Replay,
+    Battery(u8),
 }
 
 /// Why a script was refused.
@@ -151,6 +153,11 @@ fn parse_act(verb: &str, rest: &str) -> Result<Act, String> {
         "truncate-next" => no_arg(Action::TruncateNext)?,
         "drop-next-write" => no_arg(Action::DropNextWrite)?,
         "replay" => no_arg(Action::Replay)?,
+        "battery" => Action::Battery(
+            arg.trim_end_matches('%')
+                .parse()
+                .map_err(|_| format!("`{arg}` is not a battery level like 15"))?,
+        ),
         "" => return Err("a step names an action".into()),
         other => return Err(format!("unknown action `{other}`")),
     };
@@ -315,6 +322,7 @@ fn apply(home: &SimHome, id: DeviceId, action: &Action) {
         Action::TruncateNext => home.update_faults(&id, |f| f.truncate_next_event = Some(3)),
         Action::DropNextWrite => home.update_faults(&id, |f| f.drop_on_next_write = true),
         Action::Replay => home.update_faults(&id, |f: &mut Faults| f.replay_on_reconnect = true),
+        Action::Battery(percent) => home.set_battery(&id, *percent),
     }
 }
 
@@ -373,6 +381,7 @@ mod tests {
             ("dispense \"Dish soap", "closing quote"),
             ("toast toaster now", "takes no argument"),
             ("leave", "names its device"),
+            ("battery light lots", "not a battery level"),
         ];
         for (line, reason) in cases {
             let text = format!("wait 1s\n{line}\n");
