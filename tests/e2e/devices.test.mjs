@@ -1,13 +1,10 @@
 // Scenario 5 through the real app: pair the simulated kitchen light from the UI with its setup
 // code (a wrong code first), turn it on, and see the state the device confirmed — over btleplug's
 // real Linux path to the simulated home on a private bus.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { By, freshDataDir, startDriver, until } from './driver.mjs';
-import { startSimHome } from './simhome.mjs';
-
-const WAIT_MS = 20_000;
+import { By, until } from './driver.mjs';
+import { appWithSimulatedHome, screenshot, WAIT_MS } from './ui.mjs';
 
 async function textOf(driver, locator) {
   return (await driver.wait(until.elementLocated(locator), WAIT_MS)).getText();
@@ -17,35 +14,15 @@ async function waitForText(driver, locator, expected) {
   await driver.wait(async () => (await textOf(driver, locator)) === expected, WAIT_MS, `waiting for "${expected}"`);
 }
 
-/** Saves what the owner sees to tests/artifacts/ (not committed), for people reviewing a run. */
-async function screenshot(driver, name) {
-  const dir = new URL('../artifacts/', import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL(`${name}.png`, dir), await driver.takeScreenshot(), 'base64');
-}
-
 async function button(driver, name) {
   return driver.wait(until.elementLocated(By.xpath(`//button[normalize-space(.)="${name}"]`)), WAIT_MS);
 }
 
 describe('controlling a device from the app', () => {
-  let home;
-  let driver;
-
-  before(async () => {
-    home = await startSimHome();
-    driver = await startDriver({ STEWARD_DATA_DIR: freshDataDir(), DBUS_SYSTEM_BUS_ADDRESS: home.address });
-  });
-  after(() => {
-    driver?.stop();
-    home?.stop();
-  });
-  afterEach((t) => {
-    if (t.passed === false && driver) console.error(`--- app and driver output ---\n${driver.log()}`);
-  });
+  const running = appWithSimulatedHome();
 
   it('pairs the kitchen light with its code and turns it on, confirmed by the device', async () => {
-    const app = await driver.session();
+    const app = await running.driver.session();
     try {
       await (await button(app, 'Add a device')).click();
       await (await button(app, 'Scan')).click();

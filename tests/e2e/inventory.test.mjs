@@ -1,69 +1,23 @@
-// Scenario 1 through the real app: pair the brief's soap dispenser (40 bought, 30 used, 10 left),
-// pump soap in the simulated home, and watch the inventory count down and put soap on the
-// shopping list at the threshold; record a refill; then export everything and erase everything.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { after, afterEach, before, describe, it } from 'node:test';
+// Scenarios 1 and 2 through the real app. Soap: pair the brief's dispenser (40 bought, 30 used,
+// 10 left), pump soap in the simulated home, and watch the inventory count down and put soap on
+// the shopping list at the threshold; record a refill; then export and erase everything. Bread:
+// the toaster brings bread into the inventory, the owner records a bag of 10 slices, and after 8
+// slices are toasted bread is on the list.
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { By, freshDataDir, startDriver, until } from './driver.mjs';
-import { startSimHome } from './simhome.mjs';
-
-const WAIT_MS = 20_000;
-
-async function screenshot(driver, name) {
-  const dir = new URL('../artifacts/', import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL(`${name}.png`, dir), await driver.takeScreenshot(), 'base64');
-}
-
-function located(driver, locator) {
-  return driver.wait(until.elementLocated(locator), WAIT_MS);
-}
-
-async function click(driver, xpath) {
-  await (await located(driver, By.xpath(xpath))).click();
-}
-
-const button = (name) => `//button[normalize-space(.)="${name}"]`;
-const tab = (name) => `//nav[@aria-label="Sections"]//button[contains(., "${name}")]`;
-
-async function waitForPageText(driver, text) {
-  await driver.wait(
-    async () => (await (await driver.findElement(By.css('body'))).getText()).includes(text),
-    WAIT_MS,
-    `waiting for "${text}" on screen`,
-  );
-}
+import { By, freshDataDir } from './driver.mjs';
+import { appWithSimulatedHome, button, click, located, pairFromTheApp, screenshot, tab, WAIT_MS, waitForPageText } from './ui.mjs';
 
 describe('the soap dispenser feeds the inventory and the shopping list', () => {
-  let home;
-  let driver;
   const exportDir = freshDataDir();
-
-  before(async () => {
-    home = await startSimHome();
-    driver = await startDriver({
-      STEWARD_DATA_DIR: freshDataDir(),
-      STEWARD_EXPORT_DIR: exportDir,
-      DBUS_SYSTEM_BUS_ADDRESS: home.address,
-    });
-  });
-  after(() => {
-    driver?.stop();
-    home?.stop();
-  });
-  afterEach((t) => {
-    if (t.passed === false && driver) console.error(`--- app and driver output ---\n${driver.log()}`);
-  });
+  const running = appWithSimulatedHome({ STEWARD_EXPORT_DIR: exportDir });
 
   it('counts packets, lists soap at the threshold, clears it on refill, exports and erases', async () => {
+    const { home, driver } = running;
     const app = await driver.session();
     try {
-      await click(app, button('Add a device'));
-      await click(app, button('Scan'));
-      await click(app, '//label[contains(., "Dish soap")]');
-      await (await app.findElement(By.id('setup-code'))).sendKeys('1234-5678');
-      await click(app, button('Pair'));
-      await waitForPageText(app, 'Connected');
+      await pairFromTheApp(app, 'Dish soap', '1234-5678');
 
       await click(app, tab('Inventory'));
       const stock = By.css('[data-testid="stock"]');
@@ -118,33 +72,14 @@ describe('the soap dispenser feeds the inventory and the shopping list', () => {
   });
 });
 
-// Scenario 2 through the real app: the toaster brings bread into the inventory; the owner records
-// a bag of 10 slices; after 8 slices are toasted in the simulated home, bread is on the list.
 describe('the toaster counts slices and puts bread on the list', () => {
-  let home;
-  let driver;
-
-  before(async () => {
-    home = await startSimHome();
-    driver = await startDriver({ STEWARD_DATA_DIR: freshDataDir(), DBUS_SYSTEM_BUS_ADDRESS: home.address });
-  });
-  after(() => {
-    driver?.stop();
-    home?.stop();
-  });
-  afterEach((t) => {
-    if (t.passed === false && driver) console.error(`--- app and driver output ---\n${driver.log()}`);
-  });
+  const running = appWithSimulatedHome();
 
   it('records a bag of 10, counts 8 slices and lists bread with the reason', async () => {
+    const { home, driver } = running;
     const app = await driver.session();
     try {
-      await click(app, button('Add a device'));
-      await click(app, button('Scan'));
-      await click(app, '//label[contains(., "Toaster")]');
-      await (await app.findElement(By.id('setup-code'))).sendKeys('2345-6789');
-      await click(app, button('Pair'));
-      await waitForPageText(app, 'Connected');
+      await pairFromTheApp(app, 'Toaster', '2345-6789');
 
       await click(app, tab('Inventory'));
       await waitForPageText(app, '0 of 10 slices left');

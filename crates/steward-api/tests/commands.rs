@@ -1,17 +1,9 @@
 //! The commands as the UI calls them, against a real SQLite file in a temp directory.
 
-use std::sync::{Arc, Mutex};
+mod common;
 
-use steward_api::{AppEvent, ErrorCode, EventSink, Steward};
-
-#[derive(Clone, Default)]
-struct Collect(Arc<Mutex<Vec<AppEvent>>>);
-
-impl EventSink for Collect {
-    fn emit(&self, event: AppEvent) {
-        self.0.lock().expect("collector lock").push(event);
-    }
-}
+use common::Collect;
+use steward_api::{AppEvent, ErrorCode, Steward};
 
 #[test]
 fn home_starts_empty_and_naming_it_persists_across_restarts() {

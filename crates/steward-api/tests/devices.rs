@@ -1,30 +1,19 @@
 //! The device commands as the UI calls them, over btleplug's real Linux path against the
 //! simulated home, with the household in a SQLite file: pairing survives a restart.
 
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::sync::Arc;
 use std::time::Duration;
 
+use common::{Collect, FAST};
 use steward_api::wire::{CommandInput, DeviceStateView};
-use steward_api::{AppEvent, ErrorCode, EventSink, Steward};
+use steward_api::{AppEvent, ErrorCode, Steward};
 use steward_ble::BtleCentral;
-use steward_devices::{Backoff, Hub};
+use steward_devices::Hub;
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind};
 use steward_simhome::{PrivateBus, SimDevice, SimHome};
-
-#[derive(Clone, Default)]
-struct Collect(Arc<Mutex<Vec<AppEvent>>>);
-
-impl EventSink for Collect {
-    fn emit(&self, event: AppEvent) {
-        self.0.lock().expect("collector").push(event);
-    }
-}
-
-const FAST: Backoff = Backoff {
-    first: Duration::from_millis(100),
-    max: Duration::from_millis(400),
-};
 
 async fn steward(dir: &std::path::Path, events: Collect) -> Arc<Steward> {
     let (hub, hub_events) = Hub::new(BtleCentral::first_adapter().await.expect("adapter"), FAST);
@@ -32,6 +21,26 @@ async fn steward(dir: &std::path::Path, events: Collect) -> Arc<Steward> {
     let follower = Arc::clone(&steward);
     tokio::spawn(async move { follower.follow_devices(hub_events).await });
     steward
+}
+
+/// Waits up to 10 s for the device's detail to show `percent` battery.
+async fn battery_becomes(
+    app: &Steward,
+    id: &str,
+    percent: u8,
+) -> Result<(), tokio::time::error::Elapsed> {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while app
+            .device_detail(id)
+            .await
+            .ok()
+            .and_then(|d| d.battery_percent)
+            != Some(percent)
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,19 +140,9 @@ async fn pairing_and_control_through_the_api_survive_a_restart() {
     // The battery is followed while connected; a level that is not a percentage is refused.
     assert_eq!(paired.battery_percent, Some(87), "read when pairing");
     home.set_battery(&light, 15);
-    tokio::time::timeout(Duration::from_secs(10), async {
-        while app
-            .device_detail(&paired.id)
-            .await
-            .ok()
-            .and_then(|d| d.battery_percent)
-            != Some(15)
-        {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .expect("the new battery level arrives by notification");
+    battery_becomes(&app, &paired.id, 15)
+        .await
+        .expect("the new battery level arrives by notification");
     home.set_battery(&light, 150);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
@@ -155,19 +154,9 @@ async fn pairing_and_control_through_the_api_survive_a_restart() {
         "150% is refused and the last good level stands"
     );
     home.set_battery(&light, 14);
-    tokio::time::timeout(Duration::from_secs(10), async {
-        while app
-            .device_detail(&paired.id)
-            .await
-            .ok()
-            .and_then(|d| d.battery_percent)
-            != Some(14)
-        {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .expect("after the refused 150%, the next good level is shown");
+    battery_becomes(&app, &paired.id, 14)
+        .await
+        .expect("after the refused 150%, the next good level is shown");
     drop(app);
 
     // A restart: the device is remembered by identity and reconnected with the stored key.

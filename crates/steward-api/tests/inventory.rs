@@ -4,28 +4,17 @@
 //!
 //! libdbus reads `DBUS_SYSTEM_BUS_ADDRESS` once per process: one bus, one test function.
 
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{Collect, FAST};
 use steward_api::inventory_wire::{ConsumableInputView, ShoppingItemInput};
-use steward_api::{AppEvent, ErrorCode, EventSink, Steward};
+use steward_api::{AppEvent, ErrorCode, Steward};
 use steward_ble::BtleCentral;
-use steward_devices::{Backoff, Hub};
+use steward_devices::Hub;
 use steward_simhome::{brief_home, PrivateBus, SimHome};
-
-#[derive(Clone, Default)]
-struct Collect(Arc<Mutex<Vec<AppEvent>>>);
-
-impl EventSink for Collect {
-    fn emit(&self, event: AppEvent) {
-        self.0.lock().expect("collector").push(event);
-    }
-}
-
-const FAST: Backoff = Backoff {
-    first: Duration::from_millis(100),
-    max: Duration::from_millis(400),
-};
 
 async fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
     let deadline = Instant::now() + Duration::from_secs(10);

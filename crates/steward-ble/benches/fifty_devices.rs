@@ -59,6 +59,28 @@ struct Tally {
     last: HashMap<DeviceId, u32>,
 }
 
+/// Has every simulated device send `rate` events a second for `seconds`; returns how many were
+/// sent, once the simulated home says it is done.
+async fn run_load(
+    sim_in: &mut tokio::process::ChildStdin,
+    sim_out: &mut tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+    rate: u32,
+    seconds: u32,
+) -> u64 {
+    sim_in
+        .write_all(format!("go {rate} {seconds}\n").as_bytes())
+        .await
+        .expect("start the devices");
+    let done = sim_out
+        .next_line()
+        .await
+        .expect("read")
+        .expect("the done line");
+    done.strip_prefix("done ")
+        .and_then(|n| n.parse().ok())
+        .expect("done SENT")
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let devices = env_or("BENCH_DEVICES", 50);
@@ -140,19 +162,7 @@ async fn main() {
 
     let cpu_before = cpu_time();
     let started = Instant::now();
-    sim_in
-        .write_all(format!("go {rate} {seconds}\n").as_bytes())
-        .await
-        .expect("start the devices");
-    let done = sim_out
-        .next_line()
-        .await
-        .expect("read")
-        .expect("the done line");
-    let sent: u64 = done
-        .strip_prefix("done ")
-        .and_then(|n| n.parse().ok())
-        .expect("done SENT");
+    let sent = run_load(&mut sim_in, &mut sim_out, rate, seconds).await;
     let sending = started.elapsed();
     // Let the last notifications arrive.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -246,19 +256,7 @@ async fn main() {
     }
     let cpu_before = cpu_time();
     let started = Instant::now();
-    sim_in
-        .write_all(format!("go {rate} {seconds}\n").as_bytes())
-        .await
-        .expect("start the devices");
-    let done = sim_out
-        .next_line()
-        .await
-        .expect("read")
-        .expect("the done line");
-    let sent: u64 = done
-        .strip_prefix("done ")
-        .and_then(|n| n.parse().ok())
-        .expect("done SENT");
+    let sent = run_load(&mut sim_in, &mut sim_out, rate, seconds).await;
     let deadline = Instant::now() + Duration::from_secs(10);
     while received.load(std::sync::atomic::Ordering::Relaxed) < sent && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;

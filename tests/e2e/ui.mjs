@@ -1,0 +1,72 @@
+// What the end-to-end tests share: the simulated home and the app started for a suite, finding
+// and clicking things on screen, pairing a device through the UI, and screenshots for review.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { after, afterEach, before } from 'node:test';
+import { By, freshDataDir, startDriver, until } from './driver.mjs';
+import { startSimHome } from './simhome.mjs';
+
+export const WAIT_MS = 20_000;
+
+/**
+ * Starts the simulated home and the app (pointed at it, with a fresh data directory and `env`)
+ * before the suite, stops both after it, and prints the app's output when a test fails. Call
+ * inside `describe`; the returned object's `home` and `driver` are set once the suite starts.
+ */
+export function appWithSimulatedHome(env = {}) {
+  const running = { home: undefined, driver: undefined };
+  before(async () => {
+    running.home = await startSimHome();
+    running.driver = await startDriver({
+      STEWARD_DATA_DIR: freshDataDir(),
+      DBUS_SYSTEM_BUS_ADDRESS: running.home.address,
+      ...env,
+    });
+  });
+  after(() => {
+    running.driver?.stop();
+    running.home?.stop();
+  });
+  afterEach((t) => {
+    if (t.passed === false && running.driver) console.error(`--- app and driver output ---\n${running.driver.log()}`);
+  });
+  return running;
+}
+
+/** Saves what the owner sees to tests/artifacts/ (not committed), for people reviewing a run. */
+export async function screenshot(driver, name) {
+  const dir = new URL('../artifacts/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL(`${name}.png`, dir), await driver.takeScreenshot(), 'base64');
+}
+
+export function located(driver, locator) {
+  return driver.wait(until.elementLocated(locator), WAIT_MS);
+}
+
+export async function click(driver, xpath) {
+  await (await located(driver, By.xpath(xpath))).click();
+}
+
+/** An XPath for the button labelled exactly `name`. */
+export const button = (name) => `//button[normalize-space(.)="${name}"]`;
+
+/** An XPath for a tab of the section bar. */
+export const tab = (name) => `//nav[@aria-label="Sections"]//button[contains(., "${name}")]`;
+
+export async function waitForPageText(driver, text) {
+  await driver.wait(
+    async () => (await (await driver.findElement(By.css('body'))).getText()).includes(text),
+    WAIT_MS,
+    `waiting for "${text}" on screen`,
+  );
+}
+
+/** Pairs the device named `name` from Add a device with its setup `code`, until it shows Connected. */
+export async function pairFromTheApp(app, name, code) {
+  await click(app, button('Add a device'));
+  await click(app, button('Scan'));
+  await click(app, `//label[contains(., "${name}")]`);
+  await (await app.findElement(By.id('setup-code'))).sendKeys(code);
+  await click(app, button('Pair'));
+  await waitForPageText(app, 'Connected');
+}
