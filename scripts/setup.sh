@@ -14,9 +14,10 @@ packages=(
   libdbus-1-dev dbus dbus-x11
 )
 # What the tests add: a virtual display, the WebDriver for WebKitGTK, Chromium for browser tests,
-# and python3 to build old-schema databases for the end-to-end migration test.
+# python3 to build old-schema databases for the end-to-end migration test, and the stand-ins the
+# phone check compiles C with (clang, llvm-ar, the aarch64 libc headers: see mobile-check.sh).
 if [ "$for_tests" -eq 1 ]; then
-  packages+=(xvfb xauth webkit2gtk-driver chromium python3)
+  packages+=(xvfb xauth webkit2gtk-driver chromium python3 clang llvm libc6-dev-arm64-cross)
 fi
 
 missing=()
@@ -41,6 +42,16 @@ rust_minor="$(rustc --version | sed -E 's/^rustc 1\.([0-9]+).*/\1/')"
 command -v node >/dev/null 2>&1 || die "Node.js 20.19 or newer is needed; install it (e.g. from NodeSource) and run this again"
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
   || die "Node.js 20.19 or newer is needed (found $(node --version))"
+
+# The phone targets for the mobile check (scripts/mobile-check.sh); the standard library only.
+if [ "$for_tests" -eq 1 ] && command -v rustup >/dev/null 2>&1; then
+  for target in aarch64-linux-android aarch64-apple-ios; do
+    rustup target list --installed | grep -qx "$target" || {
+      step "Adding the Rust target $target (for the phone check)"
+      rustup target add "$target"
+    }
+  done
+fi
 
 cd "$REPO_ROOT"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

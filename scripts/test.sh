@@ -24,6 +24,7 @@ suite "UI type check" npm --prefix ui run check --silent
 suite "UI component tests (Vitest)" npm --prefix ui test --silent
 suite "Rust lints (clippy, warnings are errors)" cargo clippy --workspace --all-targets --locked -- -D warnings
 suite "Rust tests: core, API, shell on the mock runtime, bindings" cargo test --workspace --locked
+suite "Phones: the workspace and the app checked for Android and iOS" "$REPO_ROOT/scripts/mobile-check.sh"
 suite "UI in Chromium (playwright-core, IPC mocked)" npm --prefix ui run test:browser --silent
 suite "App and simulated home builds for end-to-end tests" cargo build -p steward-app -p steward-simhome --bins --locked
 export STEWARD_APP="$CARGO_TARGET_DIR/debug/steward"

@@ -26,6 +26,9 @@ fn main() {
         .app_manifest(tauri_build::AppManifest::new().commands(&[
             "home",
             "set_household_name",
+            "bluetooth",
+            "request_bluetooth",
+            "open_bluetooth_settings",
             "scan_devices",
             "pair_device",
             "device_detail",

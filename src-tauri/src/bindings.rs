@@ -15,6 +15,9 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .commands(collect_commands![
             commands::home,
             commands::set_household_name,
+            commands::bluetooth,
+            commands::request_bluetooth,
+            commands::open_bluetooth_settings,
             commands::scan_devices,
             commands::pair_device,
             commands::device_detail,
@@ -39,7 +42,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::HomeChanged,
             events::DeviceChanged,
             events::InventoryChanged,
-            events::ShoppingChanged
+            events::ShoppingChanged,
+            events::BluetoothChanged
         ])
         // Our wire types serialise and deserialise alike, so one TypeScript type each is exact.
         .disable_serde_phases()

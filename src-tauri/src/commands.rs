@@ -5,7 +5,7 @@ use steward_api::inventory_wire::{
     ConsumableDetailView, ConsumableInputView, ExportView, InventoryView, ShoppingItemInput,
     ShoppingListView,
 };
-use steward_api::wire::{CommandInput, DeviceDetailView, FoundDeviceView, HomeView};
+use steward_api::wire::{BluetoothView, CommandInput, DeviceDetailView, FoundDeviceView, HomeView};
 use steward_api::{ApiError, Steward};
 use tauri::State;
 
@@ -27,6 +27,27 @@ pub async fn set_household_name(
 }
 
 /// Finds Steward devices nearby.
+/// Whether Bluetooth can be used now, and what to do when it cannot.
+#[tauri::command]
+#[specta::specta]
+pub async fn bluetooth(steward: State<'_, Steward>) -> Result<BluetoothView, ApiError> {
+    Ok(steward.bluetooth().await)
+}
+
+/// Shows the system's Bluetooth permission question, after the owner read why it is needed.
+#[tauri::command]
+#[specta::specta]
+pub async fn request_bluetooth(steward: State<'_, Steward>) -> Result<BluetoothView, ApiError> {
+    Ok(steward.request_bluetooth().await)
+}
+
+/// Opens Steward's page in the system settings.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_bluetooth_settings(steward: State<'_, Steward>) -> Result<(), ApiError> {
+    steward.open_bluetooth_settings().await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn scan_devices(steward: State<'_, Steward>) -> Result<Vec<FoundDeviceView>, ApiError> {

@@ -42,6 +42,10 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, events: UnboundedReceiver<HubEvent>
         }
         steward.follow_devices(events).await;
     });
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        handle.state::<Steward>().follow_bluetooth().await;
+    });
 }
 
 /// The hub as the API holds it.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use steward_api::inventory_wire::{InventoryView, ShoppingListView};
-use steward_api::wire::{DeviceDetailView, HomeView};
+use steward_api::wire::{BluetoothView, DeviceDetailView, HomeView};
 use steward_api::{AppEvent, EventSink};
 use tauri::{AppHandle, Runtime};
 use tauri_specta::Event;
@@ -24,6 +24,10 @@ pub struct InventoryChanged(pub InventoryView);
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct ShoppingChanged(pub ShoppingListView);
 
+/// Bluetooth was switched on or off.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct BluetoothChanged(pub BluetoothView);
+
 /// Emits the API's events to every webview of the app.
 pub struct TauriEvents<R: Runtime>(AppHandle<R>);
 
@@ -40,6 +44,7 @@ impl<R: Runtime> EventSink for TauriEvents<R> {
             AppEvent::DeviceChanged(device) => DeviceChanged(device).emit(&self.0),
             AppEvent::InventoryChanged(view) => InventoryChanged(view).emit(&self.0),
             AppEvent::ShoppingChanged(view) => ShoppingChanged(view).emit(&self.0),
+            AppEvent::BluetoothChanged(view) => BluetoothChanged(view).emit(&self.0),
         };
         if let Err(error) = sent {
             // The UI re-reads state on its next command, so a lost event costs freshness, not data.

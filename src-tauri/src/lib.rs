@@ -2,6 +2,7 @@
 //! events; it must never hold business logic (that belongs in `crates/`).
 
 pub mod bindings;
+mod bluetooth_access;
 mod commands;
 mod data_dir;
 mod devices;
@@ -16,6 +17,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_geolocation::init())
+        .plugin(bluetooth_access::plugin())
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);
@@ -24,6 +26,12 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let sink = events::TauriEvents::new(app.handle().clone());
             let mut steward = steward_api::Steward::open(&dir, sink)
                 .with_export_dir(data_dir::export_dir(app.handle(), &dir));
+            #[cfg(target_os = "android")]
+            if let Some(access) = app.try_state::<bluetooth_access::android::AndroidAccess<R>>() {
+                steward = steward.with_bluetooth_access(std::sync::Arc::new(
+                    bluetooth_access::android::AndroidAccess(access.inner().0.clone()),
+                ));
+            }
             let hub = devices::open_hub();
             if let Some((hub, _)) = &hub {
                 steward = steward.with_devices(devices::control(hub.clone()));

@@ -76,3 +76,127 @@ fn tauri_config_targets_mobile_and_links_core_bluetooth() {
         "scripts only from the app itself"
     );
 }
+
+/// The Android project Gradle builds: `gen/android`, generated once by `tauri android init` and
+/// kept in the repository with Steward's additions.
+const ANDROID_APP: &str = "gen/android/app";
+
+/// btleplug's Java half must be the one that matches the Rust half in Cargo.lock: the two talk
+/// through JNI by class and method name, so a btleplug upgrade without the matching Java would
+/// only fail at run time on a phone. This compares every vendored file with the locked crate's.
+#[test]
+fn vendored_btleplug_java_matches_the_locked_btleplug() {
+    let lock = read("../Cargo.lock");
+    let version = lock
+        .split("name = \"btleplug\"\nversion = \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("btleplug is in Cargo.lock");
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .expect("CARGO_HOME or HOME is set");
+    let registry = cargo_home.join("registry/src");
+    let crate_dir = std::fs::read_dir(&registry)
+        .expect("the cargo registry sources exist (the crate was built)")
+        .filter_map(Result::ok)
+        .map(|index| index.path().join(format!("btleplug-{version}")))
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| {
+            panic!(
+                "btleplug {version} is unpacked under {}",
+                registry.display()
+            )
+        });
+    let upstream = crate_dir.join("src/droidplug/java/src/main/java");
+    let vendored = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(ANDROID_APP)
+        .join("src/main/java");
+    let mut compared = 0;
+    let mut pending = vec![upstream.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .expect("readable")
+            .filter_map(Result::ok)
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(&upstream).expect("under upstream");
+            let ours = std::fs::read(vendored.join(relative)).unwrap_or_else(|e| {
+                panic!(
+                    "{} is vendored from btleplug {version}: {e}",
+                    relative.display()
+                )
+            });
+            assert!(
+                ours == std::fs::read(&path).expect("readable"),
+                "{} differs from btleplug {version}'s; copy it again from {}",
+                relative.display(),
+                path.display()
+            );
+            compared += 1;
+        }
+    }
+    assert!(
+        compared >= 20,
+        "btleplug's Java half has its ~28 files; compared {compared}"
+    );
+}
+
+#[test]
+fn the_kotlin_plugin_and_the_rust_jni_entry_agree_and_survive_r8() {
+    let kotlin = read(&format!(
+        "{ANDROID_APP}/src/main/java/app/steward/home/BluetoothPlugin.kt"
+    ));
+    assert!(kotlin.contains("package app.steward.home"));
+    assert!(
+        kotlin.contains("class BluetoothPlugin(")
+            && kotlin.contains("private external fun initBtleplug()"),
+        "the Kotlin side declares the native method Rust implements"
+    );
+    let rust = read("../crates/steward-ble/src/android.rs");
+    assert!(
+        rust.contains("fn Java_app_steward_home_BluetoothPlugin_initBtleplug"),
+        "the JNI symbol is package + class + method of the Kotlin declaration"
+    );
+    let registration = read("src/bluetooth_access.rs");
+    assert!(
+        registration.contains(r#"register_android_plugin("app.steward.home", "BluetoothPlugin")"#),
+        "Rust registers the same class"
+    );
+    assert!(
+        kotlin.contains("Manifest.permission.BLUETOOTH_SCAN")
+            && kotlin.contains("Manifest.permission.BLUETOOTH_CONNECT")
+            && kotlin.contains("Manifest.permission.ACCESS_FINE_LOCATION"),
+        "Nearby devices on Android 12+, location for scanning only on older versions"
+    );
+    let rules = read(&format!("{ANDROID_APP}/proguard-rules.pro"));
+    for keep in [
+        "-keep class com.nonpolynomial.** { *; }",
+        "-keep class io.github.gedgygedgy.** { *; }",
+        "-keep class app.steward.home.BluetoothPlugin { *; }",
+    ] {
+        assert!(
+            rules.contains(keep),
+            "release builds keep classes JNI finds by name: {keep}"
+        );
+    }
+}
+
+#[test]
+fn location_is_declared_only_where_ble_scanning_needs_it() {
+    let xml = read("android/permissions.xml");
+    for permission in ["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"] {
+        let line = xml
+            .lines()
+            .find(|l| l.contains(&format!("android.permission.{permission}\"")))
+            .unwrap_or_else(|| panic!("{permission} is declared for scanning on Android 8-11"));
+        assert!(
+            line.contains("android:maxSdkVersion=\"30\""),
+            "{permission} stops at Android 11: from 12 on, scanning uses Nearby devices, not location"
+        );
+    }
+}

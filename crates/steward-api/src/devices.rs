@@ -27,6 +27,7 @@ pub const SCAN_WINDOW: Duration = Duration::from_secs(2);
 impl Steward {
     /// Finds Steward devices nearby.
     pub async fn scan_devices(&self) -> Result<Vec<FoundDeviceView>, ApiError> {
+        self.require_bluetooth().await?;
         let found = self.device_control()?.scan(SCAN_WINDOW).await?;
         let views: Vec<FoundDeviceView> = found
             .iter()

@@ -71,7 +71,14 @@ impl From<steward_devices::DeviceError> for ApiError {
     fn from(err: steward_devices::DeviceError) -> Self {
         use steward_devices::DeviceError as E;
         let (code, message) = match &err {
-            E::NoBluetooth(_) => (ErrorCode::NoBluetooth, "Bluetooth is off or not available. Turn it on and try again.".to_owned()),
+            E::NoBluetooth(_) => (
+                ErrorCode::NoBluetooth,
+                format!("{}. {}", crate::bluetooth::UNAVAILABLE_TITLE, crate::bluetooth::UNAVAILABLE_ADVICE),
+            ),
+            E::RadioOff => (
+                ErrorCode::NoBluetooth,
+                format!("{}. {}", crate::bluetooth::OFF_TITLE, crate::bluetooth::OFF_ADVICE),
+            ),
             E::OutOfRange | E::Disconnected => (
                 ErrorCode::OutOfRange,
                 "The device is out of range or switched off. Move closer or check its power; Steward reconnects on its own.".to_owned(),

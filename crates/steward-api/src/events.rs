@@ -2,7 +2,7 @@
 //! typed Tauri event and nothing unannounced reaches the UI.
 
 use crate::inventory_wire::{InventoryView, ShoppingListView};
-use crate::wire::{DeviceDetailView, HomeView};
+use crate::wire::{BluetoothView, DeviceDetailView, HomeView};
 
 /// Something the UI should know about without asking.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +15,8 @@ pub enum AppEvent {
     InventoryChanged(InventoryView),
     /// The shopping list changed.
     ShoppingChanged(ShoppingListView),
+    /// Bluetooth was switched on or off.
+    BluetoothChanged(BluetoothView),
 }
 
 /// Where events go: the shell emits them to the webview, tests collect them.

@@ -4,6 +4,7 @@
 //! This crate owns the wire types (camelCase, with TypeScript generated from them) and turns the
 //! core's errors into codes and messages a person can act on. It must never depend on Tauri.
 
+pub mod bluetooth;
 mod device_wire;
 mod devices;
 pub mod error;

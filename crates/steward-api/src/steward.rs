@@ -24,6 +24,8 @@ pub struct Steward {
     export_dir: Option<PathBuf>,
     /// The devices, when this phone has Bluetooth (or the simulated home).
     pub(crate) devices: Option<Arc<dyn steward_devices::DeviceControl>>,
+    /// The phone's Bluetooth permission; `None` where the platform has none (desktop Linux).
+    pub(crate) bluetooth_access: Option<Arc<dyn crate::bluetooth::BluetoothAccess>>,
     /// The last scan's devices by address: pairing takes names from here, not from the UI.
     scanned: Mutex<HashMap<String, FoundDeviceView>>,
     /// The owner's offset from UTC in minutes, as the UI reports it: days start at their midnight.
@@ -51,6 +53,7 @@ impl Steward {
             export_dir: None,
             utc_offset_minutes: std::sync::atomic::AtomicI32::new(0),
             devices: None,
+            bluetooth_access: None,
             scanned: Mutex::default(),
             live: Mutex::default(),
         };

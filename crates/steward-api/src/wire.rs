@@ -182,3 +182,32 @@ pub struct DeviceDetailView {
     /// Its battery level when it last connected, in percent.
     pub battery_percent: Option<u8>,
 }
+
+/// Whether Steward can use Bluetooth right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum BluetoothState {
+    /// Scanning and talking to devices work.
+    On,
+    /// The owner switched Bluetooth off (or airplane mode is on); Steward picks up by itself
+    /// when it is back.
+    Off,
+    /// This phone has no Bluetooth Steward can use.
+    Unavailable,
+    /// The phone asks the owner before an app may use Bluetooth, and has not asked yet: the
+    /// reason is shown first, then the system's question (Android 12+, iOS).
+    PermissionNeeded,
+    /// The owner said no; only the system settings can change it now.
+    PermissionDenied,
+}
+
+/// Bluetooth as the owner should see it: the state, and what they can do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BluetoothView {
+    pub state: BluetoothState,
+    /// A short headline when Bluetooth cannot be used ("Bluetooth is off"), else `null`.
+    pub title: Option<String>,
+    /// What the owner can do about it, in a sentence, else `null`.
+    pub advice: Option<String>,
+}

@@ -2,13 +2,17 @@
 //! Bluetooth stack (BlueZ on Linux, CoreBluetooth on iOS, Android's stack).
 //!
 //! It maps btleplug's calls and errors onto [`steward_devices::Central`] and
-//! [`steward_devices::Link`] and nothing more: no protocol decoding, no retry policy.
+//! [`steward_devices::Link`] and nothing more: no protocol decoding, no retry policy. On Android,
+//! [`android`] is the JNI entry that starts btleplug's Java half.
+
+#[cfg(target_os = "android")]
+pub mod android;
 
 use std::time::Duration;
 
 use btleplug::api::{
-    Central as _, CentralEvent, Characteristic, Manager as _, Peripheral as _, ScanFilter,
-    WriteType,
+    Central as _, CentralEvent, CentralState, Characteristic, Manager as _, Peripheral as _,
+    ScanFilter, WriteType,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -16,10 +20,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use btleplug::platform::{Adapter, Manager, Peripheral, PeripheralId};
 use futures_util::StreamExt;
 use steward_devices::link::NotificationStream;
-use steward_devices::{Advertisement, Central, Link, LinkError, Notification};
+use steward_devices::{Advertisement, Central, Link, LinkError, Notification, RadioState};
 use steward_protocol::uuids::Uuid;
 use steward_protocol::DeviceKind;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 /// Per-peripheral waiters for a disconnection, fed by one task reading the adapter's events.
 /// One shared reader matters: an event stream per connection would make every connection parse
@@ -30,6 +34,9 @@ type DisconnectWaiters = Arc<Mutex<HashMap<PeripheralId, Vec<oneshot::Sender<()>
 pub struct BtleCentral {
     adapter: Adapter,
     disconnects: DisconnectWaiters,
+    /// Kept here as well as in the event task, so the radio's receivers live as long as the
+    /// central does even if the stack's event stream ends.
+    radio: Arc<watch::Sender<RadioState>>,
 }
 
 impl BtleCentral {
@@ -48,23 +55,39 @@ impl BtleCentral {
             .ok_or_else(|| LinkError::NoBluetooth("no Bluetooth adapter was found".into()))?;
         let disconnects: DisconnectWaiters = Arc::default();
         let mut events = adapter.events().await.map_err(stack)?;
+        // Read after subscribing, so a change between the two is not missed.
+        let initial = adapter
+            .adapter_state()
+            .await
+            .map_or(RadioState::Unknown, radio_state);
+        let radio = Arc::new(watch::Sender::new(initial));
+        let radio_tx = Arc::clone(&radio);
         let waiters = Arc::clone(&disconnects);
         tokio::spawn(async move {
             while let Some(event) = events.next().await {
-                if let CentralEvent::DeviceDisconnected(id) = event {
-                    let gone = waiters
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .remove(&id);
-                    for waiter in gone.unwrap_or_default() {
-                        let _ = waiter.send(());
+                match event {
+                    CentralEvent::DeviceDisconnected(id) => {
+                        let gone = waiters
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .remove(&id);
+                        for waiter in gone.unwrap_or_default() {
+                            let _ = waiter.send(());
+                        }
                     }
+                    CentralEvent::StateUpdate(state) => {
+                        let state = radio_state(state);
+                        tracing::info!(?state, "Bluetooth radio changed");
+                        radio_tx.send_replace(state);
+                    }
+                    _ => {}
                 }
             }
         });
         Ok(Self {
             adapter,
             disconnects,
+            radio,
         })
     }
 
@@ -82,6 +105,10 @@ impl BtleCentral {
 
 impl Central for BtleCentral {
     type Link = BtleLink;
+
+    fn radio(&self) -> watch::Receiver<RadioState> {
+        self.radio.subscribe()
+    }
 
     async fn scan(
         &self,
@@ -188,6 +215,14 @@ impl Link for BtleLink {
 
     async fn disconnect(&self) -> Result<(), LinkError> {
         self.peripheral.disconnect().await.map_err(connection)
+    }
+}
+
+fn radio_state(state: CentralState) -> RadioState {
+    match state {
+        CentralState::PoweredOn => RadioState::On,
+        CentralState::PoweredOff => RadioState::Off,
+        CentralState::Unknown => RadioState::Unknown,
     }
 }
 

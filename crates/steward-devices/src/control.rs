@@ -9,7 +9,7 @@ use steward_protocol::pairing::{PairingKey, SetupCode};
 use steward_protocol::{DeviceId, DeviceState, Identity};
 
 use crate::hub::DeviceInfo;
-use crate::{Advertisement, Central, DeviceError, Hub, KnownDevice};
+use crate::{Advertisement, Central, DeviceError, Hub, KnownDevice, RadioState};
 
 /// What the app asks of its devices.
 pub trait DeviceControl: Send + Sync {
@@ -29,6 +29,8 @@ pub trait DeviceControl: Send + Sync {
     fn restore(&self, devices: Vec<KnownDevice>);
     /// Disconnects a device and stops reconnecting to it.
     fn forget(&self, id: DeviceId) -> BoxFuture<'_, ()>;
+    /// The radio's state now and as it changes.
+    fn radio(&self) -> tokio::sync::watch::Receiver<RadioState>;
 }
 
 impl<C: Central + 'static> DeviceControl for Hub<C> {
@@ -67,5 +69,9 @@ impl<C: Central + 'static> DeviceControl for Hub<C> {
 
     fn forget(&self, id: DeviceId) -> BoxFuture<'_, ()> {
         Box::pin(async move { Hub::forget(self, &id).await })
+    }
+
+    fn radio(&self) -> tokio::sync::watch::Receiver<RadioState> {
+        Hub::radio(self)
     }
 }

@@ -10,6 +10,8 @@ use crate::LinkError;
 pub enum DeviceError {
     #[error("Bluetooth is not available: {0}")]
     NoBluetooth(String),
+    #[error("Bluetooth is switched off")]
+    RadioOff,
     #[error("the device is out of range or switched off")]
     OutOfRange,
     #[error("the connection to the device dropped")]

@@ -1,6 +1,10 @@
 //! The hub: every paired device's session at once, kept alive. It forwards each device's updates
 //! in one stream, and when a device drops it reconnects with backoff, authenticates with the
 //! kept key, and resumes from the last event it delivered, so nothing is counted twice.
+//!
+//! While the phone's Bluetooth is off the hub does not scan or connect: it answers
+//! [`DeviceError::RadioOff`] at once, and reconnects every paired device as soon as the radio
+//! is back on, instead of waiting out its backoff.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,7 +16,7 @@ use steward_protocol::{DeviceId, DeviceKind, DeviceState, Identity};
 use tokio::sync::mpsc;
 
 use crate::session::SessionUpdate;
-use crate::{Backoff, Central, DeviceError, Session};
+use crate::{Backoff, Central, DeviceError, RadioState, Session};
 
 /// A device the phone has paired with, as the hub needs to know it.
 #[derive(Debug, Clone)]
@@ -99,8 +103,22 @@ impl<C: Central + 'static> Hub<C> {
         )
     }
 
+    /// The radio's state now and as it changes.
+    pub fn radio(&self) -> tokio::sync::watch::Receiver<RadioState> {
+        self.inner.central.radio()
+    }
+
+    /// Refuses at once while the radio is off, rather than letting an operation time out.
+    fn require_radio(&self) -> Result<(), DeviceError> {
+        match *self.inner.central.radio().borrow() {
+            RadioState::Off => Err(DeviceError::RadioOff),
+            RadioState::On | RadioState::Unknown => Ok(()),
+        }
+    }
+
     /// Scans for Steward devices of any kind.
     pub async fn scan(&self, window: Duration) -> Result<Vec<crate::Advertisement>, DeviceError> {
+        self.require_radio()?;
         let _radio = self.inner.radio.lock().await;
         Ok(self.inner.central.scan(&DeviceKind::ALL, window).await?)
     }
@@ -113,6 +131,7 @@ impl<C: Central + 'static> Hub<C> {
         code: &SetupCode,
         expected: Option<DeviceId>,
     ) -> Result<(Identity, PairingKey), DeviceError> {
+        self.require_radio()?;
         let radio = self.inner.radio.lock().await;
         let (session, updates) =
             Session::open(self.inner.central.connect(address).await?, 0).await?;
@@ -198,6 +217,7 @@ impl<C: Central + 'static> Hub<C> {
     }
 
     fn session(&self, id: &DeviceId) -> Result<Arc<Session<C::Link>>, DeviceError> {
+        self.require_radio()?;
         self.lock_sessions()
             .get(id)
             .map(|(session, _)| Arc::clone(session))
@@ -264,19 +284,37 @@ impl<C: Central + 'static> Hub<C> {
     }
 }
 
-/// Tries to bring a known device back, with backoff, until it is back or forgotten.
+/// Tries to bring a known device back, with backoff, until it is back or forgotten. While the
+/// radio is off it only waits for it; the radio coming back on starts the schedule afresh.
 async fn reconnect<C: Central + 'static>(hub: Hub<C>, id: DeviceId) {
-    for delay in hub.inner.backoff.delays() {
-        let Some(known) = hub.lock_known().get(&id).cloned() else {
-            return;
-        };
-        match attempt(&hub, &known).await {
-            Ok(()) => return,
-            Err(error) => {
-                tracing::debug!(device = %id, %error, ?delay, "reconnect failed; retrying")
+    let mut radio = hub.inner.central.radio();
+    'schedule: loop {
+        for delay in hub.inner.backoff.delays() {
+            if *radio.borrow_and_update() == RadioState::Off {
+                // Err: the central is gone, and with it any chance of reconnecting.
+                if radio.wait_for(|s| *s != RadioState::Off).await.is_err() {
+                    return;
+                }
+            }
+            let Some(known) = hub.lock_known().get(&id).cloned() else {
+                return;
+            };
+            match attempt(&hub, &known).await {
+                Ok(()) => return,
+                Err(error) => {
+                    tracing::debug!(device = %id, %error, ?delay, "reconnect failed; retrying")
+                }
+            }
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                changed = radio.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    continue 'schedule;
+                }
             }
         }
-        tokio::time::sleep(delay).await;
     }
 }
 

@@ -15,5 +15,5 @@ pub use backoff::Backoff;
 pub use control::DeviceControl;
 pub use error::DeviceError;
 pub use hub::{DeviceInfo, Hub, HubEvent, KnownDevice};
-pub use link::{Advertisement, Central, Link, LinkError, Notification};
+pub use link::{Advertisement, Central, Link, LinkError, Notification, RadioState};
 pub use session::{Session, SessionEvent, SessionUpdate};

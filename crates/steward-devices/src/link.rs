@@ -50,9 +50,23 @@ pub enum LinkError {
     Stack(String),
 }
 
+/// Whether the phone's Bluetooth radio can be used, as the stack reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RadioState {
+    On,
+    /// Switched off by the owner (or airplane mode): nothing can be scanned or connected.
+    Off,
+    /// The stack cannot tell (Android's btleplug backend does not report it); treated as on,
+    /// so an operation is tried and its own error explains what went wrong.
+    Unknown,
+}
+
 /// The radio: finds devices and connects to them.
 pub trait Central: Send + Sync {
     type Link: Link;
+
+    /// The radio's state now and as it changes. The sender lives as long as the central.
+    fn radio(&self) -> tokio::sync::watch::Receiver<RadioState>;
 
     /// Scans for `window`, reporting only devices that advertise one of `kinds`' services.
     fn scan(

@@ -2,6 +2,7 @@
 //! demo use to make things happen (a packet dispensed, a device walking out of range, a fault).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -68,9 +69,35 @@ enum Radio {
 pub struct Shared {
     slots: Mutex<BTreeMap<DeviceId, Slot>>,
     radio: mpsc::UnboundedSender<Radio>,
+    /// Whether the phone's adapter is on (`Adapter1.Powered`).
+    powered: AtomicBool,
 }
 
 impl Shared {
+    pub(crate) fn powered(&self) -> bool {
+        self.powered.load(Ordering::SeqCst)
+    }
+
+    /// Switches the adapter; switching off drops every connection, as BlueZ does.
+    pub(crate) fn set_powered(&self, powered: bool) {
+        self.powered.store(powered, Ordering::SeqCst);
+        if powered {
+            return;
+        }
+        let dropped: Vec<DeviceId> = self
+            .slots()
+            .iter_mut()
+            .filter(|(_, slot)| slot.connected)
+            .map(|(id, slot)| {
+                slot.connected = false;
+                *id
+            })
+            .collect();
+        for id in dropped {
+            let _ = self.radio.send(Radio::Disconnected { id });
+        }
+    }
+
     fn slots(&self) -> MutexGuard<'_, BTreeMap<DeviceId, Slot>> {
         self.slots.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -375,10 +402,10 @@ impl SimHome {
         let shared = Arc::new(Shared {
             slots: Mutex::new(slots),
             radio,
+            powered: AtomicBool::new(true),
         });
         let adapter = Adapter {
             shared: Arc::clone(&shared),
-            powered: true,
             discovering: false,
             filter: Vec::new(),
         };
@@ -466,6 +493,30 @@ impl SimHome {
         if dropped == Some(true) {
             let _ = self.shared.radio.send(Radio::Disconnected { id: *id });
         }
+    }
+
+    /// Switches the phone's Bluetooth adapter on or off (`Adapter1.Powered`), signalling the
+    /// change as BlueZ does; off drops every connection and refuses scans and connections.
+    pub async fn set_powered(&self, powered: bool) -> zbus::Result<()> {
+        let server = self.connection.object_server();
+        let adapter = server.interface::<_, Adapter>(ADAPTER_PATH).await?;
+        adapter.get_mut().await.apply_power(powered);
+        adapter
+            .get()
+            .await
+            .powered_changed(adapter.signal_emitter())
+            .await?;
+        adapter
+            .get()
+            .await
+            .discovering_changed(adapter.signal_emitter())
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the phone's Bluetooth adapter is on.
+    pub fn powered(&self) -> bool {
+        self.shared.powered()
     }
 
     /// The bus connection serving `org.bluez`.

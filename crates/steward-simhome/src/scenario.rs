@@ -19,6 +19,8 @@
 //! drop-next-write light        # the next write drops the connection
 //! replay toaster               # after a reconnect, the last event is sent again
 //! battery light 15             # the battery level drops to 15%
+//! bluetooth off                # the phone's Bluetooth is switched off (drops every connection)
+//! bluetooth on                 # and on again
 //! ```
 //!
 //! Parsing never panics on any text: a bad line is an error naming the line and the reason.
@@ -50,6 +52,8 @@ pub enum Step {
     Every(Duration, Act),
     /// Does something now.
     Do(Act),
+    /// Switches the phone's Bluetooth adapter on (`true`) or off.
+    Bluetooth(bool),
 }
 
 /// Something done to one device.
@@ -116,6 +120,13 @@ pub fn parse_line(line: &str) -> Result<Option<Step>, String> {
     let (verb, rest) = split_word(line);
     match verb {
         "wait" => Ok(Some(Step::Wait(parse_duration(rest.trim())?))),
+        "bluetooth" => match rest.trim() {
+            "on" => Ok(Some(Step::Bluetooth(true))),
+            "off" => Ok(Some(Step::Bluetooth(false))),
+            other => Err(format!(
+                "`bluetooth` is followed by on or off, found `{other}`"
+            )),
+        },
         "every" => {
             let (period, rest) = split_word(rest);
             let period = parse_duration(period)?;
@@ -258,6 +269,11 @@ impl Runner {
     pub async fn step(&mut self, step: &Step) -> Result<(), String> {
         match step {
             Step::Wait(duration) => tokio::time::sleep(*duration).await,
+            Step::Bluetooth(on) => self
+                .home
+                .set_powered(*on)
+                .await
+                .map_err(|error| format!("could not switch Bluetooth: {error}"))?,
             Step::Do(act) => {
                 let id = self.resolve(&act.device)?;
                 apply(&self.home, id, &act.action);
@@ -338,7 +354,9 @@ mod tests {
              wait 500ms\n\
              press \"Blu-ray player\" menu   # stuck in the menu\n\
              slow toaster 2s\n\
-             leave light\n\n",
+             leave light\n\
+             bluetooth off\n\
+             bluetooth on\n\n",
         )
         .expect("a valid script");
         assert_eq!(
@@ -364,6 +382,8 @@ mod tests {
                     device: DeviceRef::Kind(DeviceKind::Light),
                     action: Action::Leave
                 }),
+                Step::Bluetooth(false),
+                Step::Bluetooth(true),
             ]
         );
     }
@@ -382,6 +402,7 @@ mod tests {
             ("toast toaster now", "takes no argument"),
             ("leave", "names its device"),
             ("battery light lots", "not a battery level"),
+            ("bluetooth sideways", "on or off"),
         ];
         for (line, reason) in cases {
             let text = format!("wait 1s\n{line}\n");

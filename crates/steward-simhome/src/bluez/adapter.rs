@@ -11,7 +11,6 @@ use crate::home::Shared;
 
 pub struct Adapter {
     pub(crate) shared: Arc<Shared>,
-    pub(crate) powered: bool,
     pub(crate) discovering: bool,
     /// Service UUIDs from SetDiscoveryFilter; empty means every device.
     pub(crate) filter: Vec<String>,
@@ -41,6 +40,9 @@ impl Adapter {
         #[zbus(object_server)] server: &ObjectServer,
         #[zbus(signal_emitter)] emitter: SignalEmitter<'_>,
     ) -> Result<()> {
+        if !self.shared.powered() {
+            return Err(super::BluezError::NotReady("Resource Not Ready".into()));
+        }
         self.discovering = true;
         self.discovering_changed(&emitter).await?;
         self.shared.discover(server, &self.filter).await?;
@@ -83,16 +85,28 @@ impl Adapter {
 
     #[zbus(property)]
     fn powered(&self) -> bool {
-        self.powered
+        self.shared.powered()
     }
 
+    /// What `bluetoothctl power off` does: switching off drops every connection and stops
+    /// discovery, as BlueZ does. zbus signals the change to clients.
     #[zbus(property)]
     fn set_powered(&mut self, powered: bool) {
-        self.powered = powered;
+        self.apply_power(powered);
     }
 
     #[zbus(property)]
     fn discovering(&self) -> bool {
         self.discovering
+    }
+}
+
+impl Adapter {
+    /// Switches the adapter as `set_powered` does; for the home's own controls.
+    pub(crate) fn apply_power(&mut self, powered: bool) {
+        self.shared.set_powered(powered);
+        if !powered {
+            self.discovering = false;
+        }
     }
 }

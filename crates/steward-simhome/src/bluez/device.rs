@@ -30,6 +30,9 @@ impl BluezDevice {
         #[zbus(object_server)] server: &ObjectServer,
         #[zbus(signal_emitter)] emitter: SignalEmitter<'_>,
     ) -> Result<()> {
+        if !self.shared.powered() {
+            return Err(BluezError::NotReady("Resource Not Ready".into()));
+        }
         let (in_range, delay) = self.read(|slot| (slot.in_range, slot.faults.connect_delay))?;
         if let Some(delay) = delay {
             tokio::time::sleep(delay).await;

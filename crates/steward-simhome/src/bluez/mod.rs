@@ -27,6 +27,8 @@ pub enum BluezError {
     NotConnected(String),
     InProgress(String),
     DoesNotExist(String),
+    /// BlueZ's answer while the adapter is powered off.
+    NotReady(String),
 }
 
 /// The result type zbus needs, literally named `Result`.

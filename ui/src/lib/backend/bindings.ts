@@ -11,7 +11,15 @@ export const commands = {
 	home: () => typedError<HomeView, ApiError>(__TAURI_INVOKE("home")),
 	/**  Names the household and returns the new summary. */
 	setHouseholdName: (name: string) => typedError<HomeView, ApiError>(__TAURI_INVOKE("set_household_name", { name })),
-	/**  Finds Steward devices nearby. */
+	/**
+	 *  Finds Steward devices nearby.
+	 *  Whether Bluetooth can be used now, and what to do when it cannot.
+	 */
+	bluetooth: () => typedError<BluetoothView, ApiError>(__TAURI_INVOKE("bluetooth")),
+	/**  Shows the system's Bluetooth permission question, after the owner read why it is needed. */
+	requestBluetooth: () => typedError<BluetoothView, ApiError>(__TAURI_INVOKE("request_bluetooth")),
+	/**  Opens Steward's page in the system settings. */
+	openBluetoothSettings: () => typedError<null, ApiError>(__TAURI_INVOKE("open_bluetooth_settings")),
 	scanDevices: () => typedError<FoundDeviceView[], ApiError>(__TAURI_INVOKE("scan_devices")),
 	/**  Pairs with a device from the last scan, with its setup code or QR text. */
 	pairDevice: (address: string, code: string) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("pair_device", { address, code })),
@@ -53,6 +61,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	bluetoothChanged: makeEvent<BluetoothChanged, BluetoothChanged>("bluetooth-changed"),
 	deviceChanged: makeEvent<DeviceChanged, DeviceChanged>("device-changed"),
 	homeChanged: makeEvent<HomeChanged, HomeChanged>("home-changed"),
 	inventoryChanged: makeEvent<InventoryChanged, InventoryChanged>("inventory-changed"),
@@ -64,6 +73,37 @@ export const events = {
 export type ApiError = {
 	code: ErrorCode,
 	message: string,
+};
+
+/**  Bluetooth was switched on or off. */
+export type BluetoothChanged = BluetoothView;
+
+/**  Whether Steward can use Bluetooth right now. */
+export type BluetoothState = 
+/**  Scanning and talking to devices work. */
+"on" | 
+/**
+ *  The owner switched Bluetooth off (or airplane mode is on); Steward picks up by itself
+ *  when it is back.
+ */
+"off" | 
+/**  This phone has no Bluetooth Steward can use. */
+"unavailable" | 
+/**
+ *  The phone asks the owner before an app may use Bluetooth, and has not asked yet: the
+ *  reason is shown first, then the system's question (Android 12+, iOS).
+ */
+"permissionNeeded" | 
+/**  The owner said no; only the system settings can change it now. */
+"permissionDenied";
+
+/**  Bluetooth as the owner should see it: the state, and what they can do about it. */
+export type BluetoothView = {
+	state: BluetoothState,
+	/**  A short headline when Bluetooth cannot be used ("Bluetooth is off"), else `null`. */
+	title: string | null,
+	/**  What the owner can do about it, in a sentence, else `null`. */
+	advice: string | null,
 };
 
 /**  A remote-control button. */

@@ -25,6 +25,8 @@ mockIPC(
         return { items: [] };
       case 'set_utc_offset':
         return null;
+      case 'bluetooth':
+        return { state: 'on', title: null, advice: null };
       default:
         throw `command ${cmd} not allowed`;
     }

@@ -1,6 +1,7 @@
 // The one door to Tauri in the UI: screens and stores talk to a `Backend`, never to
 // `@tauri-apps/*` directly. Only files in this folder import Tauri packages.
 import type {
+  BluetoothView,
   CommandInput,
   ConsumableDetailView,
   ConsumableInputView,
@@ -15,6 +16,8 @@ import type {
 } from './bindings';
 
 export type {
+  BluetoothState,
+  BluetoothView,
   ButtonView,
   CommandInput,
   ConsumableDetailView,
@@ -42,6 +45,14 @@ export interface Backend {
   setHouseholdName(name: string): Promise<HomeView>;
   /** Calls `listener` whenever the core announces a new home summary; resolves to an unsubscribe. */
   onHomeChanged(listener: (home: HomeView) => void): Promise<() => void>;
+  /** Whether Bluetooth can be used now, and what the owner can do when it cannot. */
+  bluetooth(): Promise<BluetoothView>;
+  /** Shows the system's Bluetooth question (phones), once the owner read why; resolves to the outcome. */
+  requestBluetooth(): Promise<BluetoothView>;
+  /** Opens Steward's page in the system settings. */
+  openBluetoothSettings(): Promise<void>;
+  /** Calls `listener` when Bluetooth is switched on or off; resolves to an unsubscribe. */
+  onBluetoothChanged(listener: (bluetooth: BluetoothView) => void): Promise<() => void>;
   scanDevices(): Promise<FoundDeviceView[]>;
   /** Pairs with a device from the last scan; `code` is the 8-digit setup code or the QR text. */
   pairDevice(address: string, code: string): Promise<DeviceDetailView>;

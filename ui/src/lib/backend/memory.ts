@@ -3,6 +3,7 @@
 import {
   BackendError,
   type Backend,
+  type BluetoothView,
   type CommandInput,
   type ConsumableDetailView,
   type ConsumableInputView,
@@ -64,8 +65,57 @@ export class MemoryBackend implements Backend {
     return () => this.listeners.delete(listener);
   }
 
+  radio: BluetoothView = { state: 'on', title: null, advice: null };
+  private bluetoothListeners = new Set<(bluetooth: BluetoothView) => void>();
+
+  async bluetooth(): Promise<BluetoothView> {
+    this.check();
+    return structuredClone(this.radio);
+  }
+
+  async onBluetoothChanged(listener: (bluetooth: BluetoothView) => void): Promise<() => void> {
+    this.bluetoothListeners.add(listener);
+    return () => this.bluetoothListeners.delete(listener);
+  }
+
+  /** What the simulated owner answers when the system asks about Bluetooth. */
+  ownerAnswers: 'allow' | 'deny' = 'allow';
+  /** How often the system's question was shown, and the settings opened. */
+  asked = 0;
+  settingsOpened = 0;
+
+  async requestBluetooth(): Promise<BluetoothView> {
+    this.check();
+    if (this.radio.state === 'permissionNeeded') {
+      this.asked += 1;
+      this.radio =
+        this.ownerAnswers === 'allow'
+          ? { state: 'on', title: null, advice: null }
+          : {
+              state: 'permissionDenied',
+              title: 'Steward may not use Bluetooth',
+              advice: "You said no when your phone asked. Open Steward's settings to allow it.",
+            };
+    }
+    return structuredClone(this.radio);
+  }
+
+  async openBluetoothSettings(): Promise<void> {
+    this.check();
+    this.settingsOpened += 1;
+  }
+
+  /** Switches the simulated radio, as the core announces it. */
+  setBluetooth(view: BluetoothView): void {
+    this.radio = structuredClone(view);
+    for (const listener of this.bluetoothListeners) listener(structuredClone(view));
+  }
+
   async scanDevices(): Promise<FoundDeviceView[]> {
     this.check();
+    if (this.radio.state !== 'on') {
+      throw new BackendError('noBluetooth', `${this.radio.title}. ${this.radio.advice}`);
+    }
     return this.nearby.map((d) => structuredClone(d.found));
   }
 

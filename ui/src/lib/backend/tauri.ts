@@ -3,6 +3,7 @@ import { commands, events, type ApiError } from './bindings';
 import {
   BackendError,
   type Backend,
+  type BluetoothView,
   type CommandInput,
   type ConsumableDetailView,
   type ConsumableInputView,
@@ -46,6 +47,22 @@ export class TauriBackend implements Backend {
 
   async onHomeChanged(listener: (home: HomeView) => void): Promise<() => void> {
     return events.homeChanged.listen((event) => listener(event.payload));
+  }
+
+  async bluetooth(): Promise<BluetoothView> {
+    return unwrap(await commands.bluetooth());
+  }
+
+  async requestBluetooth(): Promise<BluetoothView> {
+    return unwrap(await commands.requestBluetooth());
+  }
+
+  async openBluetoothSettings(): Promise<void> {
+    unwrap(await commands.openBluetoothSettings());
+  }
+
+  async onBluetoothChanged(listener: (bluetooth: BluetoothView) => void): Promise<() => void> {
+    return events.bluetoothChanged.listen((event) => listener(event.payload));
   }
 
   async scanDevices(): Promise<FoundDeviceView[]> {

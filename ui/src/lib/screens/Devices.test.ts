@@ -63,6 +63,115 @@ describe('adding a device', () => {
   });
 });
 
+const OFF = {
+  state: 'off' as const,
+  title: 'Bluetooth is off',
+  advice: "Turn Bluetooth on in Settings or the quick settings panel. Steward reconnects your devices by itself when it is back.",
+};
+const ON = { state: 'on' as const, title: null, advice: null };
+
+describe('Bluetooth switched off', () => {
+  it('says so with what to do, stops scanning, and clears itself when Bluetooth is back', async () => {
+    const backend = homeWithALight();
+    const devices = new DevicesStore(backend);
+    await devices.start();
+    render(AddDevice, { props: { devices, nav: new NavStore() } });
+    const scan = screen.getByRole('button', { name: 'Scan' }) as HTMLButtonElement;
+    expect(screen.queryByTestId('bluetooth-notice')).toBeNull();
+    expect(scan.disabled).toBe(false);
+
+    backend.setBluetooth(OFF);
+    const notice = await screen.findByTestId('bluetooth-notice');
+    expect(notice.textContent).toContain('Bluetooth is off');
+    expect(notice.textContent).toContain('reconnects your devices by itself');
+    expect(notice.closest('[role="status"]'), 'a status region announces the change').not.toBeNull();
+    expect(scan.disabled, 'a scan cannot work while Bluetooth is off').toBe(true);
+
+    backend.setBluetooth(ON);
+    await expect.poll(() => screen.queryByTestId('bluetooth-notice')).toBeNull();
+    expect(scan.disabled).toBe(false);
+  });
+
+  it('reads the state at start, so an app opened with Bluetooth off says so at once', async () => {
+    const backend = homeWithALight();
+    backend.radio = OFF;
+    const devices = new DevicesStore(backend);
+    await devices.start();
+    render(AddDevice, { props: { devices, nav: new NavStore() } });
+    expect(screen.getByTestId('bluetooth-notice').dataset.state).toBe('off');
+  });
+
+  it('tells a disconnected device apart from one out of range', async () => {
+    const backend = homeWithALight();
+    backend.nearby[0]!.detail.connected = false;
+    await backend.pairDevice('D0:5E:00:00:00:04', '4567-8901');
+    backend.radio = OFF;
+    const devices = new DevicesStore(backend);
+    await devices.start();
+    render(Device, { props: { id: 'aa04', devices, nav: new NavStore() } });
+    expect((await screen.findByTestId('connection')).textContent?.trim()).toBe('Not connected while Bluetooth is off');
+  });
+});
+
+const NEEDED = {
+  state: 'permissionNeeded' as const,
+  title: 'Allow Steward to find your devices',
+  advice: 'Steward uses Bluetooth to find, pair and control the devices in your home. It does not use Bluetooth to work out where you are. Your phone will ask you next.',
+};
+
+describe('the Bluetooth permission, asked at the moment of need', () => {
+  async function addDeviceOnAFreshPhone(answer: 'allow' | 'deny') {
+    const backend = homeWithALight();
+    backend.radio = NEEDED;
+    backend.ownerAnswers = answer;
+    const devices = new DevicesStore(backend);
+    await devices.start();
+    render(AddDevice, { props: { devices, nav: new NavStore() } });
+    return backend;
+  }
+
+  it('shows the reason only after Scan, asks only after Continue, then scans', async () => {
+    const backend = await addDeviceOnAFreshPhone('allow');
+    expect(screen.queryByTestId('bluetooth-notice'), 'nothing is asked before the owner wants to scan').toBeNull();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Scan' }));
+    const reason = await screen.findByTestId('bluetooth-notice');
+    expect(reason.textContent).toContain('does not use Bluetooth to work out where you are');
+    expect(backend.asked, 'the system question waits for the owner to read why').toBe(0);
+    const allow = screen.getByRole('button', { name: 'Continue' });
+    expect(document.activeElement, 'the choice has the focus').toBe(allow);
+    expect(screen.getByRole('button', { name: 'Not now' })).toBeTruthy();
+
+    await userEvent.click(allow);
+    expect(backend.asked).toBe(1);
+    const found = await screen.findByRole('list', { name: 'Devices found' });
+    expect(within(found).getByText('Kitchen light')).toBeTruthy();
+    expect(screen.queryByTestId('bluetooth-notice')).toBeNull();
+  });
+
+  it('after a refusal says what to do and opens the settings', async () => {
+    const backend = await addDeviceOnAFreshPhone('deny');
+    await userEvent.click(screen.getByRole('button', { name: 'Scan' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Continue' }));
+    const notice = await screen.findByTestId('bluetooth-notice');
+    await expect.poll(() => notice.dataset.state).toBe('permissionDenied');
+    expect(notice.textContent).toContain('Steward may not use Bluetooth');
+    expect((screen.getByRole('button', { name: 'Scan' }) as HTMLButtonElement).disabled).toBe(true);
+    await userEvent.click(screen.getByRole('button', { name: 'Open settings' }));
+    expect(backend.settingsOpened).toBe(1);
+  });
+
+  it('"Not now" asks nothing and lets the owner come back to it', async () => {
+    const backend = await addDeviceOnAFreshPhone('allow');
+    await userEvent.click(screen.getByRole('button', { name: 'Scan' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Not now' }));
+    expect(screen.queryByTestId('bluetooth-notice')).toBeNull();
+    expect(backend.asked).toBe(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Scan' }));
+    expect(await screen.findByRole('button', { name: 'Continue' })).toBeTruthy();
+  });
+});
+
 describe('a device screen', () => {
   async function openLight() {
     const backend = homeWithALight();

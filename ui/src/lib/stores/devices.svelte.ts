@@ -1,6 +1,14 @@
 // The devices' live state and the add-device flow. Screens read it; only this store calls the
 // backend for devices.
-import { messageOf, type Backend, type CommandInput, type DeviceDetailView, type FoundDeviceView } from '../backend';
+import {
+  BackendError,
+  messageOf,
+  type Backend,
+  type BluetoothView,
+  type CommandInput,
+  type DeviceDetailView,
+  type FoundDeviceView,
+} from '../backend';
 
 export class DevicesStore {
   /** Live details by device id, as last read or announced. */
@@ -8,25 +16,84 @@ export class DevicesStore {
   found = $state<FoundDeviceView[]>([]);
   scanning = $state(false);
   scanError = $state<string | null>(null);
+  /** Whether Bluetooth can be used; `null` until the core has said. */
+  bluetooth = $state<BluetoothView | null>(null);
+  /** The owner tapped Scan before the phone asked them about Bluetooth: the reason shows. */
+  askingBluetooth = $state(false);
 
   constructor(private readonly backend: Backend) {}
 
-  /** Follows the core's device announcements. Returns an unsubscribe. */
+  /** Follows the core's device and Bluetooth announcements. Returns an unsubscribe. */
   async start(): Promise<() => void> {
-    return this.backend.onDeviceChanged((device) => {
+    const stopDevices = await this.backend.onDeviceChanged((device) => {
       this.details[device.id] = device;
     });
+    const stopBluetooth = await this.backend.onBluetoothChanged((bluetooth) => {
+      this.bluetooth = bluetooth;
+      // A message about Bluetooth being off is stale once it is back.
+      if (bluetooth.state === 'on') this.scanError = null;
+    });
+    await this.refreshBluetooth();
+    return () => {
+      stopDevices();
+      stopBluetooth();
+    };
   }
 
+  /** Reads whether Bluetooth can be used now. */
+  async refreshBluetooth(): Promise<void> {
+    try {
+      this.bluetooth = await this.backend.bluetooth();
+    } catch {
+      // Leaves the last known state: a failed read says nothing about the radio.
+    }
+  }
+
+  /** Scans; when the phone must first ask the owner, shows the reason instead (see `allow`). */
   async scan(): Promise<void> {
+    if (this.bluetooth?.state === 'permissionNeeded') {
+      this.askingBluetooth = true;
+      return;
+    }
     this.scanning = true;
     this.scanError = null;
     try {
       this.found = await this.backend.scanDevices();
     } catch (error) {
+      if (error instanceof BackendError && error.code === 'noBluetooth') {
+        // The notice explains it where the owner looks; no second message under the list.
+        await this.refreshBluetooth();
+        if (this.bluetooth?.state !== 'on') return;
+      }
       this.scanError = messageOf(error);
     } finally {
       this.scanning = false;
+    }
+  }
+
+  /** The owner read why and chose to go on: the system's question, then the scan if allowed. */
+  async allowBluetooth(): Promise<void> {
+    this.askingBluetooth = false;
+    try {
+      this.bluetooth = await this.backend.requestBluetooth();
+    } catch (error) {
+      this.scanError = messageOf(error);
+      return;
+    }
+    if (this.bluetooth.state === 'on') await this.scan();
+  }
+
+  /** The owner chose not to allow Bluetooth now; they can tap Scan again later. */
+  notNow(): void {
+    this.askingBluetooth = false;
+  }
+
+  /** Opens Steward's page in the system settings (after the owner refused). */
+  async openBluetoothSettings(): Promise<void> {
+    try {
+      await this.backend.openBluetoothSettings();
+    } catch (error) {
+      this.scanError = messageOf(error);
     }
   }
 

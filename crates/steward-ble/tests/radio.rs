@@ -1,0 +1,135 @@
+//! The phone's Bluetooth switched off and on, over btleplug's real Linux path: the simulated
+//! home's adapter is powered off (BlueZ's `Adapter1.Powered`, signalled as BlueZ signals it).
+//! The hub sees it, answers "Bluetooth is off" at once instead of scanning or timing out, and
+//! reconnects a paired device as soon as the radio is back, long before its backoff would have.
+//! Events raised while the radio was off arrive after, none lost. One bus and one test per file.
+
+use std::time::{Duration, Instant};
+
+use steward_ble::BtleCentral;
+use steward_devices::session::SessionUpdate;
+use steward_devices::{Backoff, DeviceError, Hub, HubEvent, RadioState};
+use steward_protocol::command::Command;
+use steward_protocol::pairing::SetupCode;
+use steward_protocol::{DeviceId, DeviceKind};
+use steward_simhome::{PrivateBus, SimDevice, SimHome};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A schedule so slow that a reconnection within `WAIT` can only come from the radio waking it.
+const SLOW: Backoff = Backoff {
+    first: Duration::from_secs(30),
+    max: Duration::from_secs(60),
+};
+
+async fn wait_for<T>(
+    events: &mut UnboundedReceiver<HubEvent>,
+    mut pick: impl FnMut(&HubEvent) -> Option<T>,
+) -> T {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let event = events.recv().await.expect("hub open");
+            if let Some(found) = pick(&event) {
+                return found;
+            }
+        }
+    })
+    .await
+    .expect("the expected hub event in time")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bluetooth_off_is_said_at_once_and_on_again_reconnects_without_loss() {
+    let bus = PrivateBus::start().await.expect("private bus");
+    std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
+    let soap = DeviceId([0x50; 16]);
+    let home = SimHome::start(
+        bus.address(),
+        vec![SimDevice::new(
+            DeviceKind::SoapDispenser,
+            "Dish soap",
+            soap,
+            [0xC3, 0, 0, 0, 0, 1],
+            SetupCode::parse("1111-1111").expect("code"),
+        )],
+    )
+    .await
+    .expect("home");
+
+    let (hub, mut events) = Hub::new(BtleCentral::first_adapter().await.expect("adapter"), SLOW);
+    let mut radio = hub.radio();
+    assert_eq!(
+        *radio.borrow(),
+        RadioState::On,
+        "the adapter starts powered"
+    );
+    let seen = hub.scan(Duration::from_millis(300)).await.expect("scan");
+    hub.pair(
+        &seen[0].address,
+        &SetupCode::parse("1111-1111").expect("code"),
+        None,
+    )
+    .await
+    .expect("pairs");
+    home.dispense(&soap);
+    wait_for(&mut events, |e| {
+        matches!(e, HubEvent::Update { update: SessionUpdate::Event(ev), .. } if ev.seq == 1)
+            .then_some(())
+    })
+    .await;
+
+    home.set_powered(false).await.expect("power off");
+    tokio::time::timeout(WAIT, radio.wait_for(|s| *s == RadioState::Off))
+        .await
+        .expect("the radio change is reported in time")
+        .expect("central alive");
+    wait_for(&mut events, |e| {
+        (*e == HubEvent::Disconnected { id: soap }).then_some(())
+    })
+    .await;
+    let started = Instant::now();
+    assert_eq!(
+        hub.scan(Duration::from_secs(2)).await,
+        Err(DeviceError::RadioOff),
+        "a scan with Bluetooth off is refused, not attempted"
+    );
+    assert_eq!(
+        hub.command(&soap, Command::Identify).await,
+        Err(DeviceError::RadioOff),
+        "a command says Bluetooth is off, not that the device is out of range"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "both answers come at once, without waiting on the radio: {:?}",
+        started.elapsed()
+    );
+
+    // The home goes on without the phone: two packets while it cannot listen.
+    home.dispense(&soap);
+    home.dispense(&soap);
+
+    home.set_powered(true).await.expect("power on");
+    wait_for(&mut events, |e| {
+        (*e == HubEvent::Connected { id: soap }).then_some(())
+    })
+    .await;
+    let mut delivered = Vec::new();
+    while delivered.len() < 2 {
+        let seq = wait_for(&mut events, |e| match e {
+            HubEvent::Update {
+                update: SessionUpdate::Event(ev),
+                ..
+            } => Some(ev.seq),
+            _ => None,
+        })
+        .await;
+        delivered.push(seq);
+    }
+    assert_eq!(
+        delivered,
+        [2, 3],
+        "the packets pumped while Bluetooth was off arrive once each, in order"
+    );
+    assert_eq!(hub.command(&soap, Command::Identify).await, Ok(()));
+}

@@ -1,0 +1,74 @@
+// Bluetooth switched off and on again, in the real app against the simulated home (whose adapter
+// is the phone's, through BlueZ's Adapter1.Powered): the owner is told "Bluetooth is off" with
+// what to do, wherever they look, the soap pumped meanwhile is not lost, and when Bluetooth comes
+// back the app reconnects and catches up by itself, with no tap from the owner.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { By } from './driver.mjs';
+import { appWithSimulatedHome, button, click, located, pairFromTheApp, screenshot, tab, WAIT_MS, waitForPageText } from './ui.mjs';
+
+/** Whether `element` is on screen and not covered by anything else (the tab bar, say). */
+async function visibleAndUncovered(app, element) {
+  return app.executeScript((el) => {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) return false;
+    const x = box.left + box.width / 2;
+    const y = box.top + Math.min(box.height / 2, 10);
+    if (y < 0 || y > window.innerHeight || x < 0 || x > window.innerWidth) return false;
+    const top = document.elementFromPoint(x, y);
+    return top !== null && (top === el || el.contains(top));
+  }, element);
+}
+
+describe('Bluetooth switched off while devices are paired', () => {
+  const running = appWithSimulatedHome();
+
+  it('says Bluetooth is off, loses no soap, and recovers by itself when it is back', async () => {
+    const { home, driver } = running;
+    const app = await driver.session();
+    try {
+      await pairFromTheApp(app, 'Dish soap', '1234-5678');
+      await click(app, button('← Home'));
+      await home.act('dispense soap_dispenser');
+
+      await home.act('bluetooth off');
+      const notice = await located(app, By.css('[data-testid="bluetooth-notice"]'));
+      await app.wait(async () => (await notice.getText()).includes('Bluetooth is off'), WAIT_MS);
+      assert.match(await notice.getText(), /Turn Bluetooth on in Settings or the quick settings panel/);
+      assert.ok(await visibleAndUncovered(app, notice), 'the notice is where the owner looks, not under the tab bar');
+      await waitForPageText(app, 'waiting for Bluetooth');
+      await screenshot(app, 'bluetooth-off-home');
+
+      // The home goes on while the phone cannot listen: three more packets.
+      await home.act('dispense soap_dispenser');
+      await home.act('dispense soap_dispenser');
+      await home.act('dispense soap_dispenser');
+
+      await click(app, button('Add a device'));
+      const scan = await located(app, By.xpath(button('Scan')));
+      assert.equal(await scan.isEnabled(), false, 'Scan waits for Bluetooth instead of failing');
+      await located(app, By.css('[data-testid="bluetooth-notice"]'));
+      await screenshot(app, 'bluetooth-off-add-device');
+      await click(app, button('← Home'));
+
+      await home.act('bluetooth on');
+      await app.wait(
+        async () => (await app.findElements(By.css('[data-testid="bluetooth-notice"]'))).length === 0,
+        WAIT_MS,
+        'the notice goes away when Bluetooth is back',
+      );
+      const row = await located(app, By.xpath('//button[contains(., "Dish soap")]'));
+      await app.wait(async () => !(await row.getText()).includes('waiting for Bluetooth'), WAIT_MS, 'the dispenser reconnects by itself');
+
+      await click(app, tab('Inventory'));
+      const stock = By.css('[data-testid="stock"]');
+      await app.wait(
+        async () => (await (await located(app, stock)).getText()) === '6 of 40 packets left',
+        WAIT_MS,
+        'all four packets count: one before Bluetooth went off, three while it was off',
+      );
+    } finally {
+      await app.quit();
+    }
+  });
+});
