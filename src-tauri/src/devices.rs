@@ -1,26 +1,48 @@
-//! Start-up of the device layer: the first Bluetooth adapter (BlueZ here, or the simulated home
-//! when `DBUS_SYSTEM_BUS_ADDRESS` points at it), the hub over it, and the tasks that follow the
-//! hub and reconnect paired devices. Without Bluetooth the app runs and says so when asked.
+//! Opening the device layer: the first Bluetooth adapter (BlueZ here, or the simulated home when
+//! `DBUS_SYSTEM_BUS_ADDRESS` points at it; CoreBluetooth on iOS; Android's stack through
+//! btleplug's Java half), the hub over it, and the tasks that follow the hub and reconnect paired
+//! devices. The household decides when this runs (`steward_api::radio`): at start, or on iOS
+//! once the owner has read why Bluetooth is needed. Without Bluetooth the app runs and says so.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use steward_api::bluetooth::AccessFuture;
+use steward_api::radio::RadioOpener;
 use steward_api::Steward;
 use steward_ble::BtleCentral;
 use steward_devices::{Backoff, Hub, HubEvent};
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-/// How long start-up waits for the Bluetooth stack before going on without it.
+/// How long opening waits for the Bluetooth stack before going on without it.
 const ADAPTER_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// Opens the adapter and the hub, or `None` (logged) when there is no Bluetooth.
-pub fn open_hub() -> Option<(Hub<BtleCentral>, UnboundedReceiver<HubEvent>)> {
-    let adapter = tauri::async_runtime::block_on(async {
-        tokio::time::timeout(ADAPTER_TIMEOUT, BtleCentral::first_adapter()).await
-    });
-    match adapter {
-        Ok(Ok(central)) => Some(Hub::new(central, Backoff::default())),
+/// Whether the OS asks the owner the moment an app first touches Bluetooth, so Steward must say
+/// why before it opens the radio: iOS shows its prompt when CoreBluetooth's manager is created.
+pub const INTRODUCE_FIRST: bool = cfg!(target_os = "ios");
+
+/// Opens the radio for the household when it asks.
+pub struct ShellRadio<R: Runtime>(pub AppHandle<R>);
+
+impl<R: Runtime> RadioOpener for ShellRadio<R> {
+    fn open(&self) -> AccessFuture<'_, ()> {
+        Box::pin(async move {
+            let Some(central) = first_adapter().await else {
+                return;
+            };
+            let (hub, events) = Hub::new(central, Backoff::default());
+            if self.0.state::<Steward>().attach_devices(Arc::new(hub)) {
+                start(&self.0, events);
+            }
+        })
+    }
+}
+
+/// The first adapter, or `None` (logged) when there is no Bluetooth.
+async fn first_adapter() -> Option<BtleCentral> {
+    match tokio::time::timeout(ADAPTER_TIMEOUT, BtleCentral::first_adapter()).await {
+        Ok(Ok(central)) => Some(central),
         Ok(Err(error)) => {
             tracing::warn!(%error, "no Bluetooth: devices are unavailable");
             None
@@ -32,8 +54,8 @@ pub fn open_hub() -> Option<(Hub<BtleCentral>, UnboundedReceiver<HubEvent>)> {
     }
 }
 
-/// Follows the hub's events and reconnects the paired devices, in the background.
-pub fn start<R: Runtime>(app: &AppHandle<R>, events: UnboundedReceiver<HubEvent>) {
+/// Reconnects the paired devices and follows the hub's events and the radio, in the background.
+fn start<R: Runtime>(app: &AppHandle<R>, events: UnboundedReceiver<HubEvent>) {
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
         let steward = handle.state::<Steward>();
@@ -46,9 +68,4 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, events: UnboundedReceiver<HubEvent>
     tauri::async_runtime::spawn(async move {
         handle.state::<Steward>().follow_bluetooth().await;
     });
-}
-
-/// The hub as the API holds it.
-pub fn control(hub: Hub<BtleCentral>) -> Arc<dyn steward_devices::DeviceControl> {
-    Arc::new(hub)
 }

@@ -32,14 +32,18 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                     bluetooth_access::android::AndroidAccess(access.inner().0.clone()),
                 ));
             }
-            let hub = devices::open_hub();
-            if let Some((hub, _)) = &hub {
-                steward = steward.with_devices(devices::control(hub.clone()));
-            }
+            steward = steward.with_radio_opener(
+                std::sync::Arc::new(devices::ShellRadio(app.handle().clone())),
+                devices::INTRODUCE_FIRST,
+            );
             app.manage(steward);
-            if let Some((_, hub_events)) = hub {
-                devices::start(app.handle(), hub_events);
-            }
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                handle
+                    .state::<steward_api::Steward>()
+                    .open_radio_at_start()
+                    .await;
+            });
             Ok(())
         })
 }

@@ -73,6 +73,9 @@ impl Steward {
 
     /// Whether devices can be reached now, and if not, why and what to do.
     pub async fn bluetooth(&self) -> BluetoothView {
+        if self.needs_introduction() {
+            return view(BluetoothState::PermissionNeeded);
+        }
         if let Some(access) = &self.bluetooth_access {
             let status = access.status().await;
             match status.permission {
@@ -107,6 +110,11 @@ impl Steward {
     /// Asks the owner for Bluetooth, through the system's own dialog, once they have read why.
     /// The UI calls this only when the owner chose to go on from the reason.
     pub async fn request_bluetooth(&self) -> BluetoothView {
+        if self.needs_introduction() {
+            // The OS asks as the radio opens (iOS): the owner has now read why.
+            self.mark_bluetooth_introduced();
+            self.open_radio().await;
+        }
         if let Some(access) = &self.bluetooth_access {
             let answer = access.request().await;
             tracing::info!(?answer, "Bluetooth permission answered");
@@ -131,7 +139,9 @@ impl Steward {
     }
 
     fn radio_view(&self) -> BluetoothView {
-        match &self.devices {
+        match self.devices.get() {
+            // Not opened yet: it will be on first use, and only then is "no Bluetooth" known.
+            None if self.radio_pending() => view(BluetoothState::On),
             None => view(BluetoothState::Unavailable),
             Some(control) => view(state_of(*control.radio().borrow())),
         }
@@ -139,10 +149,13 @@ impl Steward {
 
     /// Announces every change of the radio until the hub is gone. Call inside the runtime.
     pub async fn follow_bluetooth(&self) {
-        let Some(control) = self.devices.as_ref() else {
+        let Some(control) = self.devices.get() else {
             return;
         };
         let mut radio = control.radio();
+        // The radio may have opened after the UI first asked (iOS): say where it stands now.
+        let now = self.bluetooth().await;
+        self.events.emit(AppEvent::BluetoothChanged(now));
         while radio.changed().await.is_ok() {
             radio.borrow_and_update();
             let now = self.bluetooth().await;

@@ -28,7 +28,7 @@ impl Steward {
     /// Finds Steward devices nearby.
     pub async fn scan_devices(&self) -> Result<Vec<FoundDeviceView>, ApiError> {
         self.require_bluetooth().await?;
-        let found = self.device_control()?.scan(SCAN_WINDOW).await?;
+        let found = self.device_control().await?.scan(SCAN_WINDOW).await?;
         let views: Vec<FoundDeviceView> = found
             .iter()
             .filter_map(|advert| {
@@ -61,7 +61,8 @@ impl Steward {
         })?;
         let (code, expected) = parse_code(code)?;
         let (identity, key) = self
-            .device_control()?
+            .device_control()
+            .await?
             .pair(address, &code, expected)
             .await?;
         let row = DeviceRow {
@@ -84,7 +85,7 @@ impl Steward {
             .with_store(|store| devices::get(store, id))?
             .ok_or_else(unknown_device)?;
         let device_id = parse_id(id)?;
-        let control = self.devices.as_ref();
+        let control = self.devices.get();
         let connected = control.is_some_and(|c| c.is_connected(&device_id));
         let mut state = self.cached_state(&device_id);
         if connected && state.is_none() {
@@ -117,7 +118,7 @@ impl Steward {
         self.with_store(|store| devices::get(store, id))?
             .ok_or_else(unknown_device)?;
         let command = Command::try_from(command)?;
-        let control = self.device_control()?;
+        let control = self.device_control().await?;
         control.command(device_id, command).await?;
         let state = control.read_state(device_id).await?;
         self.cache_state(device_id, Some(state.into()));
@@ -126,7 +127,7 @@ impl Steward {
 
     /// Reconnects every device paired earlier. Call from inside the async runtime.
     pub fn restore_devices(&self) -> Result<(), ApiError> {
-        let Some(control) = self.devices.as_ref() else {
+        let Some(control) = self.devices.get() else {
             return Ok(());
         };
         let known = self
@@ -240,7 +241,7 @@ impl Steward {
 
     /// Starts tracking what a newly paired device uses up, where its use counter stands.
     async fn adopt_supply(&self, id: DeviceId, kind: DeviceKind, name: &str) {
-        let Some(control) = self.devices.as_ref() else {
+        let Some(control) = self.devices.get() else {
             return;
         };
         let stock = match control.read_state(id).await {
@@ -275,9 +276,12 @@ impl Steward {
         }
     }
 
-    fn device_control(&self) -> Result<&dyn steward_devices::DeviceControl, ApiError> {
+    /// The devices, opening the radio first if it was left for the first use.
+    async fn device_control(&self) -> Result<&dyn steward_devices::DeviceControl, ApiError> {
+        self.open_radio().await;
         self.devices
-            .as_deref()
+            .get()
+            .map(|control| &**control)
             .ok_or_else(|| DeviceError::NoBluetooth("no Bluetooth adapter".into()).into())
     }
 }

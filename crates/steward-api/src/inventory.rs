@@ -193,7 +193,7 @@ impl Steward {
         }
         let paired = self.with_store(|store| steward_core::store::devices::list(store))?;
         self.with_store(household::erase)?;
-        if let Some(control) = self.devices.as_ref() {
+        if let Some(control) = self.devices.get() {
             for device in paired {
                 if let Ok(id) = steward_protocol::DeviceId::from_hex(&device.id) {
                     control.forget(id).await;

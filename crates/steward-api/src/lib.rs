@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 mod inventory;
 pub mod inventory_wire;
+pub mod radio;
 mod steward;
 pub mod wire;
 

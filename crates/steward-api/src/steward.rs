@@ -22,8 +22,10 @@ pub struct Steward {
     data_dir: PathBuf,
     /// Where exports are written; the data directory's `exports` folder unless the shell says.
     export_dir: Option<PathBuf>,
-    /// The devices, when this phone has Bluetooth (or the simulated home).
-    pub(crate) devices: Option<Arc<dyn steward_devices::DeviceControl>>,
+    /// The devices, once the radio is open and this phone has Bluetooth (or the simulated home).
+    pub(crate) devices: std::sync::OnceLock<Arc<dyn steward_devices::DeviceControl>>,
+    /// How and when the radio is opened, when the shell leaves that to the household.
+    pub(crate) radio: crate::radio::LazyRadio,
     /// The phone's Bluetooth permission; `None` where the platform has none (desktop Linux).
     pub(crate) bluetooth_access: Option<Arc<dyn crate::bluetooth::BluetoothAccess>>,
     /// The last scan's devices by address: pairing takes names from here, not from the UI.
@@ -52,7 +54,8 @@ impl Steward {
             data_dir: data_dir.to_owned(),
             export_dir: None,
             utc_offset_minutes: std::sync::atomic::AtomicI32::new(0),
-            devices: None,
+            devices: std::sync::OnceLock::new(),
+            radio: crate::radio::LazyRadio::default(),
             bluetooth_access: None,
             scanned: Mutex::default(),
             live: Mutex::default(),
@@ -64,8 +67,8 @@ impl Steward {
     }
 
     /// Gives the household its devices.
-    pub fn with_devices(mut self, control: Arc<dyn steward_devices::DeviceControl>) -> Self {
-        self.devices = Some(control);
+    pub fn with_devices(self, control: Arc<dyn steward_devices::DeviceControl>) -> Self {
+        self.attach_devices(control);
         self
     }
 

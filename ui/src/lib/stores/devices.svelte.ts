@@ -81,6 +81,10 @@ export class DevicesStore {
       return;
     }
     if (this.bluetooth.state === 'on') await this.scan();
+    else if (this.bluetooth.state === 'permissionNeeded') {
+      // Refused once: Android will ask once more, after the reason, if the owner taps Scan.
+      this.scanError = 'Bluetooth was not allowed, so Steward cannot look for devices. Tap Scan to decide again.';
+    }
   }
 
   /** The owner chose not to allow Bluetooth now; they can tap Scan again later. */
