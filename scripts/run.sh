@@ -44,7 +44,8 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   "$CARGO_TARGET_DIR/debug/steward-simhome" "${scenario[@]}" < "$sim_dir/alive" > "$sim_out" 2>&1 &
   sim_pid=$!
   exec {alive}> "$sim_dir/alive"
-  trap 'exec {alive}>&-; wait "$sim_pid" 2>/dev/null; rm -rf "$sim_dir"' EXIT
+  # The terminal feeder (below) holds the home's input open too, so it is stopped first.
+  trap 'kill "${feed_pid:-}" 2>/dev/null; exec {alive}>&-; wait "$sim_pid" 2>/dev/null; rm -rf "$sim_dir"' EXIT
   for _ in $(seq 1 100); do
     grep -q '^DBUS_SYSTEM_BUS_ADDRESS=' "$sim_out" && break
     sleep 0.1
@@ -54,6 +55,13 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   export DBUS_SYSTEM_BUS_ADDRESS="$address"
   tail -n +2 "$sim_out"
   echo "Pair a device from the Devices section with its setup code above."
+  # What the person at the terminal types becomes a step in the simulated home (the scenario
+  # language: `bluetooth off`, `dispense soap_dispenser`, `leave light`, ...); its answer, `ok`
+  # or the reason it refused, is echoed back. Without a terminal this reads nothing and ends.
+  echo "Type a step and press Enter to make it happen in the home, e.g. 'bluetooth off', 'bluetooth on', 'dispense soap_dispenser'."
+  tail -n 0 --pid="$sim_pid" -f "$sim_out" 2>/dev/null | grep --line-buffered -E '^(ok|error: )' &
+  cat >&"$alive" &
+  feed_pid=$!
 fi
 
 step "Starting Steward (data in ${STEWARD_DATA_DIR:-the app data directory})"
