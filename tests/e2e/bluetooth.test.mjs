@@ -4,7 +4,7 @@
 // back the app reconnects and catches up by itself, with no tap from the owner.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { By } from './driver.mjs';
+import { By, freshDataDir, startDriver } from './driver.mjs';
 import { appWithSimulatedHome, button, click, located, pairFromTheApp, screenshot, tab, WAIT_MS, waitForPageText } from './ui.mjs';
 
 /** Whether `element` is on screen and not covered by anything else (the tab bar, say). */
@@ -69,6 +69,34 @@ describe('Bluetooth switched off while devices are paired', () => {
       );
     } finally {
       await app.quit();
+    }
+  });
+});
+
+describe('a phone with no Bluetooth at all', () => {
+  it('says so once and keeps everything else working', async () => {
+    const driver = await startDriver({
+      STEWARD_DATA_DIR: freshDataDir(),
+      // No BlueZ answers here: the app finds no adapter.
+      DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent/steward-no-bluetooth',
+    });
+    const app = await driver.session();
+    try {
+      const notice = await located(app, By.css('[data-testid="bluetooth-notice"]'));
+      await app.wait(async () => (await notice.getText()).includes('No Bluetooth'), WAIT_MS);
+      assert.match(await notice.getText(), /Your inventory and shopping list still work/);
+      assert.ok(await visibleAndUncovered(app, notice), 'the notice is on screen, not under the tab bar');
+      await click(app, button('Add a device'));
+      assert.equal(await (await located(app, By.xpath(button('Scan')))).isEnabled(), false);
+      await click(app, button('← Home'));
+      await click(app, tab('Inventory'));
+      await waitForPageText(app, 'Nothing tracked yet.');
+    } catch (error) {
+      console.error(`--- app and driver output ---\n${driver.log()}`);
+      throw error;
+    } finally {
+      await app.quit();
+      driver.stop();
     }
   });
 });

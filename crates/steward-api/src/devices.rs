@@ -159,6 +159,15 @@ impl Steward {
                 }
             }
             self.record_events(&batch);
+            let dropped = batch
+                .iter()
+                .any(|event| matches!(event, HubEvent::Disconnected { .. }));
+            if dropped && self.bluetooth_access.is_some() {
+                // Where the stack cannot report the radio (Android), a drop is the moment to ask
+                // the platform whether Bluetooth was switched off.
+                let now = self.bluetooth().await;
+                self.events.emit(AppEvent::BluetoothChanged(now));
+            }
             let mut changed: Vec<DeviceId> = Vec::new();
             for event in batch {
                 let id = match &event {

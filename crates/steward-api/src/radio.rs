@@ -75,6 +75,12 @@ impl Steward {
         }
         opener.open().await;
         self.radio.tried.store(true, Ordering::SeqCst);
+        if self.devices.get().is_none() {
+            // The UI may have been told "on" while the radio was still unopened.
+            let now = self.bluetooth().await;
+            self.events
+                .emit(crate::events::AppEvent::BluetoothChanged(now));
+        }
     }
 
     /// Whether the radio may still be opened on demand (so "no Bluetooth" is not yet known).

@@ -101,6 +101,17 @@ describe('Bluetooth switched off', () => {
     expect(screen.getByTestId('bluetooth-notice').dataset.state).toBe('off');
   });
 
+  it('looks again when the owner comes back to the app, where the platform does not announce it', async () => {
+    const backend = homeWithALight();
+    const devices = new DevicesStore(backend);
+    await devices.start();
+    render(AddDevice, { props: { devices, nav: new NavStore() } });
+    backend.radio = OFF; // switched off in the quick settings, with no announcement
+    expect(screen.queryByTestId('bluetooth-notice')).toBeNull();
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect((await screen.findByTestId('bluetooth-notice')).dataset.state).toBe('off');
+  });
+
   it('tells a disconnected device apart from one out of range', async () => {
     const backend = homeWithALight();
     backend.nearby[0]!.detail.connected = false;

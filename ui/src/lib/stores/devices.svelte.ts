@@ -34,9 +34,16 @@ export class DevicesStore {
       if (bluetooth.state === 'on') this.scanError = null;
     });
     await this.refreshBluetooth();
+    // Coming back to the app (from the quick settings, say) is when Bluetooth may have changed
+    // on a platform that does not announce it (Android).
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void this.refreshBluetooth();
+    };
+    document.addEventListener('visibilitychange', onVisible);
     return () => {
       stopDevices();
       stopBluetooth();
+      document.removeEventListener('visibilitychange', onVisible);
     };
   }
 
