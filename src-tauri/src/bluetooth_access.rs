@@ -1,8 +1,9 @@
 //! The phone's Bluetooth permission, through Steward's own small Tauri plugin. On Android it
 //! registers the Kotlin `app.steward.home.BluetoothPlugin` (in `gen/android`), which also starts
 //! btleplug's Java half, and implements the core's [`BluetoothAccess`] over it. Desktop Linux has
-//! no such permission: nothing is registered and the core takes it as granted. iOS asks on its
-//! own when btleplug first creates its CoreBluetooth manager (docs/MOBILE.md).
+//! no such permission: nothing is registered and the core takes it as granted. On iOS, `ios`
+//! reads CoreBluetooth's authorisation; iOS itself asks when the radio is first opened, which the
+//! household does only after the owner read why (docs/MOBILE.md).
 //!
 //! The UI never calls this plugin: only the core does, through `BluetoothAccess`, so the window's
 //! capability grants nothing here.
@@ -92,6 +93,61 @@ pub mod android {
                     .run_mobile_plugin_async::<()>("openSettings", ())
                     .await
                     .map_err(|e| e.to_string())
+            })
+        }
+    }
+}
+
+#[cfg(target_os = "ios")]
+pub mod ios {
+    //! [`BluetoothAccess`] over CoreBluetooth's authorisation. iOS asks the owner itself when the
+    //! radio is first opened; the household opens it only after the owner read Steward's reason
+    //! (`steward_api::radio`), so `request` here only waits for the owner's answer.
+
+    use std::time::{Duration, Instant};
+
+    use steward_api::bluetooth::{AccessFuture, AccessStatus, BluetoothAccess, Permission};
+    use steward_ble::ios::{authorization, Authorization};
+
+    /// How long the owner may take over iOS's question before Steward stops waiting (the answer
+    /// is still read on the next look).
+    const ANSWER_WAIT: Duration = Duration::from_secs(120);
+
+    pub struct IosAccess;
+
+    fn status() -> AccessStatus {
+        AccessStatus {
+            permission: match authorization() {
+                Authorization::Allowed => Permission::Granted,
+                Authorization::NotDetermined => Permission::Prompt,
+                Authorization::Denied => Permission::Denied,
+            },
+            radio: None,
+        }
+    }
+
+    impl BluetoothAccess for IosAccess {
+        fn status(&self) -> AccessFuture<'_, AccessStatus> {
+            Box::pin(async { status() })
+        }
+
+        fn request(&self) -> AccessFuture<'_, AccessStatus> {
+            Box::pin(async {
+                let deadline = Instant::now() + ANSWER_WAIT;
+                while authorization() == Authorization::NotDetermined && Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                status()
+            })
+        }
+
+        fn open_settings(&self) -> AccessFuture<'_, Result<(), String>> {
+            // Opening another app's page needs UIKit, which Steward does not link for this alone.
+            Box::pin(async {
+                Err(
+                    "on iPhone, open the Settings app, then Steward, and allow Bluetooth"
+                        .to_owned(),
+                )
             })
         }
     }

@@ -32,6 +32,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                     bluetooth_access::android::AndroidAccess(access.inner().0.clone()),
                 ));
             }
+            #[cfg(target_os = "ios")]
+            {
+                steward = steward
+                    .with_bluetooth_access(std::sync::Arc::new(bluetooth_access::ios::IosAccess));
+            }
             steward = steward.with_radio_opener(
                 std::sync::Arc::new(devices::ShellRadio(app.handle().clone())),
                 devices::INTRODUCE_FIRST,

@@ -110,8 +110,9 @@ impl Steward {
     /// Asks the owner for Bluetooth, through the system's own dialog, once they have read why.
     /// The UI calls this only when the owner chose to go on from the reason.
     pub async fn request_bluetooth(&self) -> BluetoothView {
-        if self.needs_introduction() {
-            // The OS asks as the radio opens (iOS): the owner has now read why.
+        if self.radio.introduce_first {
+            // The OS asks as the radio opens (iOS): the owner has now read why. Opened even when
+            // an earlier introduction was recorded, or iOS would have nothing to ask with.
             self.mark_bluetooth_introduced();
             self.open_radio().await;
         }

@@ -56,10 +56,17 @@ impl Steward {
     /// Opens the radio at start unless the owner has yet to be told why it is needed (on a
     /// platform that asks at first use). Call inside the async runtime, once.
     pub async fn open_radio_at_start(&self) {
-        if self.radio.introduce_first && !self.bluetooth_introduced() && !self.has_paired_devices()
-        {
-            tracing::info!("Bluetooth stays closed until the owner first scans");
-            return;
+        if self.radio.introduce_first {
+            let unasked = match &self.bluetooth_access {
+                Some(access) => {
+                    access.status().await.permission == crate::bluetooth::Permission::Prompt
+                }
+                None => false,
+            };
+            if unasked || self.needs_introduction() {
+                tracing::info!("Bluetooth stays closed until the owner first scans");
+                return;
+            }
         }
         self.open_radio().await;
     }
@@ -258,6 +265,62 @@ mod tests {
             1,
             "once the owner went on, the next start opens the radio by itself"
         );
+    }
+
+    /// iOS's authorisation as read before any manager exists.
+    struct Ios(Mutex<crate::bluetooth::Permission>);
+
+    impl crate::bluetooth::BluetoothAccess for Ios {
+        fn status(&self) -> BoxFuture<'_, crate::bluetooth::AccessStatus> {
+            let permission = *self.0.lock().expect("lock");
+            Box::pin(async move {
+                crate::bluetooth::AccessStatus {
+                    permission,
+                    radio: None,
+                }
+            })
+        }
+        fn request(&self) -> BoxFuture<'_, crate::bluetooth::AccessStatus> {
+            // The owner allows in the system's dialog that opening the radio brought up.
+            *self.0.lock().expect("lock") = crate::bluetooth::Permission::Granted;
+            self.status()
+        }
+        fn open_settings(&self) -> BoxFuture<'_, Result<(), String>> {
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    #[test]
+    fn an_unanswered_ios_question_keeps_the_radio_closed_even_after_an_earlier_introduction() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (steward, _) = household(dir.path(), true, true);
+        block(steward.request_bluetooth());
+        drop(steward);
+        // The owner went on before but never answered iOS (the app was closed on the dialog).
+        let opener = Arc::new(Opener {
+            household: Mutex::new(Weak::new()),
+            adapter: true,
+            opened: AtomicUsize::new(0),
+        });
+        let ios = Arc::new(Ios(Mutex::new(crate::bluetooth::Permission::Prompt)));
+        let steward = Arc::new(
+            Steward::open(dir.path(), Discard)
+                .with_bluetooth_access(ios)
+                .with_radio_opener(Arc::clone(&opener) as Arc<dyn RadioOpener>, true),
+        );
+        *opener.household.lock().expect("lock") = Arc::downgrade(&steward);
+        block(steward.open_radio_at_start());
+        assert_eq!(
+            opener.opened.load(Ordering::SeqCst),
+            0,
+            "iOS would ask out of nowhere"
+        );
+        assert_eq!(
+            block(steward.bluetooth()).state,
+            BluetoothState::PermissionNeeded
+        );
+        assert_eq!(block(steward.request_bluetooth()).state, BluetoothState::On);
+        assert_eq!(opener.opened.load(Ordering::SeqCst), 1);
     }
 
     #[test]

@@ -3,10 +3,13 @@
 //!
 //! It maps btleplug's calls and errors onto [`steward_devices::Central`] and
 //! [`steward_devices::Link`] and nothing more: no protocol decoding, no retry policy. On Android,
-//! [`android`] is the JNI entry that starts btleplug's Java half.
+//! `android` is the JNI entry that starts btleplug's Java half; on iOS, `ios` reads whether the
+//! app may use Bluetooth without making iOS ask.
 
 #[cfg(target_os = "android")]
 pub mod android;
+#[cfg(target_os = "ios")]
+pub mod ios;
 
 use std::time::Duration;
 
