@@ -203,14 +203,21 @@ mod tests {
         adapter: bool,
         introduce_first: bool,
     ) -> (Arc<Steward>, Arc<Opener>) {
+        household_with(Steward::open(dir, Discard), adapter, introduce_first)
+    }
+
+    fn household_with(
+        steward: Steward,
+        adapter: bool,
+        introduce_first: bool,
+    ) -> (Arc<Steward>, Arc<Opener>) {
         let opener = Arc::new(Opener {
             household: Mutex::new(Weak::new()),
             adapter,
             opened: AtomicUsize::new(0),
         });
         let steward = Arc::new(
-            Steward::open(dir, Discard)
-                .with_radio_opener(Arc::clone(&opener) as Arc<dyn RadioOpener>, introduce_first),
+            steward.with_radio_opener(Arc::clone(&opener) as Arc<dyn RadioOpener>, introduce_first),
         );
         *opener.household.lock().expect("lock") = Arc::downgrade(&steward);
         (steward, opener)
@@ -297,18 +304,12 @@ mod tests {
         block(steward.request_bluetooth());
         drop(steward);
         // The owner went on before but never answered iOS (the app was closed on the dialog).
-        let opener = Arc::new(Opener {
-            household: Mutex::new(Weak::new()),
-            adapter: true,
-            opened: AtomicUsize::new(0),
-        });
         let ios = Arc::new(Ios(Mutex::new(crate::bluetooth::Permission::Prompt)));
-        let steward = Arc::new(
-            Steward::open(dir.path(), Discard)
-                .with_bluetooth_access(ios)
-                .with_radio_opener(Arc::clone(&opener) as Arc<dyn RadioOpener>, true),
+        let (steward, opener) = household_with(
+            Steward::open(dir.path(), Discard).with_bluetooth_access(ios),
+            true,
+            true,
         );
-        *opener.household.lock().expect("lock") = Arc::downgrade(&steward);
         block(steward.open_radio_at_start());
         assert_eq!(
             opener.opened.load(Ordering::SeqCst),

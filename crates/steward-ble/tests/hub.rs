@@ -2,6 +2,10 @@
 //! commands, a device that walks out of range and is reconnected with backoff without counting
 //! an event twice, and paired devices restored at start-up. One bus and one test per file.
 
+mod common;
+
+use common::wait_for;
+
 use std::time::Duration;
 
 use steward_ble::BtleCentral;
@@ -12,9 +16,7 @@ use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind, DeviceState, Event, LightState};
 use steward_simhome::home::Faults;
 use steward_simhome::{PrivateBus, SimDevice, SimHome};
-use tokio::sync::mpsc::UnboundedReceiver;
 
-const WAIT: Duration = Duration::from_secs(10);
 const FAST: Backoff = Backoff {
     first: Duration::from_millis(100),
     max: Duration::from_millis(400),
@@ -22,23 +24,6 @@ const FAST: Backoff = Backoff {
 
 fn code(text: &str) -> SetupCode {
     SetupCode::parse(text).expect("valid code")
-}
-
-/// Waits for the first hub event `pick` accepts, skipping the rest.
-async fn wait_for<T>(
-    events: &mut UnboundedReceiver<HubEvent>,
-    mut pick: impl FnMut(&HubEvent) -> Option<T>,
-) -> T {
-    tokio::time::timeout(WAIT, async {
-        loop {
-            let event = events.recv().await.expect("hub open");
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    })
-    .await
-    .expect("the expected hub event in time")
 }
 
 fn event_seq(id: DeviceId) -> impl FnMut(&HubEvent) -> Option<(u32, u32)> {

@@ -4,6 +4,10 @@
 //! reconnects a paired device as soon as the radio is back, long before its backoff would have.
 //! Events raised while the radio was off arrive after, none lost. One bus and one test per file.
 
+mod common;
+
+use common::{wait_for, WAIT};
+
 use std::time::{Duration, Instant};
 
 use steward_ble::BtleCentral;
@@ -13,31 +17,12 @@ use steward_protocol::command::Command;
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind};
 use steward_simhome::{PrivateBus, SimDevice, SimHome};
-use tokio::sync::mpsc::UnboundedReceiver;
-
-const WAIT: Duration = Duration::from_secs(10);
 
 /// A schedule so slow that a reconnection within `WAIT` can only come from the radio waking it.
 const SLOW: Backoff = Backoff {
     first: Duration::from_secs(30),
     max: Duration::from_secs(60),
 };
-
-async fn wait_for<T>(
-    events: &mut UnboundedReceiver<HubEvent>,
-    mut pick: impl FnMut(&HubEvent) -> Option<T>,
-) -> T {
-    tokio::time::timeout(WAIT, async {
-        loop {
-            let event = events.recv().await.expect("hub open");
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    })
-    .await
-    .expect("the expected hub event in time")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bluetooth_off_is_said_at_once_and_on_again_reconnects_without_loss() {
