@@ -21,8 +21,8 @@ pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
             #[cfg(target_os = "android")]
             {
                 use tauri::Manager;
-                // Keeps the JNI symbol the Kotlin side calls in the shared library.
-                let _ = steward_ble::android::jni_entry_point();
+                // Keeps the JNI symbols the Kotlin side calls in the shared library.
+                let _ = steward_ble::android::jni_entry_points();
                 let handle = _api.register_android_plugin("app.steward.home", "BluetoothPlugin")?;
                 _app.manage(android::AndroidAccess(handle));
             }

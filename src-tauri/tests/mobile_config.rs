@@ -158,10 +158,18 @@ fn the_kotlin_plugin_and_the_rust_jni_entry_agree_and_survive_r8() {
         "the Kotlin side declares the native method Rust implements"
     );
     let rust = read("../crates/steward-ble/src/android.rs");
-    assert!(
-        rust.contains("fn Java_app_steward_home_BluetoothPlugin_initBtleplug"),
-        "the JNI symbol is package + class + method of the Kotlin declaration"
-    );
+    for method in ["initBtleplug", "onRadioChanged"] {
+        assert!(
+            kotlin.contains(&format!("private external fun {method}(")),
+            "the Kotlin side declares {method}"
+        );
+        assert!(
+            rust.contains(&format!(
+                "fn Java_app_steward_home_BluetoothPlugin_{method}"
+            )),
+            "the JNI symbol of {method} is package + class + method of the Kotlin declaration"
+        );
+    }
     let registration = read("src/bluetooth_access.rs");
     assert!(
         registration.contains(r#"register_android_plugin("app.steward.home", "BluetoothPlugin")"#),

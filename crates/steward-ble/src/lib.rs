@@ -63,6 +63,14 @@ impl BtleCentral {
             .adapter_state()
             .await
             .map_or(RadioState::Unknown, radio_state);
+        // btleplug's Android backend cannot report the radio: Android's broadcasts, relayed by
+        // the app's Kotlin plugin, feed it instead.
+        #[cfg(target_os = "android")]
+        let radio = {
+            let _ = initial;
+            android::radio()
+        };
+        #[cfg(not(target_os = "android"))]
         let radio = Arc::new(watch::Sender::new(initial));
         let radio_tx = Arc::clone(&radio);
         let waiters = Arc::clone(&disconnects);

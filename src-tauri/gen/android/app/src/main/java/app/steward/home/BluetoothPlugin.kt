@@ -4,7 +4,8 @@ package app.steward.home
 // (src-tauri/src/bluetooth_access/mobile.rs):
 //  - hands btleplug the JNI environment it needs, once, on the main thread where the app's
 //    class loader can find btleplug's Java half (com.nonpolynomial.btleplug, vendored beside);
-//  - says whether Steward may use Bluetooth and whether the radio is on, without asking;
+//  - says whether Steward may use Bluetooth and whether the radio is on, without asking, and
+//    relays Android's Bluetooth on/off broadcasts to the Rust core as they happen;
 //  - asks for the permission only when the owner first scans: Nearby devices (BLUETOOTH_SCAN,
 //    declared neverForLocation, and BLUETOOTH_CONNECT) on Android 12+, location on Android 8-11
 //    where scanning needs it;
@@ -13,9 +14,12 @@ package app.steward.home
 
 import android.Manifest
 import android.app.Activity
+import android.bluetooth.BluetoothAdapter
 import android.bluetooth.BluetoothManager
+import android.content.BroadcastReceiver
 import android.content.Context
 import android.content.Intent
+import android.content.IntentFilter
 import android.net.Uri
 import android.os.Build
 import android.provider.Settings
@@ -28,6 +32,7 @@ import app.tauri.annotation.TauriPlugin
 import app.tauri.plugin.Invoke
 import app.tauri.plugin.JSObject
 import app.tauri.plugin.Plugin
+import androidx.core.content.ContextCompat
 
 private const val NEARBY = "nearby"
 private const val LEGACY_LOCATION = "legacyLocation"
@@ -42,9 +47,34 @@ class BluetoothPlugin(private val activity: Activity) : Plugin(activity) {
   /** Implemented in Rust (crates/steward-ble/src/android.rs): btleplug::platform::init. */
   private external fun initBtleplug()
 
+  /** Implemented in Rust (crates/steward-ble/src/android.rs): the radio state the hub follows. */
+  private external fun onRadioChanged(on: Boolean)
+
+  private val radioReceiver = object : BroadcastReceiver() {
+    override fun onReceive(context: Context, intent: Intent) {
+      when (intent.getIntExtra(BluetoothAdapter.EXTRA_STATE, BluetoothAdapter.ERROR)) {
+        BluetoothAdapter.STATE_ON -> onRadioChanged(true)
+        BluetoothAdapter.STATE_TURNING_OFF, BluetoothAdapter.STATE_OFF -> onRadioChanged(false)
+      }
+    }
+  }
+
   override fun load(webView: WebView) {
     super.load(webView)
     initBtleplug()
+    // A system broadcast: no permission is needed to hear it.
+    ContextCompat.registerReceiver(
+      activity,
+      radioReceiver,
+      IntentFilter(BluetoothAdapter.ACTION_STATE_CHANGED),
+      ContextCompat.RECEIVER_NOT_EXPORTED,
+    )
+    if (radio() != "missing") onRadioChanged(radio() == "on")
+  }
+
+  override fun onDestroy() {
+    activity.unregisterReceiver(radioReceiver)
+    super.onDestroy()
   }
 
   /** The permission this Android version needs for scanning and connecting. */
