@@ -79,6 +79,8 @@ describe('Bluetooth switched off', () => {
     const scan = screen.getByRole('button', { name: 'Scan' }) as HTMLButtonElement;
     expect(screen.queryByTestId('bluetooth-notice')).toBeNull();
     expect(scan.disabled).toBe(false);
+    await userEvent.click(scan);
+    await screen.findByRole('list', { name: 'Devices found' });
 
     backend.setBluetooth(OFF);
     const notice = await screen.findByTestId('bluetooth-notice');
@@ -86,6 +88,7 @@ describe('Bluetooth switched off', () => {
     expect(notice.textContent).toContain('reconnects your devices by itself');
     expect(notice.closest('[role="status"]'), 'a status region announces the change').not.toBeNull();
     expect(scan.disabled, 'a scan cannot work while Bluetooth is off').toBe(true);
+    expect(screen.queryByRole('list', { name: 'Devices found' }), 'devices out of reach are not offered').toBeNull();
 
     backend.setBluetooth(ON);
     await expect.poll(() => screen.queryByTestId('bluetooth-notice')).toBeNull();

@@ -30,8 +30,10 @@ export class DevicesStore {
     });
     const stopBluetooth = await this.backend.onBluetoothChanged((bluetooth) => {
       this.bluetooth = bluetooth;
-      // A message about Bluetooth being off is stale once it is back.
+      // A message about Bluetooth being off is stale once it is back; devices found before it
+      // went off cannot be reached, so they are not offered for pairing.
       if (bluetooth.state === 'on') this.scanError = null;
+      else this.found = [];
     });
     await this.refreshBluetooth();
     // Coming back to the app (from the quick settings, say) is when Bluetooth may have changed
