@@ -2,6 +2,11 @@
 //! in one stream, and when a device drops it reconnects with backoff, authenticates with the
 //! kept key, and resumes from the last event it delivered, so nothing is counted twice.
 //!
+//! No device can stall the others: every operation has a deadline ([`Deadlines`]), the radio
+//! lock is held only while a scan runs (BlueZ refuses overlapping discoveries), never while
+//! connecting to or waiting on a device, and a candidate that fails in any way during a
+//! reconnection (a look-alike, a broken or slow device) is skipped and logged, not fatal.
+//!
 //! While the phone's Bluetooth is off the hub does not scan or connect: it answers
 //! [`DeviceError::RadioOff`] at once, and reconnects every paired device as soon as the radio
 //! is back on, instead of waiting out its backoff.
@@ -15,8 +20,9 @@ use steward_protocol::pairing::{PairingKey, SetupCode};
 use steward_protocol::{DeviceId, DeviceKind, DeviceState, Identity};
 use tokio::sync::mpsc;
 
+use crate::deadline::within;
 use crate::session::SessionUpdate;
-use crate::{Backoff, Central, DeviceError, RadioState, Session};
+use crate::{Backoff, Central, Deadlines, DeviceError, RadioState, Session};
 
 /// A device the phone has paired with, as the hub needs to know it.
 #[derive(Debug, Clone)]
@@ -60,13 +66,14 @@ type Live<L> = HashMap<DeviceId, (Arc<Session<L>>, String)>;
 struct Inner<C: Central> {
     central: C,
     backoff: Backoff,
+    deadlines: Deadlines,
     known: Mutex<HashMap<DeviceId, KnownDevice>>,
     /// Live sessions, with the address each is connected at.
     sessions: Mutex<Live<C::Link>>,
     events: mpsc::UnboundedSender<HubEvent>,
     /// Firmware and battery, read on each connection.
     info: Mutex<HashMap<DeviceId, DeviceInfo>>,
-    /// One scan or connection attempt at a time: BlueZ refuses overlapping discoveries.
+    /// One scan at a time: BlueZ refuses overlapping discoveries. Held only while scanning.
     radio: tokio::sync::Mutex<()>,
 }
 
@@ -85,10 +92,20 @@ impl<C: Central + 'static> Clone for Hub<C> {
 
 impl<C: Central + 'static> Hub<C> {
     pub fn new(central: C, backoff: Backoff) -> (Self, mpsc::UnboundedReceiver<HubEvent>) {
+        Self::with_deadlines(central, backoff, Deadlines::default())
+    }
+
+    /// [`Hub::new`] with other deadlines (tests use short ones).
+    pub fn with_deadlines(
+        central: C,
+        backoff: Backoff,
+        deadlines: Deadlines,
+    ) -> (Self, mpsc::UnboundedReceiver<HubEvent>) {
         let (events, rx) = mpsc::unbounded_channel();
         let inner = Inner {
             central,
             backoff,
+            deadlines,
             known: Mutex::default(),
             sessions: Mutex::default(),
             events,
@@ -119,8 +136,38 @@ impl<C: Central + 'static> Hub<C> {
     /// Scans for Steward devices of any kind.
     pub async fn scan(&self, window: Duration) -> Result<Vec<crate::Advertisement>, DeviceError> {
         self.require_radio()?;
+        self.scan_for(&DeviceKind::ALL, window).await
+    }
+
+    /// One scan, alone on the radio, within its window plus the deadline's margin.
+    async fn scan_for(
+        &self,
+        kinds: &[DeviceKind],
+        window: Duration,
+    ) -> Result<Vec<crate::Advertisement>, DeviceError> {
         let _radio = self.inner.radio.lock().await;
-        Ok(self.inner.central.scan(&DeviceKind::ALL, window).await?)
+        within(
+            window + self.inner.deadlines.scan_margin,
+            "scanning",
+            self.inner.central.scan(kinds, window),
+        )
+        .await
+    }
+
+    /// Connects to `address` and opens a session, each step within its deadline; no lock held.
+    async fn open_session(
+        &self,
+        address: &str,
+        last_seq: u32,
+    ) -> Result<(Session<C::Link>, mpsc::UnboundedReceiver<SessionUpdate>), DeviceError> {
+        let deadlines = self.inner.deadlines;
+        let link = within(
+            deadlines.connect,
+            "connecting",
+            self.inner.central.connect(address),
+        )
+        .await?;
+        Session::open_within(link, last_seq, deadlines.operation).await
     }
 
     /// Pairs with the device at `address` and keeps its session. Returns who it is and the key
@@ -132,10 +179,7 @@ impl<C: Central + 'static> Hub<C> {
         expected: Option<DeviceId>,
     ) -> Result<(Identity, PairingKey), DeviceError> {
         self.require_radio()?;
-        let radio = self.inner.radio.lock().await;
-        let (session, updates) =
-            Session::open(self.inner.central.connect(address).await?, 0).await?;
-        drop(radio);
+        let (session, updates) = self.open_session(address, 0).await?;
         let identity = session.identity();
         let key = match session.pair(code, expected).await {
             Ok(key) => key,
@@ -318,14 +362,20 @@ async fn reconnect<C: Central + 'static>(hub: Hub<C>, id: DeviceId) {
     }
 }
 
-/// One reconnection attempt: scan for the kind, connect to each candidate until one proves to
-/// be the device, authenticate, resume.
+/// One reconnection attempt: scan for the kind, then try each candidate, strongest signal first,
+/// until one proves to be the device, authenticates and resumes. A candidate that fails in any
+/// way (it does not answer, is not ours, cannot prove the key) is skipped and logged.
 async fn attempt<C: Central + 'static>(
     hub: &Hub<C>,
     known: &KnownDevice,
 ) -> Result<(), DeviceError> {
-    let _radio = hub.inner.radio.lock().await;
-    let candidates = hub.inner.central.scan(&[known.kind], SCAN_WINDOW).await?;
+    let mut candidates = hub.scan_for(&[known.kind], SCAN_WINDOW).await?;
+    candidates.sort_by(|a, b| {
+        b.rssi
+            .unwrap_or(i16::MIN)
+            .cmp(&a.rssi.unwrap_or(i16::MIN))
+            .then_with(|| a.address.cmp(&b.address))
+    });
     for candidate in candidates {
         let busy = hub
             .lock_sessions()
@@ -335,18 +385,40 @@ async fn attempt<C: Central + 'static>(
             // Connected already as another of our devices: connecting again would disturb it.
             continue;
         }
-        let Ok(link) = hub.inner.central.connect(&candidate.address).await else {
-            continue;
-        };
-        let (session, updates) = Session::open(link, known.last_seq).await?;
-        if session.identity().id != known.id {
-            let _ = session.close().await;
-            continue;
+        match try_candidate(hub, known, &candidate.address).await {
+            Ok(()) => return Ok(()),
+            Err(error) => tracing::info!(
+                device = %known.id,
+                candidate = %candidate.address,
+                %error,
+                "skipped a candidate while reconnecting"
+            ),
         }
-        session.authenticate(&known.key).await?;
-        hub.read_info(&session).await;
-        hub.adopt(known.id, candidate.address, session, updates);
-        return Ok(());
     }
     Err(DeviceError::OutOfRange)
+}
+
+/// Connects to one candidate and keeps it if it is the known device and proves the kept key.
+async fn try_candidate<C: Central + 'static>(
+    hub: &Hub<C>,
+    known: &KnownDevice,
+    address: &str,
+) -> Result<(), DeviceError> {
+    let (session, updates) = hub.open_session(address, known.last_seq).await?;
+    let verified = if session.identity().id != known.id {
+        Err(DeviceError::NotTheScannedDevice {
+            expected: known.id,
+            found: session.identity().id,
+        })
+    } else {
+        session.authenticate(&known.key).await
+    };
+    if let Err(error) = verified {
+        // Best effort: a connection to a device that is not ours is not kept.
+        let _ = session.close().await;
+        return Err(error);
+    }
+    hub.read_info(&session).await;
+    hub.adopt(known.id, address.to_owned(), session, updates);
+    Ok(())
 }

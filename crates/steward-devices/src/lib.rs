@@ -6,6 +6,7 @@
 
 pub mod backoff;
 pub mod control;
+pub mod deadline;
 pub mod error;
 pub mod hub;
 pub mod link;
@@ -13,6 +14,7 @@ pub mod session;
 
 pub use backoff::Backoff;
 pub use control::DeviceControl;
+pub use deadline::Deadlines;
 pub use error::DeviceError;
 pub use hub::{DeviceInfo, Hub, HubEvent, KnownDevice};
 pub use link::{Advertisement, Central, Link, LinkError, Notification, RadioState};

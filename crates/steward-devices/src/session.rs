@@ -21,10 +21,11 @@ use steward_protocol::{
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use crate::deadline::within;
 use crate::link::NotificationStream;
 use crate::{DeviceError, Link};
 
-/// How long to wait for a device's answer.
+/// How long to wait for a device's answer, and for any one read, write or subscription.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A new event from the device.
@@ -94,22 +95,50 @@ impl<L: Link> Session<L> {
         link: L,
         last_seq: u32,
     ) -> Result<(Self, mpsc::UnboundedReceiver<SessionUpdate>), DeviceError> {
-        let identity = Identity::decode(&link.read(uuids::IDENTITY).await?)?;
-        // The stream first: a notification sent right after subscribing must not be lost.
-        let stream = link.notifications().await?;
-        for characteristic in [
-            uuids::PAIRING,
-            uuids::COMMAND_RESULT,
-            uuids::EVENTS,
-            identity.kind.state_characteristic(),
-        ] {
-            link.subscribe(characteristic).await?;
-        }
-        // The battery level is followed when the device offers it; without it the level read at
-        // each connection stands.
-        if let Err(error) = link.subscribe(uuids::BATTERY_LEVEL).await {
-            tracing::debug!(%error, "the device does not notify its battery level");
-        }
+        Self::open_within(link, last_seq, DEFAULT_TIMEOUT).await
+    }
+
+    /// [`Session::open`], with `deadline` for each operation and each answer of the device.
+    pub async fn open_within(
+        link: L,
+        last_seq: u32,
+        deadline: Duration,
+    ) -> Result<(Self, mpsc::UnboundedReceiver<SessionUpdate>), DeviceError> {
+        let ready = async {
+            let identity = Identity::decode(
+                &within(deadline, "reading its identity", link.read(uuids::IDENTITY)).await?,
+            )?;
+            // The stream first: a notification sent right after subscribing must not be lost.
+            let stream = within(deadline, "listening to it", link.notifications()).await?;
+            for characteristic in [
+                uuids::PAIRING,
+                uuids::COMMAND_RESULT,
+                uuids::EVENTS,
+                identity.kind.state_characteristic(),
+            ] {
+                within(deadline, "subscribing", link.subscribe(characteristic)).await?;
+            }
+            // The battery level is followed when the device offers it; without it the level
+            // read at each connection stands.
+            if let Err(error) = within(
+                deadline,
+                "subscribing",
+                link.subscribe(uuids::BATTERY_LEVEL),
+            )
+            .await
+            {
+                tracing::debug!(%error, "the device does not notify its battery level");
+            }
+            Ok::<_, DeviceError>((identity, stream))
+        };
+        let (identity, stream) = match ready.await {
+            Ok(ready) => ready,
+            Err(error) => {
+                // Best effort: a device that could not be set up is not left connected.
+                let _ = within(deadline, "disconnecting", link.disconnect()).await;
+                return Err(error);
+            }
+        };
         let (pairing_tx, pairing_rx) = mpsc::unbounded_channel();
         let (updates_tx, updates_rx) = mpsc::unbounded_channel();
         let pending: Pending = Arc::default();
@@ -127,7 +156,7 @@ impl<L: Link> Session<L> {
             pairing: tokio::sync::Mutex::new(pairing_rx),
             pending,
             next_request: AtomicU16::new(1),
-            timeout: DEFAULT_TIMEOUT,
+            timeout: deadline,
             pump,
         };
         Ok((session, updates_rx))
@@ -145,23 +174,35 @@ impl<L: Link> Session<L> {
 
     /// Reads the device's current state.
     pub async fn read_state(&self) -> Result<DeviceState, DeviceError> {
-        let bytes = self
-            .link
-            .read(self.identity.kind.state_characteristic())
-            .await?;
+        let characteristic = self.identity.kind.state_characteristic();
+        let bytes = within(
+            self.timeout,
+            "reading its state",
+            self.link.read(characteristic),
+        )
+        .await?;
         Ok(DeviceState::decode(self.identity.kind, &bytes)?)
     }
 
     /// Reads the battery level, in percent.
     pub async fn battery(&self) -> Result<u8, DeviceError> {
-        Ok(decode_battery(
-            &self.link.read(uuids::BATTERY_LEVEL).await?,
-        )?)
+        let bytes = within(
+            self.timeout,
+            "reading its battery",
+            self.link.read(uuids::BATTERY_LEVEL),
+        )
+        .await?;
+        Ok(decode_battery(&bytes)?)
     }
 
     /// Reads the firmware revision, refusing control characters or invalid UTF-8.
     pub async fn firmware(&self) -> Result<String, DeviceError> {
-        let bytes = self.link.read(uuids::FIRMWARE_REVISION).await?;
+        let bytes = within(
+            self.timeout,
+            "reading its firmware",
+            self.link.read(uuids::FIRMWARE_REVISION),
+        )
+        .await?;
         match String::from_utf8(bytes) {
             Ok(text) if text.len() <= 32 && !text.chars().any(char::is_control) => Ok(text),
             _ => Err(DecodeError::InvalidValue {
@@ -205,12 +246,13 @@ impl<L: Link> Session<L> {
         while replies.try_recv().is_ok() {
             // Drops stale replies from an abandoned attempt.
         }
-        self.link
-            .write(
-                uuids::PAIRING,
-                &PairingMessage::Hello { app_nonce }.encode(),
-            )
-            .await?;
+        let hello = PairingMessage::Hello { app_nonce }.encode();
+        within(
+            self.timeout,
+            "pairing",
+            self.link.write(uuids::PAIRING, &hello),
+        )
+        .await?;
         let (device_nonce, device_proof) = match self.pairing_reply(&mut replies).await? {
             PairingMessage::Challenge {
                 device_nonce,
@@ -228,7 +270,12 @@ impl<L: Link> Session<L> {
         let answer = PairingMessage::Answer {
             app_proof: key.app_proof(&id, &device_nonce, &app_nonce),
         };
-        self.link.write(uuids::PAIRING, &answer.encode()).await?;
+        within(
+            self.timeout,
+            "pairing",
+            self.link.write(uuids::PAIRING, &answer.encode()),
+        )
+        .await?;
         match self.pairing_reply(&mut replies).await? {
             PairingMessage::Outcome(PairingOutcome::Paired) => Ok(()),
             PairingMessage::Outcome(PairingOutcome::WrongProof) => Err(DeviceError::WrongCode),
@@ -262,20 +309,20 @@ impl<L: Link> Session<L> {
         let request_id = self.next_request.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         self.pending().insert(request_id, tx);
-        let sent = self
-            .link
-            .write(
-                uuids::COMMAND,
-                &CommandFrame {
-                    request_id,
-                    command,
-                }
-                .encode(),
-            )
-            .await;
+        let frame = CommandFrame {
+            request_id,
+            command,
+        }
+        .encode();
+        let sent = within(
+            self.timeout,
+            "the command",
+            self.link.write(uuids::COMMAND, &frame),
+        )
+        .await;
         if let Err(error) = sent {
             self.pending().remove(&request_id);
-            return Err(error.into());
+            return Err(error);
         }
         let answer = tokio::time::timeout(self.timeout, rx).await;
         self.pending().remove(&request_id);
@@ -296,8 +343,7 @@ impl<L: Link> Session<L> {
 
     /// Disconnects cleanly.
     pub async fn close(self) -> Result<(), DeviceError> {
-        self.link.disconnect().await?;
-        Ok(())
+        within(self.timeout, "disconnecting", self.link.disconnect()).await
     }
 
     fn pending(&self) -> std::sync::MutexGuard<'_, HashMap<u16, oneshot::Sender<CommandStatus>>> {

@@ -47,18 +47,38 @@ pub struct GattCharacteristic {
 
 #[zbus::interface(name = "org.bluez.GattCharacteristic1")]
 impl GattCharacteristic {
-    async fn read_value(&mut self, _options: HashMap<String, OwnedVariant>) -> Result<Vec<u8>> {
+    /// A slow device's answer is awaited holding only a shared lock on this object, as BlueZ
+    /// keeps serving other clients and `GetManagedObjects` while one read is pending. The cached
+    /// `Value` is updated once the call has returned (and released that lock).
+    async fn read_value(
+        &self,
+        _options: HashMap<String, OwnedVariant>,
+        #[zbus(connection)] connection: &zbus::Connection,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+    ) -> Result<Vec<u8>> {
         let value = self
             .shared
             .read(&self.id, self.uuid)
             .await?
             .ok_or_else(|| BluezError::NotPermitted("this characteristic cannot be read".into()))?;
-        self.value = value.clone();
+        if let Some(path) = header.path().map(|p| p.to_owned()) {
+            let connection = connection.clone();
+            let cached = value.clone();
+            tokio::spawn(async move {
+                if let Ok(iface) = connection
+                    .object_server()
+                    .interface::<_, GattCharacteristic>(path)
+                    .await
+                {
+                    iface.get_mut().await.value = cached;
+                }
+            });
+        }
         Ok(value)
     }
 
     async fn write_value(
-        &mut self,
+        &self,
         value: Vec<u8>,
         _options: HashMap<String, OwnedVariant>,
     ) -> Result<()> {
