@@ -88,7 +88,13 @@ impl From<steward_devices::DeviceError> for ApiError {
                 ErrorCode::WrongCode,
                 "This is not the device whose code you scanned. Pick the device the code belongs to.".to_owned(),
             ),
-            E::LockedOut => (ErrorCode::Device, "The device refused after too many wrong codes. Wait 30 seconds, then try again.".to_owned()),
+            E::LockedOut { retry_after_secs } => (
+                ErrorCode::WrongCode,
+                format!(
+                    "Too many wrong codes: the device accepts pairing again in {}. Check the code printed on it meanwhile.",
+                    wait_in_words(*retry_after_secs)
+                ),
+            ),
             E::NotPaired => (ErrorCode::Device, "The device does not recognise this phone any more. Pair it again.".to_owned()),
             E::Unsupported { kind } => (ErrorCode::InvalidInput, format!("A {} cannot do that.", kind.replace('_', " "))),
             E::Timeout { .. } => (ErrorCode::Device, "The device did not answer in time. It may be busy or far away; try again.".to_owned()),
@@ -98,6 +104,16 @@ impl From<steward_devices::DeviceError> for ApiError {
         };
         tracing::warn!(error = %err, "device operation failed");
         Self { code, message }
+    }
+}
+
+/// "30 seconds", "2 minutes", "1 minute and 30 seconds".
+fn wait_in_words(secs: u16) -> String {
+    let plural = |n: u16, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match (secs / 60, secs % 60) {
+        (0, s) => plural(s.max(1), "second"),
+        (m, 0) => plural(m, "minute"),
+        (m, s) => format!("{} and {}", plural(m, "minute"), plural(s, "second")),
     }
 }
 
@@ -112,6 +128,21 @@ fn capitalise(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lock_out_says_how_long_in_words() {
+        let said = |secs| {
+            ApiError::from(steward_devices::DeviceError::LockedOut {
+                retry_after_secs: secs,
+            })
+            .message
+        };
+        assert!(said(30).contains("again in 30 seconds"), "{}", said(30));
+        assert!(said(60).contains("again in 1 minute."), "{}", said(60));
+        assert!(said(90).contains("1 minute and 30 seconds"), "{}", said(90));
+        assert!(said(600).contains("10 minutes"), "{}", said(600));
+        assert!(said(0).contains("1 second."), "never 'in 0 seconds'");
+    }
 
     #[test]
     fn invalid_input_reads_as_a_sentence() {

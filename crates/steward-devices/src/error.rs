@@ -22,10 +22,8 @@ pub enum DeviceError {
     WrongCode,
     #[error("this is not the device whose code was scanned (expected {expected}, found {found})")]
     NotTheScannedDevice { expected: DeviceId, found: DeviceId },
-    #[error(
-        "the device refused pairing after too many wrong codes; wait 30 seconds and try again"
-    )]
-    LockedOut,
+    #[error("the device refuses pairing after too many wrong codes for {retry_after_secs} s")]
+    LockedOut { retry_after_secs: u16 },
     #[error("the device is not paired with this phone")]
     NotPaired,
     #[error("a {kind} cannot do that")]

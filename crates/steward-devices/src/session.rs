@@ -258,8 +258,8 @@ impl<L: Link> Session<L> {
                 device_nonce,
                 device_proof,
             } => (device_nonce, device_proof),
-            PairingMessage::Outcome(PairingOutcome::LockedOut) => {
-                return Err(DeviceError::LockedOut)
+            PairingMessage::LockedOut { retry_after_secs } => {
+                return Err(DeviceError::LockedOut { retry_after_secs })
             }
             other => return Err(unexpected(other)),
         };
@@ -279,7 +279,9 @@ impl<L: Link> Session<L> {
         match self.pairing_reply(&mut replies).await? {
             PairingMessage::Outcome(PairingOutcome::Paired) => Ok(()),
             PairingMessage::Outcome(PairingOutcome::WrongProof) => Err(DeviceError::WrongCode),
-            PairingMessage::Outcome(PairingOutcome::LockedOut) => Err(DeviceError::LockedOut),
+            PairingMessage::LockedOut { retry_after_secs } => {
+                Err(DeviceError::LockedOut { retry_after_secs })
+            }
             other => Err(unexpected(other)),
         }
     }

@@ -209,13 +209,17 @@ fn new_mac(key: &[u8]) -> HmacSha256 {
     }
 }
 
-/// How a pairing attempt ended, as the device reports it.
+/// How a pairing attempt ended, as the device reports it. A device that refuses because of
+/// earlier wrong codes says so with [`PairingMessage::LockedOut`] instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PairingOutcome {
     Paired = 0,
     WrongProof = 1,
-    LockedOut = 2,
 }
+
+/// How long a device that sends the short (3-byte) locked-out outcome of the first profile
+/// release refuses pairing: the first lock-out of the backoff.
+pub const FIRST_LOCKOUT_SECS: u16 = 30;
 
 /// One message on the Pairing characteristic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,6 +235,8 @@ pub enum PairingMessage {
     Answer { app_proof: Proof },
     /// Device → app: the result.
     Outcome(PairingOutcome),
+    /// Device → app: pairing is refused after too many wrong codes, for this many more seconds.
+    LockedOut { retry_after_secs: u16 },
 }
 
 impl PairingMessage {
@@ -256,6 +262,10 @@ impl PairingMessage {
                 out.extend_from_slice(app_proof);
             }
             PairingMessage::Outcome(outcome) => out.extend_from_slice(&[4, *outcome as u8]),
+            PairingMessage::LockedOut { retry_after_secs } => {
+                out.extend_from_slice(&[4, 2]);
+                out.extend_from_slice(&retry_after_secs.to_le_bytes());
+            }
         }
         out
     }
@@ -286,18 +296,33 @@ impl PairingMessage {
                 }
             }
             4 => {
-                exact(Self::WHAT, bytes, 3)?;
-                PairingMessage::Outcome(match body[0] {
-                    0 => PairingOutcome::Paired,
-                    1 => PairingOutcome::WrongProof,
-                    2 => PairingOutcome::LockedOut,
+                at_least(Self::WHAT, bytes, 3)?;
+                match body[0] {
+                    0 | 1 => {
+                        exact(Self::WHAT, bytes, 3)?;
+                        PairingMessage::Outcome(if body[0] == 0 {
+                            PairingOutcome::Paired
+                        } else {
+                            PairingOutcome::WrongProof
+                        })
+                    }
+                    // The first release sent no time: its lock-out was the fixed first one.
+                    2 if bytes.len() == 3 => PairingMessage::LockedOut {
+                        retry_after_secs: FIRST_LOCKOUT_SECS,
+                    },
+                    2 => {
+                        exact(Self::WHAT, bytes, 5)?;
+                        PairingMessage::LockedOut {
+                            retry_after_secs: u16::from_le_bytes([body[1], body[2]]),
+                        }
+                    }
                     value => {
                         return Err(DecodeError::UnknownValue {
                             what: "pairing outcome",
                             value,
                         })
                     }
-                })
+                }
             }
             value => {
                 return Err(DecodeError::UnknownValue {
@@ -417,13 +442,40 @@ mod tests {
                 device_proof: [3; 32],
             },
             PairingMessage::Answer { app_proof: [4; 32] },
-            PairingMessage::Outcome(PairingOutcome::LockedOut),
+            PairingMessage::LockedOut {
+                retry_after_secs: 480,
+            },
         ] {
             let bytes = message.encode();
             assert_eq!(PairingMessage::decode(&bytes), Ok(message));
             assert!(
                 PairingMessage::decode(&bytes[..bytes.len() - 1]).is_err(),
                 "{message:?} truncated"
+            );
+        }
+    }
+
+    #[test]
+    fn a_first_release_lock_out_reads_as_the_first_backoff_step() {
+        assert_eq!(
+            PairingMessage::decode(&[PROFILE_VERSION, 4, 2]),
+            Ok(PairingMessage::LockedOut {
+                retry_after_secs: FIRST_LOCKOUT_SECS
+            })
+        );
+        assert_eq!(
+            PairingMessage::decode(&[PROFILE_VERSION, 4, 1]),
+            Ok(PairingMessage::Outcome(PairingOutcome::WrongProof))
+        );
+        for bad in [
+            &[PROFILE_VERSION, 4, 0, 0][..],
+            &[PROFILE_VERSION, 4, 2, 30],
+            &[PROFILE_VERSION, 4, 2, 30, 0, 0],
+            &[PROFILE_VERSION, 4, 3],
+        ] {
+            assert!(
+                PairingMessage::decode(bad).is_err(),
+                "{bad:?} has the wrong length or status"
             );
         }
     }

@@ -1,6 +1,8 @@
 //! A simulated device's behaviour: its identity, state, pairing and commands, as a state machine
 //! over `steward-protocol` frames. It does no I/O; the BlueZ layer moves its bytes.
 
+use std::time::Instant;
+
 use steward_protocol::command::{Command, CommandFrame, CommandStatus, ResultFrame};
 use steward_protocol::pairing::{Nonce, PairingMessage, PairingOutcome, SetupCode};
 use steward_protocol::uuids;
@@ -28,9 +30,6 @@ pub enum WriteRefused {
     Malformed(String),
 }
 
-/// Wrong answers to pairing before the device locks pairing for a while.
-const MAX_WRONG_ANSWERS: u8 = 3;
-
 /// One simulated Steward device.
 #[derive(Debug, Clone)]
 pub struct SimDevice {
@@ -52,7 +51,7 @@ pub struct SimDevice {
     /// The app on this connection proved it knows the code; reset on every new connection.
     authorised: bool,
     pending_pairing: Option<(Nonce, Nonce)>,
-    wrong_answers: u8,
+    pairing_lock: crate::pairing_lock::PairingLock,
 }
 
 impl SimDevice {
@@ -79,7 +78,7 @@ impl SimDevice {
             paired: false,
             authorised: false,
             pending_pairing: None,
-            wrong_answers: 0,
+            pairing_lock: crate::pairing_lock::PairingLock::default(),
         }
     }
 
@@ -145,15 +144,26 @@ impl SimDevice {
         })
     }
 
-    /// Handles a write; returns the notifications it causes, in order.
+    /// Handles a write now; returns the notifications it causes, in order.
     pub fn write(
         &mut self,
         characteristic: Uuid,
         bytes: &[u8],
         fresh_nonce: impl FnOnce() -> Nonce,
     ) -> Result<Vec<Notification>, WriteRefused> {
+        self.write_at(characteristic, bytes, fresh_nonce, Instant::now())
+    }
+
+    /// Handles a write at `now` (the pairing lock-out runs on it).
+    pub fn write_at(
+        &mut self,
+        characteristic: Uuid,
+        bytes: &[u8],
+        fresh_nonce: impl FnOnce() -> Nonce,
+        now: Instant,
+    ) -> Result<Vec<Notification>, WriteRefused> {
         match characteristic {
-            c if c == uuids::PAIRING => self.on_pairing(bytes, fresh_nonce),
+            c if c == uuids::PAIRING => self.on_pairing(bytes, fresh_nonce, now),
             c if c == uuids::COMMAND => self.on_command(bytes),
             _ => Err(WriteRefused::NotWritable),
         }
@@ -163,12 +173,16 @@ impl SimDevice {
         &mut self,
         bytes: &[u8],
         fresh_nonce: impl FnOnce() -> Nonce,
+        now: Instant,
     ) -> Result<Vec<Notification>, WriteRefused> {
         let message =
             PairingMessage::decode(bytes).map_err(|e| WriteRefused::Malformed(e.to_string()))?;
         let reply = match message {
-            _ if self.wrong_answers >= MAX_WRONG_ANSWERS => {
-                PairingMessage::Outcome(PairingOutcome::LockedOut)
+            _ if self.pairing_lock.retry_after(now).is_some() => {
+                self.pending_pairing = None;
+                PairingMessage::LockedOut {
+                    retry_after_secs: self.pairing_lock.retry_after_secs(now).unwrap_or(1),
+                }
             }
             PairingMessage::Hello { app_nonce } => {
                 let device_nonce = fresh_nonce();
@@ -194,15 +208,17 @@ impl SimDevice {
                 {
                     self.paired = true;
                     self.authorised = true;
-                    self.wrong_answers = 0;
+                    self.pairing_lock.succeeded();
                     PairingMessage::Outcome(PairingOutcome::Paired)
                 }
                 _ => {
-                    self.wrong_answers += 1;
+                    self.pairing_lock.wrong_answer(now);
                     PairingMessage::Outcome(PairingOutcome::WrongProof)
                 }
             },
-            PairingMessage::Challenge { .. } | PairingMessage::Outcome(_) => {
+            PairingMessage::Challenge { .. }
+            | PairingMessage::Outcome(_)
+            | PairingMessage::LockedOut { .. } => {
                 return Err(WriteRefused::Malformed(
                     "the app cannot send this pairing message".into(),
                 ))
@@ -481,12 +497,27 @@ mod tests {
         }
         assert!(!d.is_paired());
         let hello = PairingMessage::Hello { app_nonce: [9; 16] }.encode();
+        let now = Instant::now();
         let reply = d
-            .write(uuids::PAIRING, &hello, || [8; 16])
+            .write_at(uuids::PAIRING, &hello, || [8; 16], now)
             .expect("written");
-        assert_eq!(
-            PairingMessage::decode(&reply[0].value),
-            Ok(PairingMessage::Outcome(PairingOutcome::LockedOut))
+        assert!(
+            matches!(
+                PairingMessage::decode(&reply[0].value),
+                Ok(PairingMessage::LockedOut { retry_after_secs }) if (29..=30).contains(&retry_after_secs)
+            ),
+            "locked, and the device says for how long"
+        );
+        let later = now + crate::pairing_lock::FIRST_LOCKOUT;
+        let reply = d
+            .write_at(uuids::PAIRING, &hello, || [8; 16], later)
+            .expect("written");
+        assert!(
+            matches!(
+                PairingMessage::decode(&reply[0].value),
+                Ok(PairingMessage::Challenge { .. })
+            ),
+            "the lock-out ends: the owner can pair again"
         );
 
         let mut fresh = dispenser();

@@ -11,6 +11,7 @@ pub mod brief_home;
 pub mod bus;
 pub mod device;
 pub mod home;
+pub mod pairing_lock;
 pub mod scenario;
 
 /// Built-in scenario scripts (see [`scenario`]).

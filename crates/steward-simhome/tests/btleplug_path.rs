@@ -224,5 +224,43 @@ async fn btleplug_drives_a_simulated_device_end_to_end() {
         "and reports the refill as the next numbered event"
     );
 
+    // Three bogus answers (what a stranger without the code can send) lock pairing, and the
+    // device says for how long; the lock-out's end is tested on the device with time passed in.
+    for attempt in 0..4u8 {
+        soap.write(
+            &characteristic(&soap, uuids::PAIRING),
+            &PairingMessage::Hello {
+                app_nonce: [attempt; 16],
+            }
+            .encode(),
+            WriteType::WithResponse,
+        )
+        .await
+        .expect("hello");
+        let reply = PairingMessage::decode(&next!().value).expect("a pairing reply");
+        if attempt == 3 {
+            assert!(
+                matches!(reply, PairingMessage::LockedOut { retry_after_secs } if (25..=30).contains(&retry_after_secs)),
+                "locked for the first 30 s after three bogus answers: {reply:?}"
+            );
+            break;
+        }
+        assert!(
+            matches!(reply, PairingMessage::Challenge { .. }),
+            "{reply:?}"
+        );
+        soap.write(
+            &characteristic(&soap, uuids::PAIRING),
+            &PairingMessage::Answer { app_proof: [0; 32] }.encode(),
+            WriteType::WithResponse,
+        )
+        .await
+        .expect("bogus answer");
+        assert_eq!(
+            PairingMessage::decode(&next!().value),
+            Ok(PairingMessage::Outcome(PairingOutcome::WrongProof))
+        );
+    }
+
     soap.disconnect().await.expect("disconnect");
 }
