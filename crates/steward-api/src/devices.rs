@@ -97,6 +97,12 @@ impl Steward {
             }
         }
         let info = control.and_then(|c| c.info(&device_id)).unwrap_or_default();
+        let problem = match control {
+            Some(control) if !connected => {
+                control.problem(&device_id).map(|e| problem_in_words(&e))
+            }
+            _ => None,
+        };
         Ok(DeviceDetailView {
             id: row.id,
             name: row.name,
@@ -105,6 +111,7 @@ impl Steward {
             state,
             firmware: info.firmware,
             battery_percent: info.battery_percent,
+            problem,
         })
     }
 
@@ -292,6 +299,21 @@ impl Steward {
             .get()
             .map(|control| &**control)
             .ok_or_else(|| DeviceError::NoBluetooth("no Bluetooth adapter".into()).into())
+    }
+}
+
+/// Why a paired device is not connected, for the device screen. Only what the device itself
+/// said gets here; plain absence reads "out of range" in the UI.
+fn problem_in_words(error: &DeviceError) -> String {
+    match error {
+        DeviceError::LockedOut { retry_after_secs } => format!(
+            "It is refusing connections for {} after wrong codes were tried on it. Steward tries again then.",
+            crate::error::wait_in_words(*retry_after_secs)
+        ),
+        DeviceError::NotPaired | DeviceError::WrongCode => "It no longer recognises this phone (it may have been reset). \
+             Remove it and pair it again with its code."
+            .to_owned(),
+        other => crate::ApiError::from(other.clone()).message,
     }
 }
 

@@ -108,7 +108,7 @@ impl From<steward_devices::DeviceError> for ApiError {
 }
 
 /// "30 seconds", "2 minutes", "1 minute and 30 seconds".
-fn wait_in_words(secs: u16) -> String {
+pub(crate) fn wait_in_words(secs: u16) -> String {
     let plural = |n: u16, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
     match (secs / 60, secs % 60) {
         (0, s) => plural(s.max(1), "second"),

@@ -175,6 +175,9 @@ mod tests {
         fn radio(&self) -> tokio::sync::watch::Receiver<RadioState> {
             self.0.subscribe()
         }
+        fn problem(&self, _: &DeviceId) -> Option<DeviceError> {
+            None
+        }
     }
 
     /// Opens the radio the way the shell does, counting how often; `adapter` false is a phone

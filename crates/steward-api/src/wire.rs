@@ -181,6 +181,9 @@ pub struct DeviceDetailView {
     pub firmware: Option<String>,
     /// Its battery level when it last connected, in percent.
     pub battery_percent: Option<u8>,
+    /// When it is not connected and Steward knows why better than "out of range" (it refuses
+    /// pairing for a while, it no longer knows this phone), a sentence saying so; else `null`.
+    pub problem: Option<String>,
 }
 
 /// Whether Steward can use Bluetooth right now.

@@ -31,6 +31,8 @@ pub trait DeviceControl: Send + Sync {
     fn forget(&self, id: DeviceId) -> BoxFuture<'_, ()>;
     /// The radio's state now and as it changes.
     fn radio(&self) -> tokio::sync::watch::Receiver<RadioState>;
+    /// Why a paired device could not be reconnected, when that is more than "out of range".
+    fn problem(&self, id: &DeviceId) -> Option<DeviceError>;
 }
 
 impl<C: Central + 'static> DeviceControl for Hub<C> {
@@ -73,5 +75,9 @@ impl<C: Central + 'static> DeviceControl for Hub<C> {
 
     fn radio(&self) -> tokio::sync::watch::Receiver<RadioState> {
         Hub::radio(self)
+    }
+
+    fn problem(&self, id: &DeviceId) -> Option<DeviceError> {
+        Hub::problem(self, id)
     }
 }

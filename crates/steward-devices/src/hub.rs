@@ -73,6 +73,8 @@ struct Inner<C: Central> {
     events: mpsc::UnboundedSender<HubEvent>,
     /// Firmware and battery, read on each connection.
     info: Mutex<HashMap<DeviceId, DeviceInfo>>,
+    /// Why a known device's last reconnection failed, when it said more than "not found".
+    problems: Mutex<HashMap<DeviceId, DeviceError>>,
     /// One scan at a time: BlueZ refuses overlapping discoveries. Held only while scanning.
     radio: tokio::sync::Mutex<()>,
 }
@@ -111,6 +113,7 @@ impl<C: Central + 'static> Hub<C> {
             events,
             radio: tokio::sync::Mutex::new(()),
             info: Mutex::default(),
+            problems: Mutex::default(),
         };
         (
             Self {
@@ -244,6 +247,29 @@ impl<C: Central + 'static> Hub<C> {
             .insert(session.identity().id, info);
     }
 
+    /// Why a known device could not be reconnected, when the device itself said why (it refuses
+    /// pairing for a while, it no longer knows this phone); `None` when it simply was not found.
+    pub fn problem(&self, id: &DeviceId) -> Option<DeviceError> {
+        self.inner
+            .problems
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .cloned()
+    }
+
+    fn set_problem(&self, id: DeviceId, problem: Option<DeviceError>) {
+        let mut problems = self
+            .inner
+            .problems
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match problem {
+            Some(problem) => problems.insert(id, problem),
+            None => problems.remove(&id),
+        };
+    }
+
     /// Whether the device has a live session.
     pub fn is_connected(&self, id: &DeviceId) -> bool {
         self.lock_sessions().contains_key(id)
@@ -292,6 +318,7 @@ impl<C: Central + 'static> Hub<C> {
     ) {
         self.lock_sessions()
             .insert(id, (Arc::new(session), address));
+        self.set_problem(id, None);
         let _ = self.inner.events.send(HubEvent::Connected { id });
         let hub = self.clone();
         tokio::spawn(async move {
@@ -346,7 +373,14 @@ async fn reconnect<C: Central + 'static>(hub: Hub<C>, id: DeviceId) {
             match attempt(&hub, &known).await {
                 Ok(()) => return,
                 Err(error) => {
-                    tracing::debug!(device = %id, %error, ?delay, "reconnect failed; retrying")
+                    tracing::debug!(device = %id, %error, ?delay, "reconnect failed; retrying");
+                    let said_why = matches!(
+                        error,
+                        DeviceError::LockedOut { .. }
+                            | DeviceError::NotPaired
+                            | DeviceError::WrongCode
+                    );
+                    hub.set_problem(id, said_why.then_some(error));
                 }
             }
             tokio::select! {
@@ -376,6 +410,8 @@ async fn attempt<C: Central + 'static>(
             .cmp(&a.rssi.unwrap_or(i16::MIN))
             .then_with(|| a.address.cmp(&b.address))
     });
+    // The device itself, found but refusing, says more than "not found" about why.
+    let mut refused_by_it = None;
     for candidate in candidates {
         let busy = hub
             .lock_sessions()
@@ -387,15 +423,23 @@ async fn attempt<C: Central + 'static>(
         }
         match try_candidate(hub, known, &candidate.address).await {
             Ok(()) => return Ok(()),
-            Err(error) => tracing::info!(
-                device = %known.id,
-                candidate = %candidate.address,
-                %error,
-                "skipped a candidate while reconnecting"
-            ),
+            Err(error) => {
+                tracing::info!(
+                    device = %known.id,
+                    candidate = %candidate.address,
+                    %error,
+                    "skipped a candidate while reconnecting"
+                );
+                if matches!(
+                    error,
+                    DeviceError::LockedOut { .. } | DeviceError::NotPaired | DeviceError::WrongCode
+                ) {
+                    refused_by_it = Some(error);
+                }
+            }
         }
     }
-    Err(DeviceError::OutOfRange)
+    Err(refused_by_it.unwrap_or(DeviceError::OutOfRange))
 }
 
 /// Connects to one candidate and keeps it if it is the known device and proves the kept key.

@@ -144,6 +144,14 @@ impl SimDevice {
         })
     }
 
+    /// A stranger in radio range sends `answers` bogus pairing answers at `now` (what locks a
+    /// device's pairing; the app never sends one).
+    pub fn bogus_answers(&mut self, answers: u8, now: Instant) {
+        for _ in 0..answers {
+            self.pairing_lock.wrong_answer(now);
+        }
+    }
+
     /// Handles a write now; returns the notifications it causes, in order.
     pub fn write(
         &mut self,

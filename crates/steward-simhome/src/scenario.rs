@@ -19,6 +19,7 @@
 //! drop-next-write light        # the next write drops the connection
 //! replay toaster               # after a reconnect, the last event is sent again
 //! battery light 15             # the battery level drops to 15%
+//! guess light 3                # a stranger sends 3 bogus pairing answers (locks pairing)
 //! bluetooth off                # the phone's Bluetooth is switched off (drops every connection)
 //! bluetooth on                 # and on again
 //! ```
@@ -85,6 +86,8 @@ pub enum Action {
     DropNextWrite,
     Replay,
     Battery(u8),
+    /// A stranger's bogus pairing answers.
+    Guess(u8),
 }
 
 /// Why a script was refused.
@@ -168,6 +171,10 @@ fn parse_act(verb: &str, rest: &str) -> Result<Act, String> {
             arg.trim_end_matches('%')
                 .parse()
                 .map_err(|_| format!("`{arg}` is not a battery level like 15"))?,
+        ),
+        "guess" => Action::Guess(
+            arg.parse()
+                .map_err(|_| format!("`{arg}` is not a number of guesses like 3"))?,
         ),
         "" => return Err("a step names an action".into()),
         other => return Err(format!("unknown action `{other}`")),
@@ -339,6 +346,9 @@ fn apply(home: &SimHome, id: DeviceId, action: &Action) {
         Action::DropNextWrite => home.update_faults(&id, |f| f.drop_on_next_write = true),
         Action::Replay => home.update_faults(&id, |f: &mut Faults| f.replay_on_reconnect = true),
         Action::Battery(percent) => home.set_battery(&id, *percent),
+        Action::Guess(answers) => home.configure(&id, |d| {
+            d.bogus_answers(*answers, std::time::Instant::now())
+        }),
     }
 }
 
@@ -403,6 +413,7 @@ mod tests {
             ("leave", "names its device"),
             ("battery light lots", "not a battery level"),
             ("bluetooth sideways", "on or off"),
+            ("guess light lots", "not a number of guesses"),
         ];
         for (line, reason) in cases {
             let text = format!("wait 1s\n{line}\n");

@@ -184,6 +184,11 @@ export type DeviceDetailView = {
 	firmware: string | null,
 	/**  Its battery level when it last connected, in percent. */
 	batteryPercent: number | null,
+	/**
+	 *  When it is not connected and Steward knows why better than "out of range" (it refuses
+	 *  pairing for a while, it no longer knows this phone), a sentence saying so; else `null`.
+	 */
+	problem: string | null,
 };
 
 /**  A device's live state, as last reported by the device. */

@@ -21,6 +21,7 @@ function homeWithALight() {
         state: { kind: 'light', on: false, brightness: 80 },
         firmware: '1.4.2',
         batteryPercent: 87,
+        problem: null,
       },
     },
   ];
@@ -113,6 +114,18 @@ describe('Bluetooth switched off', () => {
     expect(screen.queryByTestId('bluetooth-notice')).toBeNull();
     document.dispatchEvent(new Event('visibilitychange'));
     expect((await screen.findByTestId('bluetooth-notice')).dataset.state).toBe('off');
+  });
+
+  it('says why a device that refuses is not connected, rather than "out of range"', async () => {
+    const backend = homeWithALight();
+    const why = 'It is refusing connections for 30 seconds after wrong codes were tried on it. Steward tries again then.';
+    backend.nearby[0]!.detail.connected = false;
+    backend.nearby[0]!.detail.problem = why;
+    await backend.pairDevice('D0:5E:00:00:00:04', '4567-8901');
+    const devices = new DevicesStore(backend);
+    await devices.start();
+    render(Device, { props: { id: 'aa04', devices, nav: new NavStore() } });
+    expect((await screen.findByTestId('connection')).textContent?.trim()).toBe(why);
   });
 
   it('tells a disconnected device apart from one out of range', async () => {
