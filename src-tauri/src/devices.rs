@@ -13,7 +13,7 @@ use steward_api::Steward;
 use steward_ble::BtleCentral;
 use steward_devices::{Backoff, Hub, HubEvent};
 use tauri::{AppHandle, Manager, Runtime};
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
 
 /// How long opening waits for the Bluetooth stack before going on without it.
 const ADAPTER_TIMEOUT: Duration = Duration::from_secs(3);
@@ -55,7 +55,7 @@ async fn first_adapter() -> Option<BtleCentral> {
 }
 
 /// Reconnects the paired devices and follows the hub's events and the radio, in the background.
-fn start<R: Runtime>(app: &AppHandle<R>, events: UnboundedReceiver<HubEvent>) {
+fn start<R: Runtime>(app: &AppHandle<R>, events: Receiver<HubEvent>) {
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
         let steward = handle.state::<Steward>();

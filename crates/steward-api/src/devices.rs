@@ -12,7 +12,7 @@ use steward_devices::{DeviceError, HubEvent, KnownDevice, SessionEvent, SessionU
 use steward_protocol::command::Command;
 use steward_protocol::pairing::{PairingKey, QrPayload, SetupCode};
 use steward_protocol::{DeviceId, DeviceKind, DeviceState, Event};
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
 
 use crate::events::AppEvent;
 use crate::wire::{CommandInput, DeviceDetailView, FoundDeviceView};
@@ -156,7 +156,7 @@ impl Steward {
     /// Follows the hub: records device events in the inventory, caches states, and announces
     /// changes. Events that queue up while one batch is written go into the next, so a busy home
     /// costs one transaction per batch rather than one per event. Runs until the hub is gone.
-    pub async fn follow_devices(&self, mut events: UnboundedReceiver<HubEvent>) {
+    pub async fn follow_devices(&self, mut events: Receiver<HubEvent>) {
         while let Some(first) = events.recv().await {
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {

@@ -11,7 +11,7 @@ use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DecodeError, DeviceId, DeviceKind, DeviceState, Event, LightState};
 use steward_simhome::home::Faults;
 use steward_simhome::{PrivateBus, SimDevice, SimHome};
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
 
 const SCAN: Duration = Duration::from_millis(300);
 const WAIT: Duration = Duration::from_secs(5);
@@ -20,7 +20,7 @@ fn code(text: &str) -> SetupCode {
     SetupCode::parse(text).expect("valid code")
 }
 
-async fn next(updates: &mut UnboundedReceiver<SessionUpdate>) -> SessionUpdate {
+async fn next(updates: &mut Receiver<SessionUpdate>) -> SessionUpdate {
     tokio::time::timeout(WAIT, updates.recv())
         .await
         .expect("an update in time")
@@ -28,7 +28,7 @@ async fn next(updates: &mut UnboundedReceiver<SessionUpdate>) -> SessionUpdate {
 }
 
 /// The next update that is not a state snapshot.
-async fn next_non_state(updates: &mut UnboundedReceiver<SessionUpdate>) -> SessionUpdate {
+async fn next_non_state(updates: &mut Receiver<SessionUpdate>) -> SessionUpdate {
     loop {
         match next(updates).await {
             SessionUpdate::State(_) => continue,
@@ -42,7 +42,7 @@ async fn open(
     address: &str,
     last_seq: u32,
     pin: &str,
-) -> (Session<BtleLink>, UnboundedReceiver<SessionUpdate>) {
+) -> (Session<BtleLink>, Receiver<SessionUpdate>) {
     let (session, updates) =
         Session::open(central.connect(address).await.expect("connect"), last_seq)
             .await

@@ -57,6 +57,11 @@ pub enum HubEvent {
     },
 }
 
+/// Hub events held for the app. When it is full, each device's forwarder waits (so that
+/// device's own session queue fills and drops, see [`crate::session::UPDATE_QUEUE`]); connects and
+/// disconnects are never dropped.
+pub const EVENT_QUEUE: usize = 4096;
+
 /// How long a scan for a device listens.
 const SCAN_WINDOW: Duration = Duration::from_millis(400);
 
@@ -70,7 +75,7 @@ struct Inner<C: Central> {
     known: Mutex<HashMap<DeviceId, KnownDevice>>,
     /// Live sessions, with the address each is connected at.
     sessions: Mutex<Live<C::Link>>,
-    events: mpsc::UnboundedSender<HubEvent>,
+    events: mpsc::Sender<HubEvent>,
     /// Firmware and battery, read on each connection.
     info: Mutex<HashMap<DeviceId, DeviceInfo>>,
     /// Why a known device's last reconnection failed, when it said more than "not found".
@@ -93,7 +98,7 @@ impl<C: Central + 'static> Clone for Hub<C> {
 }
 
 impl<C: Central + 'static> Hub<C> {
-    pub fn new(central: C, backoff: Backoff) -> (Self, mpsc::UnboundedReceiver<HubEvent>) {
+    pub fn new(central: C, backoff: Backoff) -> (Self, mpsc::Receiver<HubEvent>) {
         Self::with_deadlines(central, backoff, Deadlines::default())
     }
 
@@ -102,8 +107,8 @@ impl<C: Central + 'static> Hub<C> {
         central: C,
         backoff: Backoff,
         deadlines: Deadlines,
-    ) -> (Self, mpsc::UnboundedReceiver<HubEvent>) {
-        let (events, rx) = mpsc::unbounded_channel();
+    ) -> (Self, mpsc::Receiver<HubEvent>) {
+        let (events, rx) = mpsc::channel(EVENT_QUEUE);
         let inner = Inner {
             central,
             backoff,
@@ -162,7 +167,7 @@ impl<C: Central + 'static> Hub<C> {
         &self,
         address: &str,
         last_seq: u32,
-    ) -> Result<(Session<C::Link>, mpsc::UnboundedReceiver<SessionUpdate>), DeviceError> {
+    ) -> Result<(Session<C::Link>, mpsc::Receiver<SessionUpdate>), DeviceError> {
         let deadlines = self.inner.deadlines;
         let link = within(
             deadlines.connect,
@@ -314,14 +319,14 @@ impl<C: Central + 'static> Hub<C> {
         id: DeviceId,
         address: String,
         session: Session<C::Link>,
-        mut updates: mpsc::UnboundedReceiver<SessionUpdate>,
+        mut updates: mpsc::Receiver<SessionUpdate>,
     ) {
         self.lock_sessions()
             .insert(id, (Arc::new(session), address));
         self.set_problem(id, None);
-        let _ = self.inner.events.send(HubEvent::Connected { id });
         let hub = self.clone();
         tokio::spawn(async move {
+            let _ = hub.inner.events.send(HubEvent::Connected { id }).await;
             while let Some(update) = updates.recv().await {
                 if let SessionUpdate::Battery(level) = update {
                     hub.inner
@@ -344,11 +349,11 @@ impl<C: Central + 'static> Hub<C> {
                 if update == SessionUpdate::Disconnected {
                     break;
                 }
-                let _ = hub.inner.events.send(HubEvent::Update { id, update });
+                let _ = hub.inner.events.send(HubEvent::Update { id, update }).await;
             }
             hub.lock_sessions().remove(&id);
             if hub.lock_known().contains_key(&id) {
-                let _ = hub.inner.events.send(HubEvent::Disconnected { id });
+                let _ = hub.inner.events.send(HubEvent::Disconnected { id }).await;
                 reconnect(hub, id).await;
             }
         });

@@ -28,6 +28,15 @@ use crate::{DeviceError, Link};
 /// How long to wait for a device's answer, and for any one read, write or subscription.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Updates a session holds for the hub before it drops new ones. At the 20 Hz a busy device
+/// sends, that is almost a minute of events; an event dropped here shows up downstream as a gap
+/// in the device's numbering, and its counter still counts it (docs/ARCHITECTURE.md, queues).
+pub const UPDATE_QUEUE: usize = 1024;
+
+/// Pairing replies held for the pairing flow; a device has no reason to send more than one at a
+/// time, so extra ones are dropped.
+const PAIRING_QUEUE: usize = 4;
+
 /// A new event from the device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionEvent {
@@ -74,7 +83,7 @@ type Pending = Arc<Mutex<HashMap<u16, oneshot::Sender<CommandStatus>>>>;
 pub struct Session<L: Link> {
     link: Arc<L>,
     identity: Identity,
-    pairing: tokio::sync::Mutex<mpsc::UnboundedReceiver<Vec<u8>>>,
+    pairing: tokio::sync::Mutex<mpsc::Receiver<Vec<u8>>>,
     pending: Pending,
     next_request: AtomicU16,
     timeout: Duration,
@@ -94,7 +103,7 @@ impl<L: Link> Session<L> {
     pub async fn open(
         link: L,
         last_seq: u32,
-    ) -> Result<(Self, mpsc::UnboundedReceiver<SessionUpdate>), DeviceError> {
+    ) -> Result<(Self, mpsc::Receiver<SessionUpdate>), DeviceError> {
         Self::open_within(link, last_seq, DEFAULT_TIMEOUT).await
     }
 
@@ -103,7 +112,7 @@ impl<L: Link> Session<L> {
         link: L,
         last_seq: u32,
         deadline: Duration,
-    ) -> Result<(Self, mpsc::UnboundedReceiver<SessionUpdate>), DeviceError> {
+    ) -> Result<(Self, mpsc::Receiver<SessionUpdate>), DeviceError> {
         let ready = async {
             let identity = Identity::decode(
                 &within(deadline, "reading its identity", link.read(uuids::IDENTITY)).await?,
@@ -139,8 +148,8 @@ impl<L: Link> Session<L> {
                 return Err(error);
             }
         };
-        let (pairing_tx, pairing_rx) = mpsc::unbounded_channel();
-        let (updates_tx, updates_rx) = mpsc::unbounded_channel();
+        let (pairing_tx, pairing_rx) = mpsc::channel(PAIRING_QUEUE);
+        let (updates_tx, updates_rx) = mpsc::channel(UPDATE_QUEUE);
         let pending: Pending = Arc::default();
         let pump = tokio::spawn(pump(
             stream,
@@ -288,7 +297,7 @@ impl<L: Link> Session<L> {
 
     async fn pairing_reply(
         &self,
-        replies: &mut mpsc::UnboundedReceiver<Vec<u8>>,
+        replies: &mut mpsc::Receiver<Vec<u8>>,
     ) -> Result<PairingMessage, DeviceError> {
         match tokio::time::timeout(self.timeout, replies.recv()).await {
             Ok(Some(bytes)) => Ok(PairingMessage::decode(&bytes)?),
@@ -364,15 +373,19 @@ async fn pump(
     mut stream: NotificationStream,
     identity: Identity,
     mut tracker: SequenceTracker,
-    pairing: mpsc::UnboundedSender<Vec<u8>>,
+    pairing: mpsc::Sender<Vec<u8>>,
     pending: Pending,
-    updates: mpsc::UnboundedSender<SessionUpdate>,
+    updates: mpsc::Sender<SessionUpdate>,
 ) {
     let kind = identity.kind;
+    // Updates dropped since the queue last had room; reported once per overflow.
+    let mut dropped: u64 = 0;
     while let Some(notification) = stream.next().await {
         let update = match notification.characteristic {
             c if c == uuids::PAIRING => {
-                let _ = pairing.send(notification.value);
+                if pairing.try_send(notification.value).is_err() {
+                    tracing::warn!(device = %identity.id, "dropped a pairing reply nobody asked for");
+                }
                 None
             }
             c if c == uuids::COMMAND_RESULT => match ResultFrame::decode(&notification.value) {
@@ -439,7 +452,14 @@ async fn pump(
             if let SessionUpdate::Rejected(error) = &update {
                 tracing::warn!(device = %identity.id, %error, "refused a notification");
             }
-            let _ = updates.send(update);
+            match updates.try_send(update) {
+                Ok(()) if dropped > 0 => {
+                    tracing::warn!(device = %identity.id, dropped, "the app fell behind this device; updates were dropped");
+                    dropped = 0;
+                }
+                Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => {}
+                Err(mpsc::error::TrySendError::Full(_)) => dropped += 1,
+            }
         }
     }
     // Every command still waiting learns that the connection is gone.
@@ -447,7 +467,8 @@ async fn pump(
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .clear();
-    let _ = updates.send(SessionUpdate::Disconnected);
+    // The end of the connection must be heard: wait for room rather than drop it.
+    let _ = updates.send(SessionUpdate::Disconnected).await;
 }
 
 #[cfg(test)]
@@ -464,5 +485,111 @@ mod tests {
                 "{bad:?} is not a battery level"
             );
         }
+    }
+
+    /// A device on an in-process link: the test pushes notifications, the session reads them.
+    struct FakeLink {
+        identity: Identity,
+        notifications: std::sync::Mutex<Option<mpsc::UnboundedReceiver<crate::Notification>>>,
+    }
+
+    impl Link for FakeLink {
+        async fn read(&self, characteristic: uuids::Uuid) -> Result<Vec<u8>, crate::LinkError> {
+            if characteristic == uuids::IDENTITY {
+                Ok(self.identity.encode())
+            } else {
+                Err(crate::LinkError::MissingCharacteristic(characteristic))
+            }
+        }
+        async fn write(&self, _: uuids::Uuid, _: &[u8]) -> Result<(), crate::LinkError> {
+            Ok(())
+        }
+        async fn subscribe(&self, _: uuids::Uuid) -> Result<(), crate::LinkError> {
+            Ok(())
+        }
+        async fn notifications(&self) -> Result<NotificationStream, crate::LinkError> {
+            let rx = self
+                .notifications
+                .lock()
+                .expect("lock")
+                .take()
+                .ok_or(crate::LinkError::Disconnected)?;
+            Ok(Box::pin(futures_util::stream::unfold(rx, |mut rx| async {
+                rx.recv().await.map(|n| (n, rx))
+            })))
+        }
+        async fn disconnect(&self) -> Result<(), crate::LinkError> {
+            Ok(())
+        }
+    }
+
+    fn slice(seq: u32) -> crate::Notification {
+        crate::Notification {
+            characteristic: uuids::EVENTS,
+            value: EventFrame {
+                seq,
+                event: Event::SliceToasted {
+                    slices_total: seq,
+                    shade: 3,
+                },
+            }
+            .encode(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_flood_fills_the_update_queue_then_drops_and_the_session_goes_on() {
+        let (device, notifications) = mpsc::unbounded_channel();
+        let link = FakeLink {
+            identity: Identity {
+                kind: steward_protocol::DeviceKind::Toaster,
+                id: DeviceId([7; 16]),
+                paired: true,
+            },
+            notifications: std::sync::Mutex::new(Some(notifications)),
+        };
+        let (session, mut updates) = Session::open(link, 0).await.expect("session");
+        let flood = u32::try_from(UPDATE_QUEUE).expect("small") * 3;
+        for seq in 1..=flood {
+            device.send(slice(seq)).expect("session listening");
+        }
+        // A pairing reply after the flood: once the pump has routed it, it has routed (kept or
+        // dropped) every slice before it.
+        device
+            .send(crate::Notification {
+                characteristic: uuids::PAIRING,
+                value: vec![1],
+            })
+            .expect("listening");
+        let routed = tokio::time::timeout(Duration::from_secs(5), async {
+            session.pairing.lock().await.recv().await
+        })
+        .await
+        .expect("the pump got through the flood in time");
+        assert_eq!(routed, Some(vec![1]));
+        let mut kept = Vec::new();
+        while let Ok(update) = updates.try_recv() {
+            if let SessionUpdate::Event(event) = update {
+                kept.push(event.seq);
+            }
+        }
+        assert_eq!(
+            kept.len(),
+            UPDATE_QUEUE,
+            "the queue held what it can and no more, however long the flood"
+        );
+        assert_eq!(
+            kept,
+            (1..=u32::try_from(UPDATE_QUEUE).expect("small")).collect::<Vec<_>>(),
+            "the oldest were kept in order, the newest dropped"
+        );
+        device.send(slice(flood + 1)).expect("listening");
+        let next = tokio::time::timeout(Duration::from_secs(5), updates.recv())
+            .await
+            .expect("in time");
+        assert!(
+            matches!(next, Some(SessionUpdate::Event(SessionEvent { seq, .. })) if seq == flood + 1),
+            "once there is room the session delivers again, its numbering showing the gap: {next:?}"
+        );
     }
 }

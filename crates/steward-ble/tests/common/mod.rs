@@ -3,14 +3,14 @@
 use std::time::Duration;
 
 use steward_devices::HubEvent;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
 
 /// How long any expected hub event may take.
 pub const WAIT: Duration = Duration::from_secs(10);
 
 /// Waits for the first hub event `pick` accepts, skipping the rest.
 pub async fn wait_for<T>(
-    events: &mut UnboundedReceiver<HubEvent>,
+    events: &mut Receiver<HubEvent>,
     mut pick: impl FnMut(&HubEvent) -> Option<T>,
 ) -> T {
     tokio::time::timeout(WAIT, async {
