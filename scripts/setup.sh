@@ -14,10 +14,11 @@ packages=(
   libdbus-1-dev dbus dbus-x11
 )
 # What the tests add: a virtual display, the WebDriver for WebKitGTK, Chromium for browser tests,
-# python3 to build old-schema databases for the end-to-end migration test, and the stand-ins the
+# python3 to build old-schema databases for the end-to-end migration test, dbus-python and GLib
+# for the BlueZ client that is not btleplug (simhome tests/bluez_client.py), and the stand-ins the
 # phone check compiles C with (clang, llvm-ar, the aarch64 libc headers: see mobile-check.sh).
 if [ "$for_tests" -eq 1 ]; then
-  packages+=(xvfb xauth webkit2gtk-driver chromium python3 clang llvm libc6-dev-arm64-cross)
+  packages+=(xvfb xauth webkit2gtk-driver chromium python3 python3-dbus python3-gi clang llvm libc6-dev-arm64-cross)
 fi
 
 missing=()

@@ -15,7 +15,7 @@ use zbus::OwnedObjectPath;
 
 use crate::bluez::adapter::Adapter;
 use crate::bluez::device::BluezDevice;
-use crate::bluez::gatt::{GattCharacteristic, GattService};
+use crate::bluez::gatt::{GattCharacteristic, GattDescriptor, GattService};
 use crate::bluez::{device_path, owned_path, BluezError, ADAPTER_PATH};
 use crate::device::{Notification, SimDevice, WriteRefused};
 
@@ -45,11 +45,28 @@ pub struct Slot {
     pub connected: bool,
     pub faults: Faults,
     exported: bool,
+    /// Discovery sessions that saw the device again; varies its RSSI as a real radio would.
+    pub(crate) sightings: u8,
+    /// `Device1.Pair` was called (BLE bonding; Steward itself pairs at the application layer).
+    pub(crate) bonded: bool,
+    /// `Device1.Trusted`, as the client set it.
+    pub(crate) trusted: bool,
     gatt: HashMap<Uuid, OwnedObjectPath>,
+    /// Every GATT object exported for the device (services, characteristics, descriptors), so
+    /// that `RemoveDevice` can take them all away.
+    gatt_objects: Vec<(OwnedObjectPath, GattObject)>,
     /// Events raised while no app was listening, sent when it subscribes again.
     backlog: Vec<Notification>,
     last_delivered_event: Option<Notification>,
     subscribed_to_events: bool,
+}
+
+/// Which BlueZ GATT interface an exported object carries.
+#[derive(Debug, Clone, Copy)]
+enum GattObject {
+    Service,
+    Characteristic,
+    Descriptor,
 }
 
 /// A characteristic's UUID and its BlueZ flags.
@@ -114,29 +131,46 @@ impl Shared {
         self.slots().get_mut(id).map(f)
     }
 
-    /// Exports a `Device1` for every device in range that matches the scan filter.
+    /// Exports a `Device1` for every device in range that matches the scan filter, and announces
+    /// again, with a fresh RSSI, each one already known (as BlueZ does for every new discovery
+    /// session, so a client that starts listening later still hears about it).
     pub(crate) async fn discover(
         self: &Arc<Self>,
         server: &ObjectServer,
         filter: &[String],
     ) -> zbus::Result<()> {
-        let found: Vec<(DeviceId, OwnedObjectPath)> = self
-            .slots()
-            .iter_mut()
-            .filter(|(_, slot)| slot.in_range && !slot.exported)
-            .filter(|(_, slot)| {
-                filter.is_empty()
+        let mut again = Vec::new();
+        let found: Vec<(DeviceId, OwnedObjectPath)> = {
+            let mut slots = self.slots();
+            let mut found = Vec::new();
+            for (id, slot) in slots.iter_mut() {
+                let wanted = filter.is_empty()
                     || slot
                         .device
                         .advertised_services()
                         .iter()
-                        .any(|u| filter.contains(&u.to_string()))
-            })
-            .map(|(id, slot)| {
-                slot.exported = true;
-                (*id, slot.path.clone())
-            })
-            .collect();
+                        .any(|u| filter.contains(&u.to_string()));
+                if !slot.in_range || !wanted {
+                    continue;
+                }
+                if slot.exported {
+                    slot.sightings = slot.sightings.wrapping_add(1);
+                    again.push(slot.path.clone());
+                } else {
+                    slot.exported = true;
+                    found.push((*id, slot.path.clone()));
+                }
+            }
+            found
+        };
+        for path in again {
+            let device = server.interface::<_, BluezDevice>(path).await?;
+            device
+                .get()
+                .await
+                .r_s_s_i_changed(device.signal_emitter())
+                .await?;
+        }
         for (id, path) in found {
             server
                 .at(
@@ -197,6 +231,7 @@ impl Shared {
         ];
         let mut handle = 0x000a_u16;
         let mut gatt = HashMap::new();
+        let mut objects = Vec::new();
         for (service_uuid, characteristics) in layout {
             let service_path = owned_path(format!("{}/service{handle:04x}", path.as_str()));
             handle += 1;
@@ -209,6 +244,7 @@ impl Shared {
                     },
                 )
                 .await?;
+            objects.push((service_path.clone(), GattObject::Service));
             for (uuid, flags) in characteristics {
                 let char_path = owned_path(format!("{}/char{handle:04x}", service_path.as_str()));
                 handle += 2;
@@ -222,10 +258,62 @@ impl Shared {
                     notifying: false,
                 };
                 server.at(char_path.clone(), characteristic).await?;
+                objects.push((char_path.clone(), GattObject::Characteristic));
+                if flags.contains(&"notify") {
+                    let descriptor_path =
+                        owned_path(format!("{}/desc{:04x}", char_path.as_str(), handle - 1));
+                    objects.push((descriptor_path.clone(), GattObject::Descriptor));
+                    server
+                        .at(
+                            descriptor_path,
+                            GattDescriptor {
+                                characteristic: char_path.clone(),
+                            },
+                        )
+                        .await?;
+                }
                 gatt.insert(uuid, char_path);
             }
         }
-        self.with_slot_mut(id, |slot| slot.gatt = gatt);
+        self.with_slot_mut(id, |slot| {
+            slot.gatt = gatt;
+            slot.gatt_objects = objects;
+        });
+        Ok(())
+    }
+
+    /// `Adapter1.RemoveDevice`: disconnects the device and takes its objects off the bus; it is
+    /// announced again by the next discovery while in range.
+    pub(crate) async fn remove_device(
+        &self,
+        server: &ObjectServer,
+        path: &zbus::ObjectPath<'_>,
+    ) -> Result<(), BluezError> {
+        let removed = {
+            let mut slots = self.slots();
+            slots
+                .values_mut()
+                .find(|slot| slot.exported && slot.path.as_str() == path.as_str())
+                .map(|slot| {
+                    slot.exported = false;
+                    slot.connected = false;
+                    slot.gatt.clear();
+                    std::mem::take(&mut slot.gatt_objects)
+                })
+        };
+        let Some(objects) = removed else {
+            return Err(BluezError::DoesNotExist(format!("no device at {path}")));
+        };
+        for (object, kind) in objects.iter().rev() {
+            let _ = match kind {
+                GattObject::Descriptor => server.remove::<GattDescriptor, _>(object).await?,
+                GattObject::Characteristic => {
+                    server.remove::<GattCharacteristic, _>(object).await?
+                }
+                GattObject::Service => server.remove::<GattService, _>(object).await?,
+            };
+        }
+        server.remove::<BluezDevice, _>(path).await?;
         Ok(())
     }
 
@@ -391,7 +479,11 @@ impl SimHome {
                     connected: false,
                     faults: Faults::default(),
                     exported: false,
+                    sightings: 0,
+                    bonded: false,
+                    trusted: false,
                     gatt: HashMap::new(),
+                    gatt_objects: Vec::new(),
                     backlog: Vec::new(),
                     last_delivered_event: None,
                     subscribed_to_events: false,
@@ -407,7 +499,8 @@ impl SimHome {
         let adapter = Adapter {
             shared: Arc::clone(&shared),
             discovering: false,
-            filter: Vec::new(),
+            filters: HashMap::new(),
+            discovering_clients: std::collections::HashSet::new(),
         };
         let connection = zbus::connection::Builder::address(address)
             .serve_at("/", zbus::fdo::ObjectManager)

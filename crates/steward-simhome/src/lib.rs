@@ -9,6 +9,7 @@
 pub mod bluez;
 pub mod brief_home;
 pub mod bus;
+pub mod cli;
 pub mod device;
 pub mod home;
 pub mod pairing_lock;

@@ -10,29 +10,38 @@
 //! `ok` or `error: …`, which is how end-to-end tests make things happen in the home. Runs until
 //! interrupted or until standard input closes (so a parent that dies takes it along).
 
+use std::io::Write;
 use std::time::Duration;
 
 use std::sync::Arc;
 
 use steward_simhome::scenario::{self, Runner};
-use steward_simhome::{brief_home, scenarios, PrivateBus, Scenario, SimHome};
+use steward_simhome::{brief_home, cli, scenarios, PrivateBus, Scenario, SimHome};
 use tokio::io::AsyncBufReadExt;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let scenario = match scenario_from(&args) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match cli::parse(&args) {
+        Ok(cli::Invocation::Help) => {
+            // A closed pipe (`--help | head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{}", cli::USAGE);
+            return;
+        }
+        Ok(cli::Invocation::Run(options)) => options,
+        Err(error) => {
+            eprintln!("steward-simhome: {error}");
+            std::process::exit(2);
+        }
+    };
+    let scenario = match scenario_from(&options) {
         Ok(scenario) => scenario,
         Err(error) => {
             eprintln!("steward-simhome: {error}");
             std::process::exit(2);
         }
     };
-    let bench_devices: Option<u8> = args
-        .iter()
-        .position(|a| a == "--bench-devices")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok());
+    let bench_devices = options.bench_devices;
     let bus = match PrivateBus::start().await {
         Ok(bus) => bus,
         Err(error) => {
@@ -123,15 +132,15 @@ async fn until_stopped(console: &mut Runner) {
 }
 
 /// The script chosen on the command line: `--scenario FILE`, or `--lively` for the built-in one.
-fn scenario_from(args: &[String]) -> Result<Option<Scenario>, String> {
-    if let Some(at) = args.iter().position(|a| a == "--scenario") {
-        let path = args.get(at + 1).ok_or("--scenario needs a file")?;
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+fn scenario_from(options: &cli::Options) -> Result<Option<Scenario>, String> {
+    if let Some(path) = &options.scenario {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         return Scenario::parse(&text)
             .map(Some)
-            .map_err(|e| format!("{path}: {e}"));
+            .map_err(|e| format!("{}: {e}", path.display()));
     }
-    if args.iter().any(|a| a == "--lively") {
+    if options.lively {
         return Scenario::parse(scenarios::LIVELY)
             .map(Some)
             .map_err(|e| format!("the built-in scenario: {e}"));

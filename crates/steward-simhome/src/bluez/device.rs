@@ -83,10 +83,27 @@ impl BluezDevice {
         owned_path(ADAPTER_PATH.into())
     }
 
+    /// BLE bonding, which Steward does not need (it pairs at the application layer,
+    /// docs/protocol/gatt.md) but which BlueZ clients may ask for: accepted, "Just Works".
+    async fn pair(&self, #[zbus(signal_emitter)] emitter: SignalEmitter<'_>) -> Result<()> {
+        self.shared
+            .with_slot_mut(&self.id, |slot| slot.bonded = true);
+        self.paired_changed(&emitter).await?;
+        Ok(())
+    }
+
+    fn cancel_pairing(&self) -> Result<()> {
+        Err(BluezError::DoesNotExist("no pairing in progress".into()))
+    }
+
     #[zbus(property)]
-    fn paired(&self) -> bool {
-        // Steward pairs at the application layer (docs/protocol/gatt.md); no BLE bonding.
-        false
+    fn paired(&self) -> Result<bool> {
+        self.read(|slot| slot.bonded)
+    }
+
+    #[zbus(property)]
+    fn bonded(&self) -> Result<bool> {
+        self.read(|slot| slot.bonded)
     }
 
     #[zbus(property)]
@@ -100,8 +117,14 @@ impl BluezDevice {
     }
 
     #[zbus(property)]
-    fn trusted(&self) -> bool {
-        false
+    fn trusted(&self) -> Result<bool> {
+        self.read(|slot| slot.trusted)
+    }
+
+    #[zbus(property)]
+    fn set_trusted(&mut self, trusted: bool) {
+        self.shared
+            .with_slot_mut(&self.id, |slot| slot.trusted = trusted);
     }
 
     #[zbus(property)]
@@ -114,9 +137,11 @@ impl BluezDevice {
         false
     }
 
+    /// The device's RSSI, varying a little with each discovery session as a real one does.
     #[zbus(property, name = "RSSI")]
     fn rssi(&self) -> Result<i16> {
-        self.read(|slot| slot.device.rssi)
+        const JITTER: [i16; 5] = [0, -2, 1, -1, 2];
+        self.read(|slot| slot.device.rssi + JITTER[usize::from(slot.sightings) % JITTER.len()])
     }
 
     #[zbus(property, name = "UUIDs")]

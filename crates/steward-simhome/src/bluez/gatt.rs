@@ -85,20 +85,60 @@ impl GattCharacteristic {
         self.shared.write(&self.id, self.uuid, &value).await
     }
 
-    async fn start_notify(&mut self) -> Result<()> {
+    async fn start_notify(
+        &mut self,
+        #[zbus(signal_emitter)] emitter: zbus::object_server::SignalEmitter<'_>,
+    ) -> Result<()> {
         if !self.flags.iter().any(|f| f == "notify") {
             return Err(BluezError::NotSupported(
                 "this characteristic does not notify".into(),
             ));
         }
-        self.notifying = true;
+        if !self.notifying {
+            self.notifying = true;
+            self.notifying_changed(&emitter).await?;
+        }
         self.shared.on_subscribed(&self.id, self.uuid);
         Ok(())
     }
 
-    async fn stop_notify(&mut self) -> Result<()> {
-        self.notifying = false;
+    async fn stop_notify(
+        &mut self,
+        #[zbus(signal_emitter)] emitter: zbus::object_server::SignalEmitter<'_>,
+    ) -> Result<()> {
+        if self.notifying {
+            self.notifying = false;
+            self.notifying_changed(&emitter).await?;
+        }
         Ok(())
+    }
+
+    /// Not offered: clients fall back to `StartNotify`, as they do with BlueZ when a
+    /// characteristic cannot be acquired.
+    fn acquire_notify(
+        &self,
+        _options: HashMap<String, OwnedVariant>,
+    ) -> Result<(zbus::OwnedFd, u16)> {
+        Err(BluezError::NotSupported(
+            "AcquireNotify is not offered; use StartNotify".into(),
+        ))
+    }
+
+    /// Not offered: clients fall back to `WriteValue`.
+    fn acquire_write(
+        &self,
+        _options: HashMap<String, OwnedVariant>,
+    ) -> Result<(zbus::OwnedFd, u16)> {
+        Err(BluezError::NotSupported(
+            "AcquireWrite is not offered; use WriteValue".into(),
+        ))
+    }
+
+    /// The ATT MTU of the connection. Every Steward frame fits the BLE minimum (23, so 20 bytes
+    /// of value); this is what the simulated link negotiates.
+    #[zbus(property, name = "MTU")]
+    fn mtu(&self) -> u16 {
+        247
     }
 
     #[zbus(property, name = "UUID")]
@@ -124,5 +164,51 @@ impl GattCharacteristic {
     #[zbus(property)]
     fn notifying(&self) -> bool {
         self.notifying
+    }
+}
+
+/// The Client Characteristic Configuration descriptor (0x2902) BlueZ lists under every
+/// characteristic that notifies. Its value follows `StartNotify`/`StopNotify`; BlueZ does not let
+/// clients write it directly, and neither does this.
+pub struct GattDescriptor {
+    pub(crate) characteristic: OwnedObjectPath,
+}
+
+/// The Client Characteristic Configuration descriptor's UUID.
+pub const CCCD: &str = "00002902-0000-1000-8000-00805f9b34fb";
+
+#[zbus::interface(name = "org.bluez.GattDescriptor1")]
+impl GattDescriptor {
+    async fn read_value(
+        &self,
+        _options: HashMap<String, OwnedVariant>,
+        #[zbus(object_server)] server: &zbus::ObjectServer,
+    ) -> Result<Vec<u8>> {
+        let characteristic = server
+            .interface::<_, GattCharacteristic>(&self.characteristic)
+            .await?;
+        let notifying = characteristic.get().await.notifying;
+        Ok(vec![u8::from(notifying), 0])
+    }
+
+    fn write_value(&self, _value: Vec<u8>, _options: HashMap<String, OwnedVariant>) -> Result<()> {
+        Err(BluezError::NotPermitted(
+            "the CCCD is written through StartNotify and StopNotify".into(),
+        ))
+    }
+
+    #[zbus(property, name = "UUID")]
+    fn uuid(&self) -> String {
+        CCCD.into()
+    }
+
+    #[zbus(property)]
+    fn characteristic(&self) -> OwnedObjectPath {
+        self.characteristic.clone()
+    }
+
+    #[zbus(property)]
+    fn flags(&self) -> Vec<String> {
+        vec!["read".into()]
     }
 }
