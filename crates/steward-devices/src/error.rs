@@ -26,6 +26,8 @@ pub enum DeviceError {
     LockedOut { retry_after_secs: u16 },
     #[error("the device is not paired with this phone")]
     NotPaired,
+    #[error("the device keeps as many phones as it can")]
+    NoRoom,
     #[error("a {kind} cannot do that")]
     Unsupported { kind: &'static str },
     #[error("the device refused the command: {0:?}")]

@@ -14,6 +14,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use steward_protocol::command::{Command, CommandFrame, CommandStatus, ResultFrame};
 use steward_protocol::pairing::{PairingKey, PairingMessage, PairingOutcome, SetupCode};
+use steward_protocol::pake::{OsRng, PakeError, PhonePake};
 use steward_protocol::uuids;
 use steward_protocol::{
     DecodeError, DeviceId, DeviceState, Event, EventFrame, Identity, SequenceCheck, SequenceTracker,
@@ -222,10 +223,10 @@ impl<L: Link> Session<L> {
         }
     }
 
-    /// Pairs: the app and the device prove to each other that they know `code`. With
-    /// `expected` (the id from a scanned QR code), a device with another identity is refused
-    /// before anything is sent.
-    /// Returns the pairing key to keep for later connections.
+    /// Pairs with the setup code through the SPAKE2 exchange (docs/protocol/gatt.md): the app and
+    /// the device prove to each other that they know `code` without exposing it to offline
+    /// guessing. With `expected` (the id from a scanned QR code), a device with another identity
+    /// is refused before anything is sent. Returns the fresh key to keep for this phone.
     pub async fn pair(
         &self,
         code: &SetupCode,
@@ -239,9 +240,38 @@ impl<L: Link> Session<L> {
                 });
             }
         }
-        let key = code.key_for(&self.identity.id);
-        self.authenticate(&key).await?;
-        Ok(key)
+        let mut replies = self.pairing.lock().await;
+        while replies.try_recv().is_ok() {
+            // Drops stale replies from an abandoned attempt.
+        }
+        let (phone, start) = PhonePake::start(code, &self.identity.id, OsRng);
+        self.send_pairing(PairingMessage::PakeStart { start })
+            .await?;
+        let (reply, device_confirm) = match self.pairing_reply(&mut replies).await? {
+            PairingMessage::PakeReply { reply, confirm } => (reply, confirm),
+            other => return Err(refusal(other)),
+        };
+        let (phone_confirm, key) = match phone.finish(&reply, &device_confirm) {
+            Ok(done) => done,
+            // The device does not know the code printed on the device we mean (or the frame is
+            // not genuine): never confirm to it.
+            Err(PakeError::WrongCode) => return Err(DeviceError::WrongCode),
+            Err(PakeError::BadMessage) => {
+                return Err(DeviceError::Malformed(DecodeError::InvalidValue {
+                    what: "pairing",
+                    reason: "the device's SPAKE2 message is not valid".into(),
+                }))
+            }
+        };
+        self.send_pairing(PairingMessage::PakeConfirm {
+            confirm: phone_confirm,
+        })
+        .await?;
+        match self.pairing_reply(&mut replies).await? {
+            PairingMessage::Outcome(PairingOutcome::Paired) => Ok(key),
+            PairingMessage::Outcome(PairingOutcome::WrongProof) => Err(DeviceError::WrongCode),
+            other => Err(refusal(other)),
+        }
     }
 
     /// Proves, on this connection, that the app holds the key from an earlier pairing; the
@@ -255,44 +285,44 @@ impl<L: Link> Session<L> {
         while replies.try_recv().is_ok() {
             // Drops stale replies from an abandoned attempt.
         }
-        let hello = PairingMessage::Hello { app_nonce }.encode();
-        within(
-            self.timeout,
-            "pairing",
-            self.link.write(uuids::PAIRING, &hello),
-        )
+        self.send_pairing(PairingMessage::Hello {
+            app_nonce,
+            key_id: key.id(),
+        })
         .await?;
         let (device_nonce, device_proof) = match self.pairing_reply(&mut replies).await? {
             PairingMessage::Challenge {
                 device_nonce,
                 device_proof,
             } => (device_nonce, device_proof),
-            PairingMessage::LockedOut { retry_after_secs } => {
-                return Err(DeviceError::LockedOut { retry_after_secs })
+            // The device does not know this phone's key: removed, or the device was reset.
+            PairingMessage::Outcome(PairingOutcome::WrongProof) => {
+                return Err(DeviceError::NotPaired)
             }
-            other => return Err(unexpected(other)),
+            other => return Err(refusal(other)),
         };
         if !key.verify_device_proof(&id, &app_nonce, &device_nonce, &device_proof) {
-            // The device does not know the code printed on the device we mean: never answer it.
-            return Err(DeviceError::WrongCode);
+            // Not the device this key was made with: never answer it.
+            return Err(DeviceError::NotPaired);
         }
-        let answer = PairingMessage::Answer {
+        self.send_pairing(PairingMessage::Answer {
             app_proof: key.app_proof(&id, &device_nonce, &app_nonce),
-        };
-        within(
-            self.timeout,
-            "pairing",
-            self.link.write(uuids::PAIRING, &answer.encode()),
-        )
+        })
         .await?;
         match self.pairing_reply(&mut replies).await? {
             PairingMessage::Outcome(PairingOutcome::Paired) => Ok(()),
-            PairingMessage::Outcome(PairingOutcome::WrongProof) => Err(DeviceError::WrongCode),
-            PairingMessage::LockedOut { retry_after_secs } => {
-                Err(DeviceError::LockedOut { retry_after_secs })
-            }
-            other => Err(unexpected(other)),
+            PairingMessage::Outcome(PairingOutcome::WrongProof) => Err(DeviceError::NotPaired),
+            other => Err(refusal(other)),
         }
+    }
+
+    async fn send_pairing(&self, message: PairingMessage) -> Result<(), DeviceError> {
+        within(
+            self.timeout,
+            "pairing",
+            self.link.write(uuids::PAIRING, &message.encode()),
+        )
+        .await
     }
 
     async fn pairing_reply(
@@ -362,11 +392,18 @@ impl<L: Link> Session<L> {
     }
 }
 
-fn unexpected(message: PairingMessage) -> DeviceError {
-    DeviceError::Malformed(DecodeError::InvalidValue {
-        what: "pairing",
-        reason: format!("unexpected {message:?}"),
-    })
+/// What a pairing reply that is not the expected next step means.
+fn refusal(message: PairingMessage) -> DeviceError {
+    match message {
+        PairingMessage::LockedOut { retry_after_secs } => {
+            DeviceError::LockedOut { retry_after_secs }
+        }
+        PairingMessage::Outcome(PairingOutcome::NoRoom) => DeviceError::NoRoom,
+        other => DeviceError::Malformed(DecodeError::InvalidValue {
+            what: "pairing",
+            reason: format!("unexpected {other:?}"),
+        }),
+    }
 }
 
 async fn pump(

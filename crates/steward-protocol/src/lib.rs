@@ -11,6 +11,7 @@ pub mod event;
 pub mod identity;
 pub mod kind;
 pub mod pairing;
+pub mod pake;
 pub mod sequence;
 pub mod state;
 pub mod uuids;

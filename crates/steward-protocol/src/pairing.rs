@@ -59,18 +59,15 @@ impl SetupCode {
         }
     }
 
+    /// The 8 ASCII digits, as the PAKE's password.
+    pub(crate) fn digits(&self) -> &[u8] {
+        &self.0
+    }
+
     /// The code as printed: `1234-5678`.
     pub fn display(&self) -> String {
         let text = String::from_utf8_lossy(&self.0);
         format!("{}-{}", &text[..4], &text[4..])
-    }
-
-    /// Derives the pairing key that binds this code to `id`.
-    pub fn key_for(&self, id: &DeviceId) -> PairingKey {
-        let mut mac = new_mac(&self.0);
-        mac.update(b"steward-pair-v1");
-        mac.update(&id.0);
-        PairingKey(mac.finalize().into_bytes().into())
     }
 }
 
@@ -148,6 +145,17 @@ impl PairingKey {
         &self.0
     }
 
+    /// Names the key to the device on reconnection (which of its phones this is) without
+    /// revealing it: the first 8 bytes of HMAC-SHA256(key, "steward key id").
+    pub fn id(&self) -> [u8; KEY_ID_LEN] {
+        let mut mac = new_mac(&self.0);
+        mac.update(b"steward key id");
+        let full = mac.finalize().into_bytes();
+        let mut id = [0u8; KEY_ID_LEN];
+        id.copy_from_slice(&full[..KEY_ID_LEN]);
+        id
+    }
+
     /// The device's proof, computed by the device and checked by the app.
     pub fn device_proof(&self, id: &DeviceId, app_nonce: &Nonce, device_nonce: &Nonce) -> Proof {
         self.proof(b"device", id, app_nonce, device_nonce)
@@ -215,17 +223,27 @@ fn new_mac(key: &[u8]) -> HmacSha256 {
 pub enum PairingOutcome {
     Paired = 0,
     WrongProof = 1,
+    /// The device keeps as many phones as it can; one must be removed first.
+    NoRoom = 3,
 }
 
 /// How long a device that sends the short (3-byte) locked-out outcome of the first profile
 /// release refuses pairing: the first lock-out of the backoff.
 pub const FIRST_LOCKOUT_SECS: u16 = 30;
 
-/// One message on the Pairing characteristic.
+/// The length of a key id, in bytes.
+pub const KEY_ID_LEN: usize = 8;
+
+/// One message on the Pairing characteristic. Pairing (first time, with the setup code) is the
+/// SPAKE2 exchange PakeStart, PakeReply, PakeConfirm, Outcome (see [`crate::pake`]);
+/// reconnecting with the key it gave is Hello, Challenge, Answer, Outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PairingMessage {
-    /// App → device: start, with the app's nonce.
-    Hello { app_nonce: Nonce },
+    /// App → device: authenticate with the key from an earlier pairing, named by its id.
+    Hello {
+        app_nonce: Nonce,
+        key_id: [u8; KEY_ID_LEN],
+    },
     /// Device → app: the device's nonce and proof.
     Challenge {
         device_nonce: Nonce,
@@ -237,6 +255,15 @@ pub enum PairingMessage {
     Outcome(PairingOutcome),
     /// Device → app: pairing is refused after too many wrong codes, for this many more seconds.
     LockedOut { retry_after_secs: u16 },
+    /// App → device: pairing with the setup code; the app's SPAKE2 message.
+    PakeStart { start: crate::pake::PakeMessage },
+    /// Device → app: the device's SPAKE2 message and its key confirmation.
+    PakeReply {
+        reply: crate::pake::PakeMessage,
+        confirm: Proof,
+    },
+    /// App → device: the app's key confirmation.
+    PakeConfirm { confirm: Proof },
 }
 
 impl PairingMessage {
@@ -245,9 +272,10 @@ impl PairingMessage {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = vec![PROFILE_VERSION];
         match self {
-            PairingMessage::Hello { app_nonce } => {
+            PairingMessage::Hello { app_nonce, key_id } => {
                 out.push(1);
                 out.extend_from_slice(app_nonce);
+                out.extend_from_slice(key_id);
             }
             PairingMessage::Challenge {
                 device_nonce,
@@ -266,6 +294,19 @@ impl PairingMessage {
                 out.extend_from_slice(&[4, 2]);
                 out.extend_from_slice(&retry_after_secs.to_le_bytes());
             }
+            PairingMessage::PakeStart { start } => {
+                out.push(5);
+                out.extend_from_slice(start);
+            }
+            PairingMessage::PakeReply { reply, confirm } => {
+                out.push(6);
+                out.extend_from_slice(reply);
+                out.extend_from_slice(confirm);
+            }
+            PairingMessage::PakeConfirm { confirm } => {
+                out.push(7);
+                out.extend_from_slice(confirm);
+            }
         }
         out
     }
@@ -276,9 +317,11 @@ impl PairingMessage {
         let body = &bytes[2..];
         Ok(match bytes[1] {
             1 => {
-                exact(Self::WHAT, bytes, 2 + NONCE_LEN)?;
+                exact(Self::WHAT, bytes, 2 + NONCE_LEN + KEY_ID_LEN)?;
+                let mut r = Reader::new(body);
                 PairingMessage::Hello {
-                    app_nonce: Reader::new(body).array(),
+                    app_nonce: r.array(),
+                    key_id: r.array(),
                 }
             }
             2 => {
@@ -298,12 +341,12 @@ impl PairingMessage {
             4 => {
                 at_least(Self::WHAT, bytes, 3)?;
                 match body[0] {
-                    0 | 1 => {
+                    0 | 1 | 3 => {
                         exact(Self::WHAT, bytes, 3)?;
-                        PairingMessage::Outcome(if body[0] == 0 {
-                            PairingOutcome::Paired
-                        } else {
-                            PairingOutcome::WrongProof
+                        PairingMessage::Outcome(match body[0] {
+                            0 => PairingOutcome::Paired,
+                            1 => PairingOutcome::WrongProof,
+                            _ => PairingOutcome::NoRoom,
                         })
                     }
                     // The first release sent no time: its lock-out was the fixed first one.
@@ -322,6 +365,30 @@ impl PairingMessage {
                             value,
                         })
                     }
+                }
+            }
+            5 => {
+                exact(Self::WHAT, bytes, 2 + crate::pake::PAKE_MESSAGE_LEN)?;
+                PairingMessage::PakeStart {
+                    start: Reader::new(body).array(),
+                }
+            }
+            6 => {
+                exact(
+                    Self::WHAT,
+                    bytes,
+                    2 + crate::pake::PAKE_MESSAGE_LEN + PROOF_LEN,
+                )?;
+                let mut r = Reader::new(body);
+                PairingMessage::PakeReply {
+                    reply: r.array(),
+                    confirm: r.array(),
+                }
+            }
+            7 => {
+                exact(Self::WHAT, bytes, 2 + PROOF_LEN)?;
+                PairingMessage::PakeConfirm {
+                    confirm: Reader::new(body).array(),
                 }
             }
             value => {
@@ -366,28 +433,21 @@ mod tests {
     }
 
     #[test]
-    fn a_device_that_knows_the_code_is_verified_and_one_that_does_not_is_refused() {
-        let app_key = code("1234-5678").key_for(&ID);
-        let honest = code("1234-5678")
-            .key_for(&ID)
-            .device_proof(&ID, &APP_NONCE, &DEVICE_NONCE);
+    fn a_device_that_holds_the_key_is_verified_and_one_that_does_not_is_refused() {
+        let app_key = PairingKey::from_bytes([5; 32]);
+        let honest = PairingKey::from_bytes([5; 32]).device_proof(&ID, &APP_NONCE, &DEVICE_NONCE);
         assert!(app_key.verify_device_proof(&ID, &APP_NONCE, &DEVICE_NONCE, &honest));
 
-        let liar = code("8765-4321")
-            .key_for(&ID)
-            .device_proof(&ID, &APP_NONCE, &DEVICE_NONCE);
+        let liar = PairingKey::from_bytes([6; 32]).device_proof(&ID, &APP_NONCE, &DEVICE_NONCE);
         assert!(
             !app_key.verify_device_proof(&ID, &APP_NONCE, &DEVICE_NONCE, &liar),
-            "wrong code"
+            "another key"
         );
 
-        let look_alike =
-            code("1234-5678")
-                .key_for(&OTHER)
-                .device_proof(&OTHER, &APP_NONCE, &DEVICE_NONCE);
+        let look_alike = app_key.device_proof(&OTHER, &APP_NONCE, &DEVICE_NONCE);
         assert!(
             !app_key.verify_device_proof(&ID, &APP_NONCE, &DEVICE_NONCE, &look_alike),
-            "same code, other identity"
+            "same key, other identity"
         );
 
         assert!(
@@ -398,7 +458,7 @@ mod tests {
 
     #[test]
     fn app_and_device_proofs_are_not_interchangeable() {
-        let key = code("1234-5678").key_for(&ID);
+        let key = PairingKey::from_bytes([5; 32]);
         let device = key.device_proof(&ID, &APP_NONCE, &DEVICE_NONCE);
         assert!(
             !key.verify_app_proof(&ID, &DEVICE_NONCE, &APP_NONCE, &device),
@@ -436,7 +496,15 @@ mod tests {
         for message in [
             PairingMessage::Hello {
                 app_nonce: APP_NONCE,
+                key_id: [9; 8],
             },
+            PairingMessage::PakeStart { start: [5; 33] },
+            PairingMessage::PakeReply {
+                reply: [6; 33],
+                confirm: [7; 32],
+            },
+            PairingMessage::PakeConfirm { confirm: [8; 32] },
+            PairingMessage::Outcome(PairingOutcome::NoRoom),
             PairingMessage::Challenge {
                 device_nonce: DEVICE_NONCE,
                 device_proof: [3; 32],
@@ -471,7 +539,7 @@ mod tests {
             &[PROFILE_VERSION, 4, 0, 0][..],
             &[PROFILE_VERSION, 4, 2, 30],
             &[PROFILE_VERSION, 4, 2, 30, 0, 0],
-            &[PROFILE_VERSION, 4, 3],
+            &[PROFILE_VERSION, 4, 9],
         ] {
             assert!(
                 PairingMessage::decode(bad).is_err(),

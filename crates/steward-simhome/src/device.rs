@@ -4,7 +4,8 @@
 use std::time::Instant;
 
 use steward_protocol::command::{Command, CommandFrame, CommandStatus, ResultFrame};
-use steward_protocol::pairing::{Nonce, PairingMessage, PairingOutcome, SetupCode};
+use steward_protocol::pairing::{Nonce, PairingKey, PairingMessage, PairingOutcome, SetupCode};
+use steward_protocol::pake::{DevicePake, OsRng};
 use steward_protocol::uuids;
 use steward_protocol::uuids::Uuid;
 use steward_protocol::{
@@ -30,6 +31,9 @@ pub enum WriteRefused {
     Malformed(String),
 }
 
+/// The most phones a device keeps; pairing another is refused until one is removed.
+pub const MAX_PHONES: usize = 8;
+
 /// One simulated Steward device.
 #[derive(Debug, Clone)]
 pub struct SimDevice {
@@ -46,11 +50,15 @@ pub struct SimDevice {
     proves_with: SetupCode,
     state: DeviceState,
     seq: u32,
-    /// Paired with some phone, ever (reported in the Identity flags).
-    paired: bool,
-    /// The app on this connection proved it knows the code; reset on every new connection.
+    /// The keys of the phones paired with it, one per phone, at most [`MAX_PHONES`].
+    phones: Vec<PairingKey>,
+    /// The app on this connection proved it holds a paired phone's key (or just paired); reset
+    /// on every new connection.
     authorised: bool,
-    pending_pairing: Option<(Nonce, Nonce)>,
+    /// A reconnection in progress: the nonces and which phone's key it uses.
+    pending_pairing: Option<(Nonce, Nonce, usize)>,
+    /// A first pairing in progress: the device's half of the SPAKE2 exchange.
+    pending_pake: Option<DevicePake>,
     pairing_lock: crate::pairing_lock::PairingLock,
 }
 
@@ -75,9 +83,10 @@ impl SimDevice {
             code,
             state: default_state(kind),
             seq: 0,
-            paired: false,
+            phones: Vec::new(),
             authorised: false,
             pending_pairing: None,
+            pending_pake: None,
             pairing_lock: crate::pairing_lock::PairingLock::default(),
         }
     }
@@ -101,8 +110,14 @@ impl SimDevice {
         &self.code
     }
 
+    /// Whether any phone is paired with it.
     pub fn is_paired(&self) -> bool {
-        self.paired
+        !self.phones.is_empty()
+    }
+
+    /// How many phones are paired with it.
+    pub fn paired_phones(&self) -> usize {
+        self.phones.len()
     }
 
     /// Whether the app on the current connection has authenticated.
@@ -114,6 +129,7 @@ impl SimDevice {
     pub fn on_connect(&mut self) {
         self.authorised = false;
         self.pending_pairing = None;
+        self.pending_pake = None;
     }
 
     /// The last sequence number sent.
@@ -132,7 +148,7 @@ impl SimDevice {
             c if c == uuids::IDENTITY => Identity {
                 kind: self.kind,
                 id: self.id,
-                paired: self.paired,
+                paired: self.is_paired(),
             }
             .encode(),
             c if c == self.kind.state_characteristic() => self.state.encode(),
@@ -192,31 +208,56 @@ impl SimDevice {
                     retry_after_secs: self.pairing_lock.retry_after_secs(now).unwrap_or(1),
                 }
             }
-            PairingMessage::Hello { app_nonce } => {
-                let device_nonce = fresh_nonce();
-                self.pending_pairing = Some((app_nonce, device_nonce));
-                let device_proof = self.proves_with.key_for(&self.id).device_proof(
-                    &self.id,
-                    &app_nonce,
-                    &device_nonce,
-                );
-                PairingMessage::Challenge {
-                    device_nonce,
-                    device_proof,
+            PairingMessage::PakeStart { .. } if self.phones.len() >= MAX_PHONES => {
+                PairingMessage::Outcome(PairingOutcome::NoRoom)
+            }
+            PairingMessage::PakeStart { start } => {
+                match DevicePake::respond(&self.proves_with, &self.id, &start, OsRng) {
+                    Ok((pake, reply, confirm)) => {
+                        self.pending_pake = Some(pake);
+                        PairingMessage::PakeReply { reply, confirm }
+                    }
+                    Err(error) => return Err(WriteRefused::Malformed(error.to_string())),
+                }
+            }
+            PairingMessage::PakeConfirm { confirm } => {
+                match self.pending_pake.take().map(|pake| pake.verify(&confirm)) {
+                    Some(Ok(key)) => {
+                        self.phones.push(key);
+                        self.authorised = true;
+                        self.pairing_lock.succeeded();
+                        PairingMessage::Outcome(PairingOutcome::Paired)
+                    }
+                    // A wrong confirmation, or one with no exchange started: a guess.
+                    _ => {
+                        self.pairing_lock.wrong_answer(now);
+                        PairingMessage::Outcome(PairingOutcome::WrongProof)
+                    }
+                }
+            }
+            PairingMessage::Hello { app_nonce, key_id } => {
+                match self.phones.iter().position(|key| key.id() == key_id) {
+                    Some(index) => {
+                        let device_nonce = fresh_nonce();
+                        self.pending_pairing = Some((app_nonce, device_nonce, index));
+                        let device_proof =
+                            self.phones[index].device_proof(&self.id, &app_nonce, &device_nonce);
+                        PairingMessage::Challenge {
+                            device_nonce,
+                            device_proof,
+                        }
+                    }
+                    // Not one of its phones (never paired, or removed, or the device was reset).
+                    None => PairingMessage::Outcome(PairingOutcome::WrongProof),
                 }
             }
             PairingMessage::Answer { app_proof } => match self.pending_pairing.take() {
-                Some((app_nonce, device_nonce))
-                    if self.code.key_for(&self.id).verify_app_proof(
-                        &self.id,
-                        &device_nonce,
-                        &app_nonce,
-                        &app_proof,
-                    ) =>
+                Some((app_nonce, device_nonce, index))
+                    if self.phones.get(index).is_some_and(|key| {
+                        key.verify_app_proof(&self.id, &device_nonce, &app_nonce, &app_proof)
+                    }) =>
                 {
-                    self.paired = true;
                     self.authorised = true;
-                    self.pairing_lock.succeeded();
                     PairingMessage::Outcome(PairingOutcome::Paired)
                 }
                 _ => {
@@ -226,7 +267,8 @@ impl SimDevice {
             },
             PairingMessage::Challenge { .. }
             | PairingMessage::Outcome(_)
-            | PairingMessage::LockedOut { .. } => {
+            | PairingMessage::LockedOut { .. }
+            | PairingMessage::PakeReply { .. } => {
                 return Err(WriteRefused::Malformed(
                     "the app cannot send this pairing message".into(),
                 ))
@@ -450,26 +492,43 @@ mod tests {
         )
     }
 
+    /// Pairs as a phone would, with the PAKE; with a wrong code the phone sends a bogus
+    /// confirmation anyway (what a stranger guessing does), so the device counts it.
     fn pair(device: &mut SimDevice, code: &str) -> PairingOutcome {
-        let key: PairingKey = SetupCode::parse(code).expect("code").key_for(&device.id);
-        let hello = PairingMessage::Hello { app_nonce: [9; 16] }.encode();
+        pair_keeping(device, code).0
+    }
+
+    fn pair_keeping(device: &mut SimDevice, code: &str) -> (PairingOutcome, Option<PairingKey>) {
+        let code = SetupCode::parse(code).expect("code");
+        let (phone, start) = steward_protocol::pake::PhonePake::start(&code, &device.id, OsRng);
         let reply = device
-            .write(uuids::PAIRING, &hello, || [8; 16])
-            .expect("hello accepted");
-        let PairingMessage::Challenge { device_nonce, .. } =
-            PairingMessage::decode(&reply[0].value).expect("challenge")
+            .write(
+                uuids::PAIRING,
+                &PairingMessage::PakeStart { start }.encode(),
+                || [8; 16],
+            )
+            .expect("start accepted");
+        let PairingMessage::PakeReply { reply, confirm } =
+            PairingMessage::decode(&reply[0].value).expect("reply")
         else {
-            panic!("expected a challenge")
+            panic!("expected a PAKE reply")
         };
-        let answer = PairingMessage::Answer {
-            app_proof: key.app_proof(&device.id, &device_nonce, &[9; 16]),
-        }
-        .encode();
+        let (phone_confirm, key) = match phone.finish(&reply, &confirm) {
+            Ok((phone_confirm, key)) => (phone_confirm, Some(key)),
+            Err(_) => ([0; 32], None),
+        };
         let reply = device
-            .write(uuids::PAIRING, &answer, || [0; 16])
-            .expect("answer accepted");
+            .write(
+                uuids::PAIRING,
+                &PairingMessage::PakeConfirm {
+                    confirm: phone_confirm,
+                }
+                .encode(),
+                || [0; 16],
+            )
+            .expect("confirm accepted");
         match PairingMessage::decode(&reply[0].value) {
-            Ok(PairingMessage::Outcome(outcome)) => outcome,
+            Ok(PairingMessage::Outcome(outcome)) => (outcome, key),
             other => panic!("expected an outcome, got {other:?}"),
         }
     }
@@ -504,7 +563,7 @@ mod tests {
             assert_eq!(pair(&mut d, "0000-0000"), PairingOutcome::WrongProof);
         }
         assert!(!d.is_paired());
-        let hello = PairingMessage::Hello { app_nonce: [9; 16] }.encode();
+        let hello = PairingMessage::PakeStart { start: [9; 33] }.encode();
         let now = Instant::now();
         let reply = d
             .write_at(uuids::PAIRING, &hello, || [8; 16], now)
@@ -517,13 +576,23 @@ mod tests {
             "locked, and the device says for how long"
         );
         let later = now + crate::pairing_lock::FIRST_LOCKOUT;
+        let (_, start) = steward_protocol::pake::PhonePake::start(
+            &SetupCode::parse("1234-5678").expect("code"),
+            &d.id,
+            OsRng,
+        );
         let reply = d
-            .write_at(uuids::PAIRING, &hello, || [8; 16], later)
+            .write_at(
+                uuids::PAIRING,
+                &PairingMessage::PakeStart { start }.encode(),
+                || [8; 16],
+                later,
+            )
             .expect("written");
         assert!(
             matches!(
                 PairingMessage::decode(&reply[0].value),
-                Ok(PairingMessage::Challenge { .. })
+                Ok(PairingMessage::PakeReply { .. })
             ),
             "the lock-out ends: the owner can pair again"
         );
@@ -531,6 +600,91 @@ mod tests {
         let mut fresh = dispenser();
         assert_eq!(pair(&mut fresh, "1234-5678"), PairingOutcome::Paired);
         assert!(fresh.is_paired());
+    }
+
+    /// Authenticates on a new connection as the phone holding `key` would; the device's outcome.
+    fn reconnect(device: &mut SimDevice, key: &PairingKey) -> PairingMessage {
+        device.on_connect();
+        let hello = PairingMessage::Hello {
+            app_nonce: [3; 16],
+            key_id: key.id(),
+        };
+        let reply = device
+            .write(uuids::PAIRING, &hello.encode(), || [4; 16])
+            .expect("hello accepted");
+        let Ok(PairingMessage::Challenge {
+            device_nonce,
+            device_proof,
+        }) = PairingMessage::decode(&reply[0].value)
+        else {
+            return PairingMessage::decode(&reply[0].value).expect("a pairing message");
+        };
+        assert!(key.verify_device_proof(&device.id, &[3; 16], &device_nonce, &device_proof));
+        let answer = PairingMessage::Answer {
+            app_proof: key.app_proof(&device.id, &device_nonce, &[3; 16]),
+        };
+        let reply = device
+            .write(uuids::PAIRING, &answer.encode(), || [0; 16])
+            .expect("answer accepted");
+        PairingMessage::decode(&reply[0].value).expect("an outcome")
+    }
+
+    #[test]
+    fn each_phone_gets_its_own_key_and_a_stranger_key_is_not_recognised() {
+        let mut d = dispenser();
+        let (first, Some(phone_a)) = pair_keeping(&mut d, "1234-5678") else {
+            panic!("pairs")
+        };
+        let (second, Some(phone_b)) = pair_keeping(&mut d, "1234-5678") else {
+            panic!("pairs again")
+        };
+        assert_eq!(
+            (first, second),
+            (PairingOutcome::Paired, PairingOutcome::Paired)
+        );
+        assert_ne!(
+            phone_a, phone_b,
+            "the same code paired from two phones gives two keys"
+        );
+        assert_eq!(d.paired_phones(), 2);
+        for key in [&phone_a, &phone_b] {
+            assert_eq!(
+                reconnect(&mut d, key),
+                PairingMessage::Outcome(PairingOutcome::Paired)
+            );
+            assert!(d.is_authorised());
+        }
+        let stranger = PairingKey::from_bytes([42; 32]);
+        assert_eq!(
+            reconnect(&mut d, &stranger),
+            PairingMessage::Outcome(PairingOutcome::WrongProof),
+            "a key the device never gave is not one of its phones"
+        );
+        assert!(!d.is_authorised());
+    }
+
+    #[test]
+    fn a_device_keeps_a_bounded_list_of_phones() {
+        let mut d = dispenser();
+        for _ in 0..MAX_PHONES {
+            assert_eq!(pair(&mut d, "1234-5678"), PairingOutcome::Paired);
+        }
+        let (_, start) = steward_protocol::pake::PhonePake::start(
+            &SetupCode::parse("1234-5678").expect("code"),
+            &d.id,
+            OsRng,
+        );
+        let reply = d
+            .write(
+                uuids::PAIRING,
+                &PairingMessage::PakeStart { start }.encode(),
+                || [0; 16],
+            )
+            .expect("written");
+        assert_eq!(
+            PairingMessage::decode(&reply[0].value),
+            Ok(PairingMessage::Outcome(PairingOutcome::NoRoom))
+        );
     }
 
     #[test]

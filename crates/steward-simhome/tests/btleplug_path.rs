@@ -13,6 +13,7 @@ use btleplug::platform::{Manager, Peripheral};
 use futures::StreamExt;
 use steward_protocol::command::{Command, CommandFrame, CommandStatus, ResultFrame};
 use steward_protocol::pairing::{PairingMessage, PairingOutcome, SetupCode};
+use steward_protocol::pake::{OsRng, PhonePake};
 use steward_protocol::{uuids, DeviceId, DeviceKind, Event, EventFrame, Identity};
 use steward_simhome::{PrivateBus, SimDevice, SimHome};
 
@@ -130,38 +131,33 @@ async fn btleplug_drives_a_simulated_device_end_to_end() {
         };
     }
 
-    // Pairing: hello, challenge, answer, outcome.
-    let key = code.key_for(&soap_id);
-    let app_nonce = [7u8; 16];
+    // Pairing: the SPAKE2 exchange, written as raw frames (docs/protocol/gatt.md).
+    let (phone, start) = PhonePake::start(&code, &soap_id, OsRng);
     soap.write(
         &characteristic(&soap, uuids::PAIRING),
-        &PairingMessage::Hello { app_nonce }.encode(),
+        &PairingMessage::PakeStart { start }.encode(),
         WriteType::WithResponse,
     )
     .await
-    .expect("hello");
-    let challenge = next!();
-    let PairingMessage::Challenge {
-        device_nonce,
-        device_proof,
-    } = PairingMessage::decode(&challenge.value).expect("challenge")
+    .expect("start");
+    let PairingMessage::PakeReply { reply, confirm } =
+        PairingMessage::decode(&next!().value).expect("reply")
     else {
-        panic!("expected a challenge")
+        panic!("expected the device's PAKE reply")
     };
-    assert!(
-        key.verify_device_proof(&soap_id, &app_nonce, &device_nonce, &device_proof),
-        "the device knows its code"
-    );
-    let answer = PairingMessage::Answer {
-        app_proof: key.app_proof(&soap_id, &device_nonce, &app_nonce),
-    };
+    let (phone_confirm, _key) = phone
+        .finish(&reply, &confirm)
+        .expect("the device knows its code");
     soap.write(
         &characteristic(&soap, uuids::PAIRING),
-        &answer.encode(),
+        &PairingMessage::PakeConfirm {
+            confirm: phone_confirm,
+        }
+        .encode(),
         WriteType::WithResponse,
     )
     .await
-    .expect("answer");
+    .expect("confirm");
     assert_eq!(
         PairingMessage::decode(&next!().value),
         Ok(PairingMessage::Outcome(PairingOutcome::Paired))
@@ -224,38 +220,40 @@ async fn btleplug_drives_a_simulated_device_end_to_end() {
         "and reports the refill as the next numbered event"
     );
 
-    // Three bogus answers (what a stranger without the code can send) lock pairing, and the
-    // device says for how long; the lock-out's end is tested on the device with time passed in.
+    // Three bogus confirmations (what a stranger without the code can send) lock pairing, and
+    // the device says for how long; the lock-out's end is tested on the device with time passed in.
     for attempt in 0..4u8 {
+        let (_, start) = PhonePake::start(
+            &SetupCode::parse("0000-0000").expect("code"),
+            &soap_id,
+            OsRng,
+        );
         soap.write(
             &characteristic(&soap, uuids::PAIRING),
-            &PairingMessage::Hello {
-                app_nonce: [attempt; 16],
-            }
-            .encode(),
+            &PairingMessage::PakeStart { start }.encode(),
             WriteType::WithResponse,
         )
         .await
-        .expect("hello");
+        .expect("start");
         let reply = PairingMessage::decode(&next!().value).expect("a pairing reply");
         if attempt == 3 {
             assert!(
                 matches!(reply, PairingMessage::LockedOut { retry_after_secs } if (25..=30).contains(&retry_after_secs)),
-                "locked for the first 30 s after three bogus answers: {reply:?}"
+                "locked for the first 30 s after three bogus confirmations: {reply:?}"
             );
             break;
         }
         assert!(
-            matches!(reply, PairingMessage::Challenge { .. }),
+            matches!(reply, PairingMessage::PakeReply { .. }),
             "{reply:?}"
         );
         soap.write(
             &characteristic(&soap, uuids::PAIRING),
-            &PairingMessage::Answer { app_proof: [0; 32] }.encode(),
+            &PairingMessage::PakeConfirm { confirm: [0; 32] }.encode(),
             WriteType::WithResponse,
         )
         .await
-        .expect("bogus answer");
+        .expect("bogus confirmation");
         assert_eq!(
             PairingMessage::decode(&next!().value),
             Ok(PairingMessage::Outcome(PairingOutcome::WrongProof))
