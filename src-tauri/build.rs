@@ -33,6 +33,7 @@ fn main() {
             "pair_device",
             "device_detail",
             "device_command",
+            "remove_device",
             "inventory",
             "consumable_detail",
             "add_consumable",

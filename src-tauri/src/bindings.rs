@@ -22,6 +22,7 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::pair_device,
             commands::device_detail,
             commands::device_command,
+            commands::remove_device,
             commands::inventory,
             commands::consumable_detail,
             commands::add_consumable,

@@ -5,7 +5,9 @@ use steward_api::inventory_wire::{
     ConsumableDetailView, ConsumableInputView, ExportView, InventoryView, ShoppingItemInput,
     ShoppingListView,
 };
-use steward_api::wire::{BluetoothView, CommandInput, DeviceDetailView, FoundDeviceView, HomeView};
+use steward_api::wire::{
+    BluetoothView, CommandInput, DeviceDetailView, FoundDeviceView, HomeView, RemovedDeviceView,
+};
 use steward_api::{ApiError, Steward};
 use tauri::State;
 
@@ -32,6 +34,16 @@ pub async fn set_household_name(
 #[specta::specta]
 pub async fn bluetooth(steward: State<'_, Steward>) -> Result<BluetoothView, ApiError> {
     Ok(steward.bluetooth().await)
+}
+
+/// Removes a paired device; it is asked to forget this phone when in range.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_device(
+    steward: State<'_, Steward>,
+    id: String,
+) -> Result<RemovedDeviceView, ApiError> {
+    steward.remove_device(&id).await
 }
 
 /// Shows the system's Bluetooth permission question, after the owner read why it is needed.

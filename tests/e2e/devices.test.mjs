@@ -50,6 +50,15 @@ describe('controlling a device from the app', () => {
       await (await button(app, '← Home')).click();
       const row = await app.wait(until.elementLocated(By.xpath('//button[contains(., "Kitchen light")]')), WAIT_MS);
       await app.wait(async () => (await row.getText()).includes('On · 80%'), WAIT_MS, 'the home list shows the live state');
+
+      // Removing it: two steps, and the light itself forgets this phone.
+      await row.click();
+      await (await button(app, 'Remove Kitchen light…')).click();
+      await (await button(app, 'Remove')).click();
+      const notice = await app.wait(until.elementLocated(By.css('[data-testid="device-notice"]')), WAIT_MS);
+      assert.match(await notice.getText(), /Kitchen light was removed, and it no longer accepts this phone/);
+      await app.wait(until.elementLocated(By.xpath('//p[normalize-space(.)="No devices paired yet."]')), WAIT_MS);
+      await screenshot(app, 'device-removed');
     } finally {
       await app.quit();
     }

@@ -15,7 +15,7 @@ use steward_protocol::{DeviceId, DeviceKind, DeviceState, Event};
 use tokio::sync::mpsc::Receiver;
 
 use crate::events::AppEvent;
-use crate::wire::{CommandInput, DeviceDetailView, FoundDeviceView};
+use crate::wire::{CommandInput, DeviceDetailView, FoundDeviceView, RemovedDeviceView};
 use crate::{ApiError, ErrorCode, Steward};
 
 /// The most device events written in one transaction.
@@ -130,6 +130,40 @@ impl Steward {
         let state = control.read_state(device_id).await?;
         self.cache_state(device_id, Some(state.into()));
         self.device_detail(id).await
+    }
+
+    /// Removes a paired device: asks it to forget this phone (when it is in range), then deletes
+    /// the phone's key and the device from the store. What it tracked stays in the inventory: the
+    /// history belongs to the consumable.
+    pub async fn remove_device(&self, id: &str) -> Result<RemovedDeviceView, ApiError> {
+        let row = self
+            .with_store(|store| devices::get(store, id))?
+            .ok_or_else(unknown_device)?;
+        let device_id = parse_id(id)?;
+        let device_forgot = match self.devices.get() {
+            Some(control) => control.forget(device_id).await,
+            None => false,
+        };
+        self.with_store(|store| devices::remove(store, id))?;
+        self.cache_state(device_id, None);
+        self.announce_home();
+        let message = if device_forgot {
+            format!(
+                "{} was removed, and it no longer accepts this phone.",
+                row.name
+            )
+        } else {
+            format!(
+                "{} was removed from Steward. It was out of reach, so it still lists this phone; \
+                 this phone no longer has the key, and resetting the device clears the list.",
+                row.name
+            )
+        };
+        Ok(RemovedDeviceView {
+            home: self.home()?,
+            device_forgot,
+            message,
+        })
     }
 
     /// Reconnects every device paired earlier. Call from inside the async runtime.

@@ -196,7 +196,7 @@ impl Steward {
         if let Some(control) = self.devices.get() {
             for device in paired {
                 if let Ok(id) = steward_protocol::DeviceId::from_hex(&device.id) {
-                    control.forget(id).await;
+                    let _ = control.forget(id).await;
                     self.cache_state(id, None);
                 }
             }

@@ -169,8 +169,8 @@ mod tests {
             None
         }
         fn restore(&self, _: Vec<KnownDevice>) {}
-        fn forget(&self, _: DeviceId) -> BoxFuture<'_, ()> {
-            Box::pin(async {})
+        fn forget(&self, _: DeviceId) -> BoxFuture<'_, bool> {
+            Box::pin(async { false })
         }
         fn radio(&self) -> tokio::sync::watch::Receiver<RadioState> {
             self.0.subscribe()

@@ -186,6 +186,17 @@ pub struct DeviceDetailView {
     pub problem: Option<String>,
 }
 
+/// After a device was removed: the home, and what the owner should know about the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RemovedDeviceView {
+    pub home: HomeView,
+    /// Whether the device itself confirmed it forgot this phone.
+    pub device_forgot: bool,
+    /// A sentence for the owner: what happened, and what to do if the device was out of reach.
+    pub message: String,
+}
+
 /// Whether Steward can use Bluetooth right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

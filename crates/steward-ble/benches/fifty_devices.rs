@@ -212,7 +212,7 @@ async fn main() {
     let hub_per_event = cpu.as_secs_f64() / t.received.max(1) as f64;
     let ids: Vec<DeviceId> = t.last.keys().copied().collect();
     for id in &ids {
-        hub.forget(id).await;
+        hub.release(id).await;
     }
 
     // Baseline: the same load into bare btleplug.

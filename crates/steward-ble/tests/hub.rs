@@ -201,7 +201,7 @@ async fn the_hub_keeps_several_devices_and_reconnects_without_double_counting() 
 
     // Start-up: a new hub restores the paired devices from what was stored.
     for id in [soap, light, thermostat] {
-        hub.forget(&id).await;
+        hub.release(&id).await;
     }
     drop(hub);
     let (restored, mut restored_events) =

@@ -27,8 +27,9 @@ pub trait DeviceControl: Send + Sync {
     fn info(&self, id: &DeviceId) -> Option<DeviceInfo>;
     /// Reconnects devices paired earlier; must be called inside the async runtime.
     fn restore(&self, devices: Vec<KnownDevice>);
-    /// Disconnects a device and stops reconnecting to it.
-    fn forget(&self, id: DeviceId) -> BoxFuture<'_, ()>;
+    /// Asks a connected device to forget this phone, disconnects it and stops reconnecting;
+    /// resolves to whether the device confirmed it forgot.
+    fn forget(&self, id: DeviceId) -> BoxFuture<'_, bool>;
     /// The radio's state now and as it changes.
     fn radio(&self) -> tokio::sync::watch::Receiver<RadioState>;
     /// Why a paired device could not be reconnected, when that is more than "out of range".
@@ -69,7 +70,7 @@ impl<C: Central + 'static> DeviceControl for Hub<C> {
         Hub::restore(self, devices);
     }
 
-    fn forget(&self, id: DeviceId) -> BoxFuture<'_, ()> {
+    fn forget(&self, id: DeviceId) -> BoxFuture<'_, bool> {
         Box::pin(async move { Hub::forget(self, &id).await })
     }
 

@@ -280,8 +280,9 @@ impl<C: Central + 'static> Hub<C> {
         self.lock_sessions().contains_key(id)
     }
 
-    /// Stops keeping a device: disconnects it and stops reconnecting.
-    pub async fn forget(&self, id: &DeviceId) {
+    /// Stops keeping a device without asking it to forget this phone (the app is closing, or a
+    /// test restarts it): disconnects it and stops reconnecting.
+    pub async fn release(&self, id: &DeviceId) {
         self.lock_known().remove(id);
         let session = self.lock_sessions().remove(id);
         if let Some((session, _)) = session {
@@ -289,6 +290,29 @@ impl<C: Central + 'static> Hub<C> {
                 let _ = session.close().await;
             }
         }
+    }
+
+    /// Stops keeping a device: asks it to forget this phone when it is connected (best effort:
+    /// out of range, it keeps the key until it is reset, and the phone no longer has it),
+    /// disconnects it and stops reconnecting. Returns whether the device confirmed.
+    pub async fn forget(&self, id: &DeviceId) -> bool {
+        self.lock_known().remove(id);
+        self.set_problem(*id, None);
+        let session = self.lock_sessions().remove(id);
+        let Some((session, _)) = session else {
+            return false;
+        };
+        let forgotten = match session.forget().await {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!(device = %id, %error, "the device could not be asked to forget this phone");
+                false
+            }
+        };
+        if let Ok(session) = Arc::try_unwrap(session) {
+            let _ = session.close().await;
+        }
+        forgotten
     }
 
     fn session(&self, id: &DeviceId) -> Result<Arc<Session<C::Link>>, DeviceError> {

@@ -316,6 +316,20 @@ impl<L: Link> Session<L> {
         }
     }
 
+    /// Asks the device to forget this phone (its key); the connection must be authenticated.
+    pub async fn forget(&self) -> Result<(), DeviceError> {
+        let mut replies = self.pairing.lock().await;
+        while replies.try_recv().is_ok() {
+            // Drops stale replies from an abandoned attempt.
+        }
+        self.send_pairing(PairingMessage::Forget).await?;
+        match self.pairing_reply(&mut replies).await? {
+            PairingMessage::Outcome(PairingOutcome::Paired) => Ok(()),
+            PairingMessage::Outcome(PairingOutcome::WrongProof) => Err(DeviceError::NotPaired),
+            other => Err(refusal(other)),
+        }
+    }
+
     async fn send_pairing(&self, message: PairingMessage) -> Result<(), DeviceError> {
         within(
             self.timeout,

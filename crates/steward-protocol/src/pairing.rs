@@ -264,6 +264,9 @@ pub enum PairingMessage {
     },
     /// App → device: the app's key confirmation.
     PakeConfirm { confirm: Proof },
+    /// App → device, on an authenticated connection: forget this phone (its key). Answered
+    /// with outcome `0` when done.
+    Forget,
 }
 
 impl PairingMessage {
@@ -307,6 +310,7 @@ impl PairingMessage {
                 out.push(7);
                 out.extend_from_slice(confirm);
             }
+            PairingMessage::Forget => out.push(8),
         }
         out
     }
@@ -384,6 +388,10 @@ impl PairingMessage {
                     reply: r.array(),
                     confirm: r.array(),
                 }
+            }
+            8 => {
+                exact(Self::WHAT, bytes, 2)?;
+                PairingMessage::Forget
             }
             7 => {
                 exact(Self::WHAT, bytes, 2 + PROOF_LEN)?;
@@ -505,6 +513,7 @@ mod tests {
             },
             PairingMessage::PakeConfirm { confirm: [8; 32] },
             PairingMessage::Outcome(PairingOutcome::NoRoom),
+            PairingMessage::Forget,
             PairingMessage::Challenge {
                 device_nonce: DEVICE_NONCE,
                 device_proof: [3; 32],

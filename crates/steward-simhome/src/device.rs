@@ -52,9 +52,9 @@ pub struct SimDevice {
     seq: u32,
     /// The keys of the phones paired with it, one per phone, at most [`MAX_PHONES`].
     phones: Vec<PairingKey>,
-    /// The app on this connection proved it holds a paired phone's key (or just paired); reset
+    /// Which phone's key the app on this connection proved it holds (or was just given); reset
     /// on every new connection.
-    authorised: bool,
+    authorised: Option<usize>,
     /// A reconnection in progress: the nonces and which phone's key it uses.
     pending_pairing: Option<(Nonce, Nonce, usize)>,
     /// A first pairing in progress: the device's half of the SPAKE2 exchange.
@@ -84,7 +84,7 @@ impl SimDevice {
             state: default_state(kind),
             seq: 0,
             phones: Vec::new(),
-            authorised: false,
+            authorised: None,
             pending_pairing: None,
             pending_pake: None,
             pairing_lock: crate::pairing_lock::PairingLock::default(),
@@ -122,12 +122,20 @@ impl SimDevice {
 
     /// Whether the app on the current connection has authenticated.
     pub fn is_authorised(&self) -> bool {
-        self.authorised
+        self.authorised.is_some()
+    }
+
+    /// A factory reset: every paired phone is forgotten (their keys no longer work).
+    pub fn reset(&mut self) {
+        self.phones.clear();
+        self.authorised = None;
+        self.pending_pairing = None;
+        self.pending_pake = None;
     }
 
     /// A new connection starts unauthenticated: a phone must prove the code on each connection.
     pub fn on_connect(&mut self) {
-        self.authorised = false;
+        self.authorised = None;
         self.pending_pairing = None;
         self.pending_pake = None;
     }
@@ -202,7 +210,8 @@ impl SimDevice {
         let message =
             PairingMessage::decode(bytes).map_err(|e| WriteRefused::Malformed(e.to_string()))?;
         let reply = match message {
-            _ if self.pairing_lock.retry_after(now).is_some() => {
+            // An authenticated phone removing itself is not a guess: the lock-out does not apply.
+            m if m != PairingMessage::Forget && self.pairing_lock.retry_after(now).is_some() => {
                 self.pending_pairing = None;
                 PairingMessage::LockedOut {
                     retry_after_secs: self.pairing_lock.retry_after_secs(now).unwrap_or(1),
@@ -224,7 +233,7 @@ impl SimDevice {
                 match self.pending_pake.take().map(|pake| pake.verify(&confirm)) {
                     Some(Ok(key)) => {
                         self.phones.push(key);
-                        self.authorised = true;
+                        self.authorised = Some(self.phones.len() - 1);
                         self.pairing_lock.succeeded();
                         PairingMessage::Outcome(PairingOutcome::Paired)
                     }
@@ -235,6 +244,14 @@ impl SimDevice {
                     }
                 }
             }
+            PairingMessage::Forget => match self.authorised.take() {
+                Some(index) if index < self.phones.len() => {
+                    self.phones.remove(index);
+                    PairingMessage::Outcome(PairingOutcome::Paired)
+                }
+                // Only a phone that proved its key on this connection may remove itself.
+                _ => PairingMessage::Outcome(PairingOutcome::WrongProof),
+            },
             PairingMessage::Hello { app_nonce, key_id } => {
                 match self.phones.iter().position(|key| key.id() == key_id) {
                     Some(index) => {
@@ -257,7 +274,7 @@ impl SimDevice {
                         key.verify_app_proof(&self.id, &device_nonce, &app_nonce, &app_proof)
                     }) =>
                 {
-                    self.authorised = true;
+                    self.authorised = Some(index);
                     PairingMessage::Outcome(PairingOutcome::Paired)
                 }
                 _ => {
@@ -291,7 +308,7 @@ impl SimDevice {
             Err(e) => return Err(WriteRefused::Malformed(e.to_string())),
         };
         let mut out = Vec::new();
-        let status = if !self.authorised {
+        let status = if self.authorised.is_none() {
             CommandStatus::NotPaired
         } else if !frame.command.applies_to(self.kind) {
             CommandStatus::Unsupported
@@ -661,6 +678,58 @@ mod tests {
             "a key the device never gave is not one of its phones"
         );
         assert!(!d.is_authorised());
+    }
+
+    #[test]
+    fn a_phone_removes_itself_and_a_reset_forgets_every_phone() {
+        let mut d = dispenser();
+        let (_, Some(phone_a)) = pair_keeping(&mut d, "1234-5678") else {
+            panic!("pairs")
+        };
+        let (_, Some(phone_b)) = pair_keeping(&mut d, "1234-5678") else {
+            panic!("pairs")
+        };
+        d.on_connect();
+        let forget = PairingMessage::Forget.encode();
+        let refused = d
+            .write(uuids::PAIRING, &forget, || [0; 16])
+            .expect("written");
+        assert_eq!(
+            PairingMessage::decode(&refused[0].value),
+            Ok(PairingMessage::Outcome(PairingOutcome::WrongProof)),
+            "an unauthenticated connection cannot remove anyone"
+        );
+        assert_eq!(d.paired_phones(), 2);
+
+        assert_eq!(
+            reconnect(&mut d, &phone_a),
+            PairingMessage::Outcome(PairingOutcome::Paired)
+        );
+        let done = d
+            .write(uuids::PAIRING, &forget, || [0; 16])
+            .expect("written");
+        assert_eq!(
+            PairingMessage::decode(&done[0].value),
+            Ok(PairingMessage::Outcome(PairingOutcome::Paired))
+        );
+        assert_eq!(
+            reconnect(&mut d, &phone_a),
+            PairingMessage::Outcome(PairingOutcome::WrongProof),
+            "a removed phone's old key is refused"
+        );
+        assert_eq!(
+            reconnect(&mut d, &phone_b),
+            PairingMessage::Outcome(PairingOutcome::Paired),
+            "the other phone is untouched"
+        );
+
+        d.reset();
+        assert_eq!(
+            reconnect(&mut d, &phone_b),
+            PairingMessage::Outcome(PairingOutcome::WrongProof),
+            "a reset forgets every phone"
+        );
+        assert!(!d.is_paired());
     }
 
     #[test]

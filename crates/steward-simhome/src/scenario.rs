@@ -20,6 +20,7 @@
 //! replay toaster               # after a reconnect, the last event is sent again
 //! battery light 15             # the battery level drops to 15%
 //! guess light 3                # a stranger sends 3 bogus pairing answers (locks pairing)
+//! reset light                  # factory reset: every paired phone is forgotten
 //! bluetooth off                # the phone's Bluetooth is switched off (drops every connection)
 //! bluetooth on                 # and on again
 //! ```
@@ -88,6 +89,8 @@ pub enum Action {
     Battery(u8),
     /// A stranger's bogus pairing answers.
     Guess(u8),
+    /// A factory reset.
+    Reset,
 }
 
 /// Why a script was refused.
@@ -172,6 +175,7 @@ fn parse_act(verb: &str, rest: &str) -> Result<Act, String> {
                 .parse()
                 .map_err(|_| format!("`{arg}` is not a battery level like 15"))?,
         ),
+        "reset" => no_arg(Action::Reset)?,
         "guess" => Action::Guess(
             arg.parse()
                 .map_err(|_| format!("`{arg}` is not a number of guesses like 3"))?,
@@ -346,6 +350,7 @@ fn apply(home: &SimHome, id: DeviceId, action: &Action) {
         Action::DropNextWrite => home.update_faults(&id, |f| f.drop_on_next_write = true),
         Action::Replay => home.update_faults(&id, |f: &mut Faults| f.replay_on_reconnect = true),
         Action::Battery(percent) => home.set_battery(&id, *percent),
+        Action::Reset => home.configure(&id, crate::SimDevice::reset),
         Action::Guess(answers) => home.configure(&id, |d| {
             d.bogus_answers(*answers, std::time::Instant::now())
         }),

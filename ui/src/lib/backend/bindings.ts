@@ -27,6 +27,8 @@ export const commands = {
 	deviceDetail: (id: string) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("device_detail", { id })),
 	/**  Sends a command and returns the state the device confirmed. */
 	deviceCommand: (id: string, command: CommandInput) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("device_command", { id, command })),
+	/**  Removes a paired device; it is asked to forget this phone when in range. */
+	removeDevice: (id: string) => typedError<RemovedDeviceView, ApiError>(__TAURI_INVOKE("remove_device", { id })),
 	/**  The inventory screen. */
 	inventory: () => typedError<InventoryView, ApiError>(__TAURI_INVOKE("inventory")),
 	/**  A consumable with its forecast and history. */
@@ -271,6 +273,15 @@ export type PurchaseView = {
 	source: string,
 	note: string | null,
 	date: string,
+};
+
+/**  After a device was removed: the home, and what the owner should know about the device. */
+export type RemovedDeviceView = {
+	home: HomeView,
+	/**  Whether the device itself confirmed it forgot this phone. */
+	deviceForgot: boolean,
+	/**  A sentence for the owner: what happened, and what to do if the device was out of reach. */
+	message: string,
 };
 
 /**  The shopping list changed. */

@@ -3,6 +3,7 @@
 import type {
   BluetoothView,
   CommandInput,
+  RemovedDeviceView,
   ConsumableDetailView,
   ConsumableInputView,
   DeviceDetailView,
@@ -36,6 +37,7 @@ export type {
   ErrorCode,
   FoundDeviceView,
   HomeView,
+  RemovedDeviceView,
   ThermostatModeView,
 } from './bindings';
 
@@ -57,6 +59,8 @@ export interface Backend {
   /** Pairs with a device from the last scan; `code` is the 8-digit setup code or the QR text. */
   pairDevice(address: string, code: string): Promise<DeviceDetailView>;
   deviceDetail(id: string): Promise<DeviceDetailView>;
+  /** Removes a paired device; it is asked to forget this phone when in range. */
+  removeDevice(id: string): Promise<RemovedDeviceView>;
   /** Sends a command; resolves to the device as it confirmed the command. */
   deviceCommand(id: string, command: CommandInput): Promise<DeviceDetailView>;
   /** Calls `listener` when a device connects, drops, or reports a new state. */

@@ -11,6 +11,7 @@ import {
   type ExportView,
   type FoundDeviceView,
   type HomeView,
+  type RemovedDeviceView,
   type InventoryView,
   type ShoppingItemInput,
   type ShoppingListView,
@@ -132,6 +133,22 @@ export class MemoryBackend implements Backend {
       devices: [...this.state.devices, { id: device.detail.id, name: device.detail.name, kind: device.detail.kind }],
     };
     return structuredClone(device.detail);
+  }
+
+  async removeDevice(id: string): Promise<RemovedDeviceView> {
+    this.check();
+    const detail = this.paired.get(id);
+    if (!detail) throw new BackendError('invalidInput', 'Steward does not know that device.');
+    this.paired.delete(id);
+    this.state = { ...this.state, devices: this.state.devices.filter((d) => d.id !== id) };
+    for (const listener of this.listeners) listener(structuredClone(this.state));
+    return {
+      home: structuredClone(this.state),
+      deviceForgot: detail.connected,
+      message: detail.connected
+        ? `${detail.name} was removed, and it no longer accepts this phone.`
+        : `${detail.name} was removed from Steward. It was out of reach, so it still lists this phone.`,
+    };
   }
 
   async deviceDetail(id: string): Promise<DeviceDetailView> {

@@ -11,6 +11,7 @@ import {
   type ExportView,
   type FoundDeviceView,
   type HomeView,
+  type RemovedDeviceView,
   type InventoryView,
   type ShoppingItemInput,
   type ShoppingListView,
@@ -71,6 +72,10 @@ export class TauriBackend implements Backend {
 
   async pairDevice(address: string, code: string): Promise<DeviceDetailView> {
     return unwrap(await commands.pairDevice(address, code));
+  }
+
+  async removeDevice(id: string): Promise<RemovedDeviceView> {
+    return unwrap(await commands.removeDevice(id));
   }
 
   async deviceDetail(id: string): Promise<DeviceDetailView> {

@@ -116,6 +116,25 @@ describe('Bluetooth switched off', () => {
     expect((await screen.findByTestId('bluetooth-notice')).dataset.state).toBe('off');
   });
 
+  it('removes a device in two steps, then says on Home what happened', async () => {
+    const backend = homeWithALight();
+    await backend.pairDevice('D0:5E:00:00:00:04', '4567-8901');
+    const devices = new DevicesStore(backend);
+    await devices.start();
+    const nav = new NavStore();
+    nav.go({ name: 'device', id: 'aa04' });
+    render(Device, { props: { id: 'aa04', devices, nav } });
+    await userEvent.click(await screen.findByRole('button', { name: 'Remove Kitchen light…' }));
+    expect(backend.state.devices.length, 'one tap removes nothing').toBe(1);
+    const remove = screen.getByRole('button', { name: 'Remove' });
+    expect(document.activeElement).toBe(remove);
+    expect(screen.getByRole('button', { name: 'Keep it' })).toBeTruthy();
+    await userEvent.click(remove);
+    await expect.poll(() => nav.screen).toEqual({ name: 'home' });
+    expect(backend.state.devices).toEqual([]);
+    expect(devices.notice).toContain('no longer accepts this phone');
+  });
+
   it('says why a device that refuses is not connected, rather than "out of range"', async () => {
     const backend = homeWithALight();
     const why = 'It is refusing connections for 30 seconds after wrong codes were tried on it. Steward tries again then.';

@@ -18,6 +18,8 @@ export class DevicesStore {
   scanError = $state<string | null>(null);
   /** Whether Bluetooth can be used; `null` until the core has said. */
   bluetooth = $state<BluetoothView | null>(null);
+  /** What the owner should know after a device was removed; shown on Home until dismissed. */
+  notice = $state<string | null>(null);
   /** The owner tapped Scan before the phone asked them about Bluetooth: the reason shows. */
   askingBluetooth = $state(false);
 
@@ -107,6 +109,18 @@ export class DevicesStore {
       await this.backend.openBluetoothSettings();
     } catch (error) {
       this.scanError = messageOf(error);
+    }
+  }
+
+  /** Removes a paired device; resolves to the reason it could not be, or null. */
+  async remove(id: string): Promise<string | null> {
+    try {
+      const removed = await this.backend.removeDevice(id);
+      delete this.details[id];
+      this.notice = removed.message;
+      return null;
+    } catch (error) {
+      return messageOf(error);
     }
   }
 
