@@ -59,6 +59,7 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   # language: `bluetooth off`, `dispense soap_dispenser`, `leave light`, ...); its answer, `ok`
   # or the reason it refused, is echoed back. Without a terminal this reads nothing and ends.
   echo "Type a step and press Enter to make it happen in the home, e.g. 'bluetooth off', 'bluetooth on', 'dispense soap_dispenser'."
+  echo "Devices accept pairing for 5 minutes after the home starts, and after each press of their pairing button: type 'pair-button soap_dispenser' (or toaster, light, ...) to press it."
   tail -n 0 --pid="$sim_pid" -f "$sim_out" 2>/dev/null | grep --line-buffered -E '^(ok|error: )' &
   cat >&"$alive" &
   feed_pid=$!

@@ -96,6 +96,10 @@ impl From<steward_devices::DeviceError> for ApiError {
                 ),
             ),
             E::NotPaired => (ErrorCode::Device, "The device does not recognise this phone any more. Pair it again.".to_owned()),
+            E::PairingClosed => (
+                ErrorCode::WrongCode,
+                "The device is not accepting pairing right now: press its pairing button (or switch it off and on), then pair within 5 minutes.".to_owned(),
+            ),
             E::NoRoom => (ErrorCode::Device, "The device is paired with as many phones as it keeps. Remove it from a phone you no longer use (or reset it), then pair again.".to_owned()),
             E::Unsupported { kind } => (ErrorCode::InvalidInput, format!("A {} cannot do that.", kind.replace('_', " "))),
             E::Timeout { .. } => (ErrorCode::Device, "The device did not answer in time. It may be busy or far away; try again.".to_owned()),

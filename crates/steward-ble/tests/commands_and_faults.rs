@@ -246,6 +246,8 @@ async fn commands_events_and_faults() {
     // Events raised while disconnected arrive after reconnecting; the replayed last event is dropped.
     home.dispense(&soap);
     home.dispense(&soap);
+    // This test pairs again on each connection: the owner presses the pairing button first.
+    home.configure(&soap, |d| d.open_pairing(std::time::Instant::now()));
     let (again, mut updates) = open(&central, &soap_address, 4, "1111-1111").await;
     let mut delivered = Vec::new();
     let mut replayed = Vec::new();
@@ -273,6 +275,7 @@ async fn commands_events_and_faults() {
     // After a factory reset the device numbers far below what the app stored (here: the app
     // stored 200, the device is at 6): not a replay but a new history, followed from there.
     home.set_faults(&soap, Faults::default());
+    home.configure(&soap, |d| d.open_pairing(std::time::Instant::now()));
     let (reset, mut updates) = open(&central, &soap_address, 200, "1111-1111").await;
     home.dispense(&soap);
     home.dispense(&soap);

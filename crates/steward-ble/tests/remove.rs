@@ -1,4 +1,5 @@
-//! Removing a device from the app removes this phone from the device: the hub asks it to forget
+//! Pairing needs the device's pairing window open (a second phone needs its button pressed), and
+//! removing a device from the app removes this phone from the device: the hub asks it to forget
 //! the phone's key, and that key no longer authenticates; another phone's key still does. Over
 //! btleplug's real Linux path. One bus and one test per file.
 
@@ -51,6 +52,13 @@ async fn removing_a_device_removes_this_phone_from_it() {
         Backoff::default(),
     );
     hub.scan(Duration::from_millis(300)).await.expect("scan");
+    assert_eq!(
+        hub.pair(&address, &code, None).await.err(),
+        Some(DeviceError::PairingClosed),
+        "a pairing closed the light's window: it says so, and takes no guess"
+    );
+    // The owner presses the light's pairing button for this phone.
+    home.configure(&light, |d| d.open_pairing(std::time::Instant::now()));
     let (_, key) = hub.pair(&address, &code, None).await.expect("pairs");
     assert_eq!(home.device(&light).map(|d| d.paired_phones()), Some(2));
 

@@ -28,6 +28,8 @@ pub enum DeviceError {
     NotPaired,
     #[error("the device keeps as many phones as it can")]
     NoRoom,
+    #[error("the device is not accepting pairing")]
+    PairingClosed,
     #[error("a {kind} cannot do that")]
     Unsupported { kind: &'static str },
     #[error("the device refused the command: {0:?}")]

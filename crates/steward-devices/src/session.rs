@@ -413,6 +413,7 @@ fn refusal(message: PairingMessage) -> DeviceError {
             DeviceError::LockedOut { retry_after_secs }
         }
         PairingMessage::Outcome(PairingOutcome::NoRoom) => DeviceError::NoRoom,
+        PairingMessage::Outcome(PairingOutcome::Closed) => DeviceError::PairingClosed,
         other => DeviceError::Malformed(DecodeError::InvalidValue {
             what: "pairing",
             reason: format!("unexpected {other:?}"),
@@ -596,6 +597,7 @@ mod tests {
                 kind: steward_protocol::DeviceKind::Toaster,
                 id: DeviceId([7; 16]),
                 paired: true,
+                pairing_open: false,
             },
             notifications: std::sync::Mutex::new(Some(notifications)),
         };

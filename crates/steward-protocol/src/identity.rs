@@ -54,6 +54,8 @@ pub struct Identity {
     pub id: DeviceId,
     /// Whether the device is paired with some phone (not necessarily this one).
     pub paired: bool,
+    /// Whether the device accepts a new pairing now (its commissioning window is open).
+    pub pairing_open: bool,
 }
 
 impl Identity {
@@ -71,6 +73,7 @@ impl Identity {
             kind,
             id,
             paired: flags & 1 == 1,
+            pairing_open: flags & 2 == 2,
         })
     }
 
@@ -79,7 +82,7 @@ impl Identity {
         out.push(PROFILE_VERSION);
         out.push(self.kind.byte());
         out.extend_from_slice(&self.id.0);
-        out.push(u8::from(self.paired));
+        out.push(u8::from(self.paired) | (u8::from(self.pairing_open) << 1));
         out.push(0);
         out
     }
@@ -104,7 +107,8 @@ mod tests {
             Identity {
                 kind: DeviceKind::Light,
                 id: DeviceId(ID),
-                paired: true
+                paired: true,
+                pairing_open: false,
             }
         );
         assert_eq!(
@@ -120,6 +124,7 @@ mod tests {
             kind: DeviceKind::Toaster,
             id: DeviceId(ID),
             paired: false,
+            pairing_open: true,
         }
         .encode();
         let mut v2 = good.clone();

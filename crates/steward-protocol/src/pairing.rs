@@ -225,6 +225,9 @@ pub enum PairingOutcome {
     WrongProof = 1,
     /// The device keeps as many phones as it can; one must be removed first.
     NoRoom = 3,
+    /// The device is not accepting pairing: its commissioning window is closed (press its
+    /// pairing button, or power it up, to open it).
+    Closed = 4,
 }
 
 /// How long a device that sends the short (3-byte) locked-out outcome of the first profile
@@ -345,12 +348,13 @@ impl PairingMessage {
             4 => {
                 at_least(Self::WHAT, bytes, 3)?;
                 match body[0] {
-                    0 | 1 | 3 => {
+                    0 | 1 | 3 | 4 => {
                         exact(Self::WHAT, bytes, 3)?;
                         PairingMessage::Outcome(match body[0] {
                             0 => PairingOutcome::Paired,
                             1 => PairingOutcome::WrongProof,
-                            _ => PairingOutcome::NoRoom,
+                            3 => PairingOutcome::NoRoom,
+                            _ => PairingOutcome::Closed,
                         })
                     }
                     // The first release sent no time: its lock-out was the fixed first one.
@@ -513,6 +517,7 @@ mod tests {
             },
             PairingMessage::PakeConfirm { confirm: [8; 32] },
             PairingMessage::Outcome(PairingOutcome::NoRoom),
+            PairingMessage::Outcome(PairingOutcome::Closed),
             PairingMessage::Forget,
             PairingMessage::Challenge {
                 device_nonce: DEVICE_NONCE,

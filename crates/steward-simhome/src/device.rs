@@ -34,6 +34,10 @@ pub enum WriteRefused {
 /// The most phones a device keeps; pairing another is refused until one is removed.
 pub const MAX_PHONES: usize = 8;
 
+/// How long pairing stays open after power-up or a press of the pairing button (HomeKit's
+/// accessories allow 5 minutes; Matter's commissioning window is of the same order).
+pub const PAIRING_WINDOW: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// One simulated Steward device.
 #[derive(Debug, Clone)]
 pub struct SimDevice {
@@ -59,6 +63,8 @@ pub struct SimDevice {
     pending_pairing: Option<(Nonce, Nonce, usize)>,
     /// A first pairing in progress: the device's half of the SPAKE2 exchange.
     pending_pake: Option<DevicePake>,
+    /// Until when a new pairing is accepted (the commissioning window); `None` when closed.
+    pairing_open_until: Option<Instant>,
     pairing_lock: crate::pairing_lock::PairingLock,
 }
 
@@ -87,6 +93,8 @@ impl SimDevice {
             authorised: None,
             pending_pairing: None,
             pending_pake: None,
+            // Powered up: open for a while, as a device fresh out of the box is.
+            pairing_open_until: Some(Instant::now() + PAIRING_WINDOW),
             pairing_lock: crate::pairing_lock::PairingLock::default(),
         }
     }
@@ -125,6 +133,22 @@ impl SimDevice {
         self.authorised.is_some()
     }
 
+    /// The owner presses the pairing button (or powers the device up): pairing opens for
+    /// [`PAIRING_WINDOW`] from `now`.
+    pub fn open_pairing(&mut self, now: Instant) {
+        self.pairing_open_until = Some(now + PAIRING_WINDOW);
+    }
+
+    /// Closes the commissioning window (as its time running out would).
+    pub fn close_pairing(&mut self) {
+        self.pairing_open_until = None;
+    }
+
+    /// Whether a new pairing is accepted at `now`.
+    pub fn pairing_open(&self, now: Instant) -> bool {
+        self.pairing_open_until.is_some_and(|until| now < until)
+    }
+
     /// A factory reset: every paired phone is forgotten (their keys no longer work).
     pub fn reset(&mut self) {
         self.phones.clear();
@@ -157,6 +181,7 @@ impl SimDevice {
                 kind: self.kind,
                 id: self.id,
                 paired: self.is_paired(),
+                pairing_open: self.pairing_open(Instant::now()),
             }
             .encode(),
             c if c == self.kind.state_characteristic() => self.state.encode(),
@@ -217,6 +242,9 @@ impl SimDevice {
                     retry_after_secs: self.pairing_lock.retry_after_secs(now).unwrap_or(1),
                 }
             }
+            PairingMessage::PakeStart { .. } if !self.pairing_open(now) => {
+                PairingMessage::Outcome(PairingOutcome::Closed)
+            }
             PairingMessage::PakeStart { .. } if self.phones.len() >= MAX_PHONES => {
                 PairingMessage::Outcome(PairingOutcome::NoRoom)
             }
@@ -233,6 +261,8 @@ impl SimDevice {
                 match self.pending_pake.take().map(|pake| pake.verify(&confirm)) {
                     Some(Ok(key)) => {
                         self.phones.push(key);
+                        // Paired: the window closes, as a commissioning window does.
+                        self.pairing_open_until = None;
                         self.authorised = Some(self.phones.len() - 1);
                         self.pairing_lock.succeeded();
                         PairingMessage::Outcome(PairingOutcome::Paired)
@@ -516,6 +546,8 @@ mod tests {
     }
 
     fn pair_keeping(device: &mut SimDevice, code: &str) -> (PairingOutcome, Option<PairingKey>) {
+        // The owner presses the pairing button first each time (a pairing closes the window).
+        device.open_pairing(Instant::now());
         let code = SetupCode::parse(code).expect("code");
         let (phone, start) = steward_protocol::pake::PhonePake::start(&code, &device.id, OsRng);
         let reply = device
@@ -733,11 +765,58 @@ mod tests {
     }
 
     #[test]
+    fn pairing_is_accepted_only_while_the_window_is_open() {
+        let mut d = dispenser();
+        let now = Instant::now();
+        assert!(d.pairing_open(now), "open after power-up");
+        assert!(
+            !d.pairing_open(now + PAIRING_WINDOW + std::time::Duration::from_secs(1)),
+            "for a while only"
+        );
+        let code = SetupCode::parse("1234-5678").expect("code");
+        let start = |d: &SimDevice| {
+            let (_, start) = steward_protocol::pake::PhonePake::start(&code, &d.id, OsRng);
+            PairingMessage::PakeStart { start }.encode()
+        };
+        let later = now + PAIRING_WINDOW + std::time::Duration::from_secs(1);
+        let reply = d
+            .write_at(uuids::PAIRING, &start(&d), || [0; 16], later)
+            .expect("written");
+        assert_eq!(
+            PairingMessage::decode(&reply[0].value),
+            Ok(PairingMessage::Outcome(PairingOutcome::Closed)),
+            "closed: the device says so, so the app can ask for the button"
+        );
+        d.open_pairing(later);
+        let reply = d
+            .write_at(uuids::PAIRING, &start(&d), || [0; 16], later)
+            .expect("written");
+        assert!(matches!(
+            PairingMessage::decode(&reply[0].value),
+            Ok(PairingMessage::PakeReply { .. })
+        ));
+
+        let mut fresh = dispenser();
+        assert_eq!(pair(&mut fresh, "1234-5678"), PairingOutcome::Paired);
+        assert!(
+            !fresh.pairing_open(Instant::now()),
+            "a pairing closes the window, so a second phone needs the button again"
+        );
+        let identity =
+            Identity::decode(&fresh.read(uuids::IDENTITY).expect("readable")).expect("identity");
+        assert!(
+            identity.paired && !identity.pairing_open,
+            "the identity says both"
+        );
+    }
+
+    #[test]
     fn a_device_keeps_a_bounded_list_of_phones() {
         let mut d = dispenser();
         for _ in 0..MAX_PHONES {
             assert_eq!(pair(&mut d, "1234-5678"), PairingOutcome::Paired);
         }
+        d.open_pairing(Instant::now());
         let (_, start) = steward_protocol::pake::PhonePake::start(
             &SetupCode::parse("1234-5678").expect("code"),
             &d.id,

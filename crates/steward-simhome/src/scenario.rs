@@ -21,6 +21,7 @@
 //! battery light 15             # the battery level drops to 15%
 //! guess light 3                # a stranger sends 3 bogus pairing answers (locks pairing)
 //! reset light                  # factory reset: every paired phone is forgotten
+//! pair-button light            # the pairing button is pressed: pairing opens for 5 minutes
 //! bluetooth off                # the phone's Bluetooth is switched off (drops every connection)
 //! bluetooth on                 # and on again
 //! ```
@@ -91,6 +92,8 @@ pub enum Action {
     Guess(u8),
     /// A factory reset.
     Reset,
+    /// The pairing button is pressed.
+    PairButton,
 }
 
 /// Why a script was refused.
@@ -176,6 +179,7 @@ fn parse_act(verb: &str, rest: &str) -> Result<Act, String> {
                 .map_err(|_| format!("`{arg}` is not a battery level like 15"))?,
         ),
         "reset" => no_arg(Action::Reset)?,
+        "pair-button" => no_arg(Action::PairButton)?,
         "guess" => Action::Guess(
             arg.parse()
                 .map_err(|_| format!("`{arg}` is not a number of guesses like 3"))?,
@@ -351,6 +355,7 @@ fn apply(home: &SimHome, id: DeviceId, action: &Action) {
         Action::Replay => home.update_faults(&id, |f: &mut Faults| f.replay_on_reconnect = true),
         Action::Battery(percent) => home.set_battery(&id, *percent),
         Action::Reset => home.configure(&id, crate::SimDevice::reset),
+        Action::PairButton => home.configure(&id, |d| d.open_pairing(std::time::Instant::now())),
         Action::Guess(answers) => home.configure(&id, |d| {
             d.bogus_answers(*answers, std::time::Instant::now())
         }),
