@@ -5,6 +5,13 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
 
+# `scripts/bench.sh pairing` runs that one alone.
+if [ "${1:-}" = "pairing" ]; then
+  step "Pairing and reconnecting, end to end, and the SPAKE2 exchange alone"
+  cargo bench -p steward-ble --bench pairing --locked
+  exit 0
+fi
+
 step "Building the simulated home (optimised)"
 cargo build --profile bench -p steward-simhome --bin steward-simhome --locked
 export STEWARD_SIMHOME="$CARGO_TARGET_DIR/release/steward-simhome"
@@ -16,3 +23,6 @@ step "Usage events ingested durably, against a bare batched rusqlite insert loop
 cargo bench -p steward-core --bench ingest --locked
 step "The same with small batches (50 events, a quieter home)"
 BENCH_BATCH=50 BENCH_EVENTS=200000 cargo bench -p steward-core --bench ingest --locked
+
+step "Pairing and reconnecting, end to end, and the SPAKE2 exchange alone"
+cargo bench -p steward-ble --bench pairing --locked

@@ -1,0 +1,103 @@
+//! Benchmark: how long pairing and reconnecting take, end to end over btleplug's real Linux path
+//! against the simulated home (in this process, on a private bus), and how much of that is the
+//! cryptography. Prints min / median / max over BENCH_RUNS runs (default 20) of:
+//! - pairing: connect, open the session (identity, subscriptions), the SPAKE2 exchange;
+//! - reconnecting: connect, open the session, challenge-response with the kept key;
+//! - the SPAKE2 exchange alone, both sides in memory (no radio), as the crypto's share.
+//!
+//! Run with `scripts/bench.sh pairing`.
+
+use std::time::{Duration, Instant};
+
+use steward_ble::BtleCentral;
+use steward_devices::{Central, Session};
+use steward_protocol::pairing::SetupCode;
+use steward_protocol::pake::{DevicePake, OsRng, PhonePake};
+use steward_protocol::{DeviceId, DeviceKind};
+use steward_simhome::{PrivateBus, SimDevice, SimHome};
+
+fn spread(label: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{label:<28} min {:>8.3} ms   median {:>8.3} ms   max {:>8.3} ms   ({} runs)",
+        ms(times[0]),
+        ms(times[times.len() / 2]),
+        ms(times[times.len() - 1]),
+        times.len()
+    );
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20)
+        .max(3);
+    let bus = PrivateBus::start().await.expect("private bus");
+    std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
+    let id = DeviceId([0x4c; 16]);
+    let code = SetupCode::parse("2222-2222").expect("code");
+    let home = SimHome::start(
+        bus.address(),
+        vec![SimDevice::new(
+            DeviceKind::Light,
+            "Kitchen light",
+            id,
+            [0xC3, 0, 0, 0, 0, 1],
+            code.clone(),
+        )],
+    )
+    .await
+    .expect("home");
+    let central = BtleCentral::first_adapter().await.expect("adapter");
+    let address = central
+        .scan(&DeviceKind::ALL, Duration::from_millis(300))
+        .await
+        .expect("scan")[0]
+        .address
+        .clone();
+
+    let mut pairing = Vec::new();
+    let mut reconnecting = Vec::new();
+    for _ in 0..runs {
+        home.configure(&id, |d| {
+            d.reset();
+            d.open_pairing(Instant::now());
+        });
+        let started = Instant::now();
+        let (session, _updates) =
+            Session::open(central.connect(&address).await.expect("connect"), 0)
+                .await
+                .expect("session");
+        let key = session.pair(&code, None).await.expect("pairs");
+        pairing.push(started.elapsed());
+        session.close().await.expect("disconnect");
+
+        let started = Instant::now();
+        let (session, _updates) =
+            Session::open(central.connect(&address).await.expect("connect"), 0)
+                .await
+                .expect("session");
+        session.authenticate(&key).await.expect("authenticates");
+        reconnecting.push(started.elapsed());
+        session.close().await.expect("disconnect");
+    }
+
+    let mut crypto = Vec::new();
+    for _ in 0..runs.max(200) {
+        let started = Instant::now();
+        let (phone, start) = PhonePake::start(&code, &id, OsRng);
+        let (device, reply, confirm) =
+            DevicePake::respond(&code, &id, &start, OsRng).expect("responds");
+        let (phone_confirm, _) = phone.finish(&reply, &confirm).expect("confirms");
+        device.verify(&phone_confirm).expect("verifies");
+        crypto.push(started.elapsed());
+    }
+
+    println!("Pairing and reconnecting over btleplug against the simulated home (same process):");
+    spread("pairing (connect + SPAKE2)", pairing);
+    spread("reconnecting (connect + key)", reconnecting);
+    spread("SPAKE2 alone, both sides", crypto);
+}
