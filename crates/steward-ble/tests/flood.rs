@@ -16,7 +16,6 @@ use steward_devices::{Backoff, Hub, HubEvent};
 use steward_protocol::command::Command;
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind};
-use steward_simhome::{PrivateBus, SimDevice, SimHome};
 
 /// Well past what both queues hold together.
 const FLOOD: u32 = 12_000;
@@ -33,21 +32,15 @@ fn event_seq(event: &HubEvent) -> Option<u32> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_is_bounded_and_the_device_keeps_working() {
-    let bus = PrivateBus::start().await.expect("private bus");
-    std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
     let toaster = DeviceId([0x72; 16]);
-    let home = SimHome::start(
-        bus.address(),
-        vec![SimDevice::new(
-            DeviceKind::Toaster,
-            "Toaster",
-            toaster,
-            [0xC3, 0, 0, 0, 0, 1],
-            SetupCode::parse("1234-5678").expect("code"),
-        )],
-    )
-    .await
-    .expect("home");
+    let (_bus, home) = common::start_home(vec![common::device(
+        DeviceKind::Toaster,
+        "Toaster",
+        toaster,
+        1,
+        "1234-5678",
+    )])
+    .await;
     let (hub, mut events) = Hub::new(
         BtleCentral::first_adapter().await.expect("adapter"),
         Backoff::default(),

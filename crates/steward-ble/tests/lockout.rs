@@ -13,7 +13,6 @@ use steward_ble::BtleCentral;
 use steward_devices::{Backoff, DeviceError, Hub, HubEvent};
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind};
-use steward_simhome::{PrivateBus, SimDevice, SimHome};
 
 const FAST: Backoff = Backoff {
     first: Duration::from_millis(100),
@@ -22,21 +21,15 @@ const FAST: Backoff = Backoff {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_locked_device_is_said_to_be_locked_not_out_of_range() {
-    let bus = PrivateBus::start().await.expect("private bus");
-    std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
     let light = DeviceId([0x4c; 16]);
-    let home = SimHome::start(
-        bus.address(),
-        vec![SimDevice::new(
-            DeviceKind::Light,
-            "Kitchen light",
-            light,
-            [0xC3, 0, 0, 0, 0, 1],
-            SetupCode::parse("2222-2222").expect("code"),
-        )],
-    )
-    .await
-    .expect("home");
+    let (_bus, home) = common::start_home(vec![common::device(
+        DeviceKind::Light,
+        "Kitchen light",
+        light,
+        1,
+        "2222-2222",
+    )])
+    .await;
     let (hub, mut events) = Hub::new(BtleCentral::first_adapter().await.expect("adapter"), FAST);
     let seen = hub.scan(Duration::from_millis(300)).await.expect("scan");
     hub.pair(

@@ -16,7 +16,6 @@ use steward_devices::{Backoff, DeviceError, Hub, HubEvent, RadioState};
 use steward_protocol::command::Command;
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind};
-use steward_simhome::{PrivateBus, SimDevice, SimHome};
 
 /// A schedule so slow that a reconnection within `WAIT` can only come from the radio waking it.
 const SLOW: Backoff = Backoff {
@@ -26,21 +25,15 @@ const SLOW: Backoff = Backoff {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bluetooth_off_is_said_at_once_and_on_again_reconnects_without_loss() {
-    let bus = PrivateBus::start().await.expect("private bus");
-    std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
     let soap = DeviceId([0x50; 16]);
-    let home = SimHome::start(
-        bus.address(),
-        vec![SimDevice::new(
-            DeviceKind::SoapDispenser,
-            "Dish soap",
-            soap,
-            [0xC3, 0, 0, 0, 0, 1],
-            SetupCode::parse("1111-1111").expect("code"),
-        )],
-    )
-    .await
-    .expect("home");
+    let (_bus, home) = common::start_home(vec![common::device(
+        DeviceKind::SoapDispenser,
+        "Dish soap",
+        soap,
+        1,
+        "1111-1111",
+    )])
+    .await;
 
     let (hub, mut events) = Hub::new(BtleCentral::first_adapter().await.expect("adapter"), SLOW);
     let mut radio = hub.radio();

@@ -3,32 +3,27 @@
 //! the phone's key, and that key no longer authenticates; another phone's key still does. Over
 //! btleplug's real Linux path. One bus and one test per file.
 
+mod common;
+
 use std::time::Duration;
 
 use steward_ble::BtleCentral;
 use steward_devices::{Backoff, Central, DeviceError, Hub, Session};
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind};
-use steward_simhome::{PrivateBus, SimDevice, SimHome};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn removing_a_device_removes_this_phone_from_it() {
-    let bus = PrivateBus::start().await.expect("private bus");
-    std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
     let light = DeviceId([0x4c; 16]);
     let code = SetupCode::parse("2222-2222").expect("code");
-    let home = SimHome::start(
-        bus.address(),
-        vec![SimDevice::new(
-            DeviceKind::Light,
-            "Kitchen light",
-            light,
-            [0xC3, 0, 0, 0, 0, 1],
-            code.clone(),
-        )],
-    )
-    .await
-    .expect("home");
+    let (_bus, home) = common::start_home(vec![common::device(
+        DeviceKind::Light,
+        "Kitchen light",
+        light,
+        1,
+        "2222-2222",
+    )])
+    .await;
 
     // Another phone paired first, directly.
     let other_phone = BtleCentral::first_adapter().await.expect("adapter");
