@@ -40,6 +40,7 @@ impl Steward {
                         .to_owned(),
                     kind: kind.as_str().to_owned(),
                     rssi: advert.rssi,
+                    pairing_open: advert.pairing_open,
                 })
             })
             .collect();

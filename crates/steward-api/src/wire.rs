@@ -58,6 +58,8 @@ pub struct FoundDeviceView {
     pub kind: String,
     /// Signal strength in dBm, if known.
     pub rssi: Option<i16>,
+    /// Whether the device says it accepts pairing now; `null` when it does not say.
+    pub pairing_open: Option<bool>,
 }
 
 /// What a thermostat is set to do.

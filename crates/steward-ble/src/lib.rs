@@ -147,11 +147,17 @@ impl Central for BtleCentral {
             if kind.is_none() || !properties.services.iter().any(|s| services.contains(s)) {
                 continue;
             }
+            let pairing_open = properties
+                .service_data
+                .get(&steward_protocol::uuids::DEVICE_SERVICE)
+                .and_then(|data| data.first())
+                .map(|flags| flags & 1 == 1);
             found.push(Advertisement {
                 address: peripheral.address().to_string(),
                 name: properties.local_name,
                 kind,
                 rssi: properties.rssi,
+                pairing_open,
             });
         }
         Ok(found)

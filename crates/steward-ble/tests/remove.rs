@@ -46,7 +46,12 @@ async fn removing_a_device_removes_this_phone_from_it() {
         BtleCentral::first_adapter().await.expect("adapter"),
         Backoff::default(),
     );
-    hub.scan(Duration::from_millis(300)).await.expect("scan");
+    let seen = hub.scan(Duration::from_millis(300)).await.expect("scan");
+    assert_eq!(
+        seen[0].pairing_open,
+        Some(false),
+        "the light advertises that its pairing window is closed"
+    );
     assert_eq!(
         hub.pair(&address, &code, None).await.err(),
         Some(DeviceError::PairingClosed),
@@ -54,6 +59,12 @@ async fn removing_a_device_removes_this_phone_from_it() {
     );
     // The owner presses the light's pairing button for this phone.
     home.configure(&light, |d| d.open_pairing(std::time::Instant::now()));
+    let seen = hub.scan(Duration::from_millis(300)).await.expect("scan");
+    assert_eq!(
+        seen[0].pairing_open,
+        Some(true),
+        "and that it is open again once the button was pressed"
+    );
     let (_, key) = hub.pair(&address, &code, None).await.expect("pairs");
     assert_eq!(home.device(&light).map(|d| d.paired_phones()), Some(2));
 

@@ -18,6 +18,9 @@ pub struct Advertisement {
     /// The kind, from the advertised kind service.
     pub kind: Option<DeviceKind>,
     pub rssi: Option<i16>,
+    /// Whether it says it accepts pairing now (its advertised service data; docs/protocol/gatt.md),
+    /// `None` when it does not say.
+    pub pairing_open: Option<bool>,
 }
 
 /// A value a device notified.

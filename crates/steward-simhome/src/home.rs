@@ -165,10 +165,10 @@ impl Shared {
         };
         for path in again {
             let device = server.interface::<_, BluezDevice>(path).await?;
-            device
-                .get()
-                .await
-                .r_s_s_i_changed(device.signal_emitter())
+            let announced = device.get().await;
+            announced.r_s_s_i_changed(device.signal_emitter()).await?;
+            announced
+                .service_data_changed(device.signal_emitter())
                 .await?;
         }
         for (id, path) in found {

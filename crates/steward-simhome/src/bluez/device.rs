@@ -137,6 +137,17 @@ impl BluezDevice {
         false
     }
 
+    /// The advertised service data: for the Steward device service, one byte of flags, bit 0 =
+    /// pairing open (docs/protocol/gatt.md, "Advertisement").
+    #[zbus(property)]
+    fn service_data(&self) -> Result<std::collections::HashMap<String, zbus::OwnedVariant>> {
+        let open = self.read(|slot| slot.device.pairing_open(std::time::Instant::now()))?;
+        let flags = zbus::Variant::from(vec![u8::from(open)]);
+        let flags =
+            zbus::OwnedVariant::try_from(flags).map_err(|e| BluezError::Failed(e.to_string()))?;
+        Ok([(steward_protocol::uuids::DEVICE_SERVICE.to_string(), flags)].into())
+    }
+
     /// The device's RSSI, varying a little with each discovery session as a real one does.
     #[zbus(property, name = "RSSI")]
     fn rssi(&self) -> Result<i16> {

@@ -240,6 +240,8 @@ export type FoundDeviceView = {
 	kind: string,
 	/**  Signal strength in dBm, if known. */
 	rssi: number | null,
+	/**  Whether the device says it accepts pairing now; `null` when it does not say. */
+	pairingOpen: boolean | null,
 };
 
 /**  The home summary changed. */

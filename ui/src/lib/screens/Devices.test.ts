@@ -11,7 +11,7 @@ function homeWithALight() {
   const backend = new MemoryBackend();
   backend.nearby = [
     {
-      found: { address: 'D0:5E:00:00:00:04', name: 'Kitchen light', kind: 'light', rssi: -55 },
+      found: { address: 'D0:5E:00:00:00:04', name: 'Kitchen light', kind: 'light', rssi: -55, pairingOpen: true },
       code: '4567-8901',
       detail: {
         id: 'aa04',
@@ -52,6 +52,15 @@ describe('adding a device', () => {
     await userEvent.type(code, '4567 8901');
     await userEvent.click(screen.getByRole('button', { name: 'Pair' }));
     await expect.poll(() => nav.screen).toEqual({ name: 'device', id: 'aa04' });
+  });
+
+  it('says which devices will not accept pairing until their button is pressed', async () => {
+    const backend = homeWithALight();
+    backend.nearby[0]!.found.pairingOpen = false;
+    render(AddDevice, { props: { devices: new DevicesStore(backend), nav: new NavStore() } });
+    await userEvent.click(screen.getByRole('button', { name: 'Scan' }));
+    const found = await screen.findByRole('list', { name: 'Devices found' });
+    expect(within(found).getByText('Not accepting pairing: press its pairing button first')).toBeTruthy();
   });
 
   it('explains a failed scan', async () => {
