@@ -1,7 +1,7 @@
 // Starts tauri-driver (which drives WebKitWebDriver) for one test file and opens sessions on the
 // built app. Each session launches the app afresh with the given data directory.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +14,42 @@ if (!application) {
   throw new Error('STEWARD_APP must name the built app binary (scripts/test.sh sets it)');
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * Ports free right now, all different: every listener stays open until all are taken, so the
+ * OS cannot hand the same port out twice (it did: tauri-driver and WebKitWebDriver then fought
+ * over one port and the driver logged gigabytes).
+ */
+async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i += 1) {
+      servers.push(
+        await new Promise((resolve, reject) => {
+          const server = createServer();
+          server.unref();
+          server.on('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+      );
+    }
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
+
+/** The end of a log file: enough to explain a failure, never more than `bytes`. */
+function tail(path, bytes = 64 * 1024) {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, bytes);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    return (size > length ? `[… ${size - length} earlier bytes left out]\n` : '') + buffer.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function waitForDriver(url, child, deadlineMs) {
@@ -46,10 +72,22 @@ export function freshDataDir() {
   return mkdtempSync(join(tmpdir(), 'steward-e2e-'));
 }
 
-/** Starts tauri-driver with the app's environment; returns { session(), stop() }. */
+/** Starts tauri-driver with the app's environment; returns { session(), stop() }. Tries again
+ * with fresh ports when the driver does not come up (a port taken meanwhile by another process). */
 export async function startDriver(env) {
-  const port = await freePort();
-  const nativePort = await freePort();
+  let lastError;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      return await startDriverOnce(env);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+async function startDriverOnce(env) {
+  const [port, nativePort] = await freePorts(2);
   // The driver's and the app's output go to a log file, printed only when something fails.
   const logPath = join(mkdtempSync(join(tmpdir(), 'steward-e2e-log-')), 'tauri-driver.log');
   const log = openSync(logPath, 'a');
@@ -61,8 +99,8 @@ export async function startDriver(env) {
   try {
     await waitForDriver(url, child, 20_000);
   } catch (error) {
-    child.kill('SIGTERM');
-    throw new Error(`${error.message}\n--- ${logPath} ---\n${readFileSync(logPath, 'utf8')}`);
+    child.kill('SIGKILL');
+    throw new Error(`${error.message}\n--- ${logPath} ---\n${tail(logPath)}`);
   }
   return {
     async session() {
@@ -71,9 +109,9 @@ export async function startDriver(env) {
         .withCapabilities({ browserName: 'wry', 'tauri:options': { application } })
         .build();
     },
-    /** The driver's and the app's output so far, to explain a failure. */
+    /** The end of the driver's and the app's output so far, to explain a failure. */
     log() {
-      return readFileSync(logPath, 'utf8');
+      return tail(logPath);
     },
     stop() {
       child.kill('SIGTERM');
