@@ -16,7 +16,6 @@ use steward_protocol::command::Command;
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind};
 use steward_simhome::home::Faults;
-use steward_simhome::{PrivateBus, SimDevice, SimHome};
 
 const FAST: Backoff = Backoff {
     first: Duration::from_millis(100),
@@ -42,47 +41,29 @@ fn address(last: u8) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_device_or_a_look_alike_costs_the_others_at_most_a_deadline() {
-    let bus = PrivateBus::start().await.expect("private bus");
-    std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
     let look_alike = DeviceId([0x0a; 16]);
     let soap = DeviceId([0x50; 16]);
     let light = DeviceId([0x4c; 16]);
     let thermostat = DeviceId([0x74; 16]);
-    let home = SimHome::start(
-        bus.address(),
-        vec![
-            SimDevice::new(
-                DeviceKind::SoapDispenser,
-                "Dish soap",
-                look_alike,
-                [0xC3, 0, 0, 0, 0, 1],
-                code("9999-9999"),
-            ),
-            SimDevice::new(
-                DeviceKind::SoapDispenser,
-                "Dish soap",
-                soap,
-                [0xC3, 0, 0, 0, 0, 2],
-                code("1111-1111"),
-            ),
-            SimDevice::new(
-                DeviceKind::Light,
-                "Kitchen light",
-                light,
-                [0xC3, 0, 0, 0, 0, 3],
-                code("2222-2222"),
-            ),
-            SimDevice::new(
-                DeviceKind::Thermostat,
-                "Hall thermostat",
-                thermostat,
-                [0xC3, 0, 0, 0, 0, 4],
-                code("3333-3333"),
-            ),
-        ],
-    )
-    .await
-    .expect("home");
+    let (_bus, home) = common::start_home(vec![
+        common::device(
+            DeviceKind::SoapDispenser,
+            "Dish soap",
+            look_alike,
+            1,
+            "9999-9999",
+        ),
+        common::device(DeviceKind::SoapDispenser, "Dish soap", soap, 2, "1111-1111"),
+        common::device(DeviceKind::Light, "Kitchen light", light, 3, "2222-2222"),
+        common::device(
+            DeviceKind::Thermostat,
+            "Hall thermostat",
+            thermostat,
+            4,
+            "3333-3333",
+        ),
+    ])
+    .await;
 
     let (hub, mut events) = Hub::with_deadlines(
         BtleCentral::first_adapter().await.expect("adapter"),
