@@ -5,14 +5,18 @@
 //! this crate says what they mean. Both the app and the simulated devices use it, so the two
 //! sides cannot drift apart.
 
+pub mod channel;
 pub mod command;
 pub mod error;
 pub mod event;
+pub mod handshake;
 pub mod identity;
+pub mod keys;
 pub mod kind;
 pub mod pairing;
 pub mod pake;
 pub mod sequence;
+pub mod session_message;
 pub mod state;
 pub mod uuids;
 mod wire;

@@ -1,25 +1,19 @@
-//! Pairing: the setup code printed on a device, and the challenge-response in which the app and
-//! the device prove to each other that they know it (docs/protocol/gatt.md, "Pairing").
+//! Pairing: the setup code printed on a device, the QR code that carries it, and the messages of
+//! the Pairing characteristic: the SPAKE2 exchange (pake.rs) that ends with the long-term keys
+//! swapped (keys.rs), pair-verify (handshake.rs), and the device's refusals (docs/protocol/gatt.md,
+//! "Pairing").
 //!
-//! Pure: nonces come from the caller (who draws them from the OS), and proofs are compared in
-//! constant time.
-
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+//! Pure codecs: no randomness, no clock.
 
 use crate::wire::{at_least, exact, version, Reader};
+use crate::handshake::{VERIFY_REPLY_LEN, VERIFY_START_LEN};
+use crate::keys::SEALED_KEY_LEN;
 use crate::{DecodeError, DeviceId, DeviceKind, PROFILE_VERSION};
 
-type HmacSha256 = Hmac<Sha256>;
-
-/// The length of a nonce, in bytes.
-pub const NONCE_LEN: usize = 16;
-/// The length of a proof (an HMAC-SHA256), in bytes.
+/// The length of a key confirmation (an HMAC-SHA256), in bytes.
 pub const PROOF_LEN: usize = 32;
 
-/// A fresh random value, one per pairing attempt and side.
-pub type Nonce = [u8; NONCE_LEN];
-/// An HMAC-SHA256 proof of knowing the setup code.
+/// An HMAC-SHA256 key confirmation.
 pub type Proof = [u8; PROOF_LEN];
 
 /// The 8-digit code printed on a device.
@@ -123,8 +117,8 @@ impl QrPayload {
     }
 }
 
-/// The key both sides derive from the setup code and the device id. The app keeps it (not the
-/// code) to authenticate again on every later connection.
+/// The key a SPAKE2 pairing agrees on. It lives only for the pairing: it seals the long-term
+/// public keys the two sides swap (keys.rs), and is then dropped by both.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PairingKey([u8; 32]);
 
@@ -135,90 +129,15 @@ impl std::fmt::Debug for PairingKey {
 }
 
 impl PairingKey {
-    /// A key as stored.
     pub const fn from_bytes(bytes: [u8; 32]) -> Self {
         Self(bytes)
     }
 
-    /// The key's bytes, for storage on the phone.
     pub const fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
-
-    /// Names the key to the device on reconnection (which of its phones this is) without
-    /// revealing it: the first 8 bytes of HMAC-SHA256(key, "steward key id").
-    pub fn id(&self) -> [u8; KEY_ID_LEN] {
-        let mut mac = new_mac(&self.0);
-        mac.update(b"steward key id");
-        let full = mac.finalize().into_bytes();
-        let mut id = [0u8; KEY_ID_LEN];
-        id.copy_from_slice(&full[..KEY_ID_LEN]);
-        id
-    }
-
-    /// The device's proof, computed by the device and checked by the app.
-    pub fn device_proof(&self, id: &DeviceId, app_nonce: &Nonce, device_nonce: &Nonce) -> Proof {
-        self.proof(b"device", id, app_nonce, device_nonce)
-    }
-
-    /// The app's proof, computed by the app and checked by the device.
-    pub fn app_proof(&self, id: &DeviceId, device_nonce: &Nonce, app_nonce: &Nonce) -> Proof {
-        self.proof(b"app", id, device_nonce, app_nonce)
-    }
-
-    /// Checks a device's proof in constant time.
-    pub fn verify_device_proof(
-        &self,
-        id: &DeviceId,
-        app_nonce: &Nonce,
-        device_nonce: &Nonce,
-        proof: &Proof,
-    ) -> bool {
-        self.mac(b"device", id, app_nonce, device_nonce)
-            .verify_slice(proof)
-            .is_ok()
-    }
-
-    /// Checks an app's proof in constant time.
-    pub fn verify_app_proof(
-        &self,
-        id: &DeviceId,
-        device_nonce: &Nonce,
-        app_nonce: &Nonce,
-        proof: &Proof,
-    ) -> bool {
-        self.mac(b"app", id, device_nonce, app_nonce)
-            .verify_slice(proof)
-            .is_ok()
-    }
-
-    fn mac(&self, role: &[u8], id: &DeviceId, first: &Nonce, second: &Nonce) -> HmacSha256 {
-        let mut mac = new_mac(&self.0);
-        mac.update(role);
-        mac.update(&id.0);
-        mac.update(first);
-        mac.update(second);
-        mac
-    }
-
-    fn proof(&self, role: &[u8], id: &DeviceId, first: &Nonce, second: &Nonce) -> Proof {
-        self.mac(role, id, first, second)
-            .finalize()
-            .into_bytes()
-            .into()
-    }
 }
 
-fn new_mac(key: &[u8]) -> HmacSha256 {
-    match HmacSha256::new_from_slice(key) {
-        Ok(mac) => mac,
-        // HMAC takes keys of any length; this arm cannot be reached.
-        Err(_) => unreachable!("HMAC-SHA256 accepts keys of every length"),
-    }
-}
-
-/// How a pairing attempt ended, as the device reports it. A device that refuses because of
-/// earlier wrong codes says so with [`PairingMessage::LockedOut`] instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PairingOutcome {
     Paired = 0,
@@ -234,42 +153,33 @@ pub enum PairingOutcome {
 /// release refuses pairing: the first lock-out of the backoff.
 pub const FIRST_LOCKOUT_SECS: u16 = 30;
 
-/// The length of a key id, in bytes.
-pub const KEY_ID_LEN: usize = 8;
-
-/// One message on the Pairing characteristic. Pairing (first time, with the setup code) is the
-/// SPAKE2 exchange PakeStart, PakeReply, PakeConfirm, Outcome (see [`crate::pake`]);
-/// reconnecting with the key it gave is Hello, Challenge, Answer, Outcome.
+/// One message on the Pairing characteristic. Pairing (first time, with the setup code) is
+/// PakeStart, PakeReply, PakeConfirm, then PairedWith or an Outcome; starting a session with a
+/// paired device is VerifyStart, then VerifyReply or an Outcome (docs/protocol/gatt.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PairingMessage {
-    /// App → device: authenticate with the key from an earlier pairing, named by its id.
-    Hello {
-        app_nonce: Nonce,
-        key_id: [u8; KEY_ID_LEN],
-    },
-    /// Device → app: the device's nonce and proof.
-    Challenge {
-        device_nonce: Nonce,
-        device_proof: Proof,
-    },
-    /// App → device: the app's proof.
-    Answer { app_proof: Proof },
-    /// Device → app: the result.
+    /// Device → phone: how a step ended, when it did not go on.
     Outcome(PairingOutcome),
-    /// Device → app: pairing is refused after too many wrong codes, for this many more seconds.
+    /// Device → phone: too many wrong codes; pairing is refused for this long.
     LockedOut { retry_after_secs: u16 },
-    /// App → device: pairing with the setup code; the app's SPAKE2 message.
+    /// Phone → device: the phone's SPAKE2 message.
     PakeStart { start: crate::pake::PakeMessage },
-    /// Device → app: the device's SPAKE2 message and its key confirmation.
+    /// Device → phone: the device's SPAKE2 message and its key confirmation.
     PakeReply {
         reply: crate::pake::PakeMessage,
         confirm: Proof,
     },
-    /// App → device: the app's key confirmation.
-    PakeConfirm { confirm: Proof },
-    /// App → device, on an authenticated connection: forget this phone (its key). Answered
-    /// with outcome `0` when done.
-    Forget,
+    /// Phone → device: the phone's key confirmation and its long-term public key, sealed.
+    PakeConfirm {
+        confirm: Proof,
+        phone_key: [u8; SEALED_KEY_LEN],
+    },
+    /// Device → phone: paired; the device's long-term public key, sealed.
+    PairedWith { device_key: [u8; SEALED_KEY_LEN] },
+    /// Phone → device: the first Noise IK message of pair-verify.
+    VerifyStart { start: [u8; VERIFY_START_LEN] },
+    /// Device → phone: the second Noise IK message; the session is open.
+    VerifyReply { reply: [u8; VERIFY_REPLY_LEN] },
 }
 
 impl PairingMessage {
@@ -278,23 +188,6 @@ impl PairingMessage {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = vec![PROFILE_VERSION];
         match self {
-            PairingMessage::Hello { app_nonce, key_id } => {
-                out.push(1);
-                out.extend_from_slice(app_nonce);
-                out.extend_from_slice(key_id);
-            }
-            PairingMessage::Challenge {
-                device_nonce,
-                device_proof,
-            } => {
-                out.push(2);
-                out.extend_from_slice(device_nonce);
-                out.extend_from_slice(device_proof);
-            }
-            PairingMessage::Answer { app_proof } => {
-                out.push(3);
-                out.extend_from_slice(app_proof);
-            }
             PairingMessage::Outcome(outcome) => out.extend_from_slice(&[4, *outcome as u8]),
             PairingMessage::LockedOut { retry_after_secs } => {
                 out.extend_from_slice(&[4, 2]);
@@ -309,11 +202,23 @@ impl PairingMessage {
                 out.extend_from_slice(reply);
                 out.extend_from_slice(confirm);
             }
-            PairingMessage::PakeConfirm { confirm } => {
+            PairingMessage::PakeConfirm { confirm, phone_key } => {
                 out.push(7);
                 out.extend_from_slice(confirm);
+                out.extend_from_slice(phone_key);
             }
-            PairingMessage::Forget => out.push(8),
+            PairingMessage::PairedWith { device_key } => {
+                out.push(11);
+                out.extend_from_slice(device_key);
+            }
+            PairingMessage::VerifyStart { start } => {
+                out.push(9);
+                out.extend_from_slice(start);
+            }
+            PairingMessage::VerifyReply { reply } => {
+                out.push(10);
+                out.extend_from_slice(reply);
+            }
         }
         out
     }
@@ -323,28 +228,6 @@ impl PairingMessage {
         version(Self::WHAT, bytes)?;
         let body = &bytes[2..];
         Ok(match bytes[1] {
-            1 => {
-                exact(Self::WHAT, bytes, 2 + NONCE_LEN + KEY_ID_LEN)?;
-                let mut r = Reader::new(body);
-                PairingMessage::Hello {
-                    app_nonce: r.array(),
-                    key_id: r.array(),
-                }
-            }
-            2 => {
-                exact(Self::WHAT, bytes, 2 + NONCE_LEN + PROOF_LEN)?;
-                let mut r = Reader::new(body);
-                PairingMessage::Challenge {
-                    device_nonce: r.array(),
-                    device_proof: r.array(),
-                }
-            }
-            3 => {
-                exact(Self::WHAT, bytes, 2 + PROOF_LEN)?;
-                PairingMessage::Answer {
-                    app_proof: Reader::new(body).array(),
-                }
-            }
             4 => {
                 at_least(Self::WHAT, bytes, 3)?;
                 match body[0] {
@@ -357,7 +240,6 @@ impl PairingMessage {
                             _ => PairingOutcome::Closed,
                         })
                     }
-                    // The first release sent no time: its lock-out was the fixed first one.
                     2 if bytes.len() == 3 => PairingMessage::LockedOut {
                         retry_after_secs: FIRST_LOCKOUT_SECS,
                     },
@@ -393,16 +275,34 @@ impl PairingMessage {
                     confirm: r.array(),
                 }
             }
-            8 => {
-                exact(Self::WHAT, bytes, 2)?;
-                PairingMessage::Forget
-            }
             7 => {
-                exact(Self::WHAT, bytes, 2 + PROOF_LEN)?;
+                exact(Self::WHAT, bytes, 2 + PROOF_LEN + SEALED_KEY_LEN)?;
+                let mut r = Reader::new(body);
                 PairingMessage::PakeConfirm {
-                    confirm: Reader::new(body).array(),
+                    confirm: r.array(),
+                    phone_key: r.array(),
                 }
             }
+            9 => {
+                exact(Self::WHAT, bytes, 2 + VERIFY_START_LEN)?;
+                PairingMessage::VerifyStart {
+                    start: Reader::new(body).array(),
+                }
+            }
+            10 => {
+                exact(Self::WHAT, bytes, 2 + VERIFY_REPLY_LEN)?;
+                PairingMessage::VerifyReply {
+                    reply: Reader::new(body).array(),
+                }
+            }
+            11 => {
+                exact(Self::WHAT, bytes, 2 + SEALED_KEY_LEN)?;
+                PairingMessage::PairedWith {
+                    device_key: Reader::new(body).array(),
+                }
+            }
+            // 1, 2, 3 and 8 were the first release's key-proof reconnection and Forget; they are
+            // refused, not reinterpreted.
             value => {
                 return Err(DecodeError::UnknownValue {
                     what: "pairing message type",
@@ -418,9 +318,6 @@ mod tests {
     use super::*;
 
     const ID: DeviceId = DeviceId([7; 16]);
-    const OTHER: DeviceId = DeviceId([8; 16]);
-    const APP_NONCE: Nonce = [1; 16];
-    const DEVICE_NONCE: Nonce = [2; 16];
 
     fn code(text: &str) -> SetupCode {
         SetupCode::parse(text).expect("valid code")
@@ -442,42 +339,6 @@ mod tests {
             "SetupCode(********)",
             "codes never reach logs"
         );
-    }
-
-    #[test]
-    fn a_device_that_holds_the_key_is_verified_and_one_that_does_not_is_refused() {
-        let app_key = PairingKey::from_bytes([5; 32]);
-        let honest = PairingKey::from_bytes([5; 32]).device_proof(&ID, &APP_NONCE, &DEVICE_NONCE);
-        assert!(app_key.verify_device_proof(&ID, &APP_NONCE, &DEVICE_NONCE, &honest));
-
-        let liar = PairingKey::from_bytes([6; 32]).device_proof(&ID, &APP_NONCE, &DEVICE_NONCE);
-        assert!(
-            !app_key.verify_device_proof(&ID, &APP_NONCE, &DEVICE_NONCE, &liar),
-            "another key"
-        );
-
-        let look_alike = app_key.device_proof(&OTHER, &APP_NONCE, &DEVICE_NONCE);
-        assert!(
-            !app_key.verify_device_proof(&ID, &APP_NONCE, &DEVICE_NONCE, &look_alike),
-            "same key, other identity"
-        );
-
-        assert!(
-            !app_key.verify_device_proof(&ID, &[9; 16], &DEVICE_NONCE, &honest),
-            "a proof recorded for another app nonce cannot be replayed"
-        );
-    }
-
-    #[test]
-    fn app_and_device_proofs_are_not_interchangeable() {
-        let key = PairingKey::from_bytes([5; 32]);
-        let device = key.device_proof(&ID, &APP_NONCE, &DEVICE_NONCE);
-        assert!(
-            !key.verify_app_proof(&ID, &DEVICE_NONCE, &APP_NONCE, &device),
-            "a reflected device proof is no app proof"
-        );
-        let app = key.app_proof(&ID, &DEVICE_NONCE, &APP_NONCE);
-        assert!(key.verify_app_proof(&ID, &DEVICE_NONCE, &APP_NONCE, &app));
     }
 
     #[test]
@@ -506,24 +367,20 @@ mod tests {
     #[test]
     fn pairing_messages_round_trip_and_refuse_truncation() {
         for message in [
-            PairingMessage::Hello {
-                app_nonce: APP_NONCE,
-                key_id: [9; 8],
-            },
             PairingMessage::PakeStart { start: [5; 33] },
             PairingMessage::PakeReply {
                 reply: [6; 33],
                 confirm: [7; 32],
             },
-            PairingMessage::PakeConfirm { confirm: [8; 32] },
+            PairingMessage::PakeConfirm {
+                confirm: [8; 32],
+                phone_key: [9; 48],
+            },
+            PairingMessage::PairedWith { device_key: [10; 48] },
+            PairingMessage::VerifyStart { start: [11; 96] },
+            PairingMessage::VerifyReply { reply: [12; 61] },
             PairingMessage::Outcome(PairingOutcome::NoRoom),
             PairingMessage::Outcome(PairingOutcome::Closed),
-            PairingMessage::Forget,
-            PairingMessage::Challenge {
-                device_nonce: DEVICE_NONCE,
-                device_proof: [3; 32],
-            },
-            PairingMessage::Answer { app_proof: [4; 32] },
             PairingMessage::LockedOut {
                 retry_after_secs: 480,
             },
@@ -549,6 +406,12 @@ mod tests {
             PairingMessage::decode(&[PROFILE_VERSION, 4, 1]),
             Ok(PairingMessage::Outcome(PairingOutcome::WrongProof))
         );
+        for old in [1u8, 2, 3, 8] {
+            assert!(
+                PairingMessage::decode(&[PROFILE_VERSION, old, 0]).is_err(),
+                "the first release's message type {old} is refused"
+            );
+        }
         for bad in [
             &[PROFILE_VERSION, 4, 0, 0][..],
             &[PROFILE_VERSION, 4, 2, 30],

@@ -352,7 +352,6 @@ mod tests {
             ("device confirm", hex(&device_confirm)),
             ("phone confirm", hex(&phone_confirm)),
             ("pairing key", hex(key.as_bytes())),
-            ("key id", hex(&key.id())),
         ];
         let spec = include_str!("../../../docs/protocol/gatt.md");
         let lines: Vec<String> = vectors

@@ -1,6 +1,10 @@
 //! Telling new events from replays and gaps by their sequence numbers. Pure: the caller keeps the
 //! last accepted number (durably) and accepts a number only once the event is stored, so a crash
 //! between the two can only cause a replay, which is then dropped.
+//!
+//! Within one boot of a device the numbering only moves forward: a smaller or equal number is a
+//! replay, however far back. A restart is never guessed from a small number; it is known from
+//! the device's authenticated boot id (handshake.rs), and the caller then calls `restart`.
 
 /// How an event's sequence number relates to the last one accepted from the same device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,16 +13,9 @@ pub enum SequenceCheck {
     Next,
     /// A later number: `missing` events were never received.
     Gap { missing: u32 },
-    /// Already accepted (a resend after a reconnect): drop it.
+    /// Already accepted (a resend after a reconnect, or a replay): drop it.
     Replay,
-    /// Far below the last accepted number, further back than any resend goes: the device's
-    /// numbering started again (a factory reset). Accept it and follow the new numbering.
-    Restarted,
 }
-
-/// How far back a resend after a reconnect can reach. A device resends at most the few events it
-/// was unsure were delivered; a number further back than this means its numbering restarted.
-pub const REPLAY_WINDOW: u32 = 64;
 
 /// The last sequence number accepted from one device (0 before any).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -38,9 +35,7 @@ impl SequenceTracker {
 
     /// Classifies `seq` without accepting it.
     pub const fn check(&self, seq: u32) -> SequenceCheck {
-        if seq != 0 && seq.saturating_add(REPLAY_WINDOW) < self.last {
-            SequenceCheck::Restarted
-        } else if seq <= self.last {
+        if seq <= self.last {
             SequenceCheck::Replay
         } else if seq - self.last == 1 {
             SequenceCheck::Next
@@ -56,9 +51,9 @@ impl SequenceTracker {
         self.last = self.last.max(seq);
     }
 
-    /// Follows a device whose numbering restarted at `seq`.
-    pub fn restart(&mut self, seq: u32) {
-        self.last = seq;
+    /// Follows a device whose numbering restarted (a new boot id): everything above 0 is new.
+    pub fn restart(&mut self) {
+        self.last = 0;
     }
 }
 
@@ -90,21 +85,18 @@ mod tests {
         );
         assert_eq!(t.check(0), SequenceCheck::Replay, "0 is never a new event");
         let mut long = SequenceTracker::new(500);
-        assert_eq!(
-            long.check(500 - REPLAY_WINDOW),
-            SequenceCheck::Replay,
-            "a resend, at the edge of the window"
-        );
+        for far in [1, 436, 499] {
+            assert_eq!(
+                long.check(far),
+                SequenceCheck::Replay,
+                "{far}: however far back, a smaller number is never taken as a reset"
+            );
+        }
+        long.restart();
         assert_eq!(
             long.check(1),
-            SequenceCheck::Restarted,
-            "a device that was reset"
-        );
-        long.restart(1);
-        assert_eq!(
-            long.check(2),
             SequenceCheck::Next,
-            "and its new numbering is followed"
+            "after a new boot id, the new numbering is followed"
         );
         t.accept(2);
         assert_eq!(
