@@ -1,5 +1,6 @@
 //! The device commands of [`Steward`]: scan, pair, command, and following the hub's events into
-//! the store and the UI. Pairing stores the key kept from pairing, never the setup code.
+//! the store and the UI. Pairing stores the device's long-term public key and boot id, never the
+//! setup code; this phone's own key is the hub's, from the keystore.
 
 use std::time::Duration;
 
@@ -10,7 +11,8 @@ use steward_core::store::ingest::{self, DeviceEvent, Reading};
 use steward_core::DeviceName;
 use steward_devices::{DeviceError, HubEvent, KnownDevice, SessionEvent, SessionUpdate};
 use steward_protocol::command::Command;
-use steward_protocol::pairing::{PairingKey, QrPayload, SetupCode};
+use steward_protocol::keys::PublicKey;
+use steward_protocol::pairing::{QrPayload, SetupCode};
 use steward_protocol::{DeviceId, DeviceKind, DeviceState, Event};
 use tokio::sync::mpsc::Receiver;
 
@@ -61,18 +63,26 @@ impl Steward {
                 .into(),
         })?;
         let (code, expected) = parse_code(code)?;
-        let (identity, key) = self
+        let paired = self
             .device_control()
             .await?
             .pair(address, &code, expected)
             .await?;
+        let identity = paired.identity;
         let row = DeviceRow {
             id: identity.id.to_hex(),
             name: found.name,
             kind: identity.kind.as_str().to_owned(),
             paired_at: crate::steward::unix_now(),
         };
-        self.with_store(|store| devices::save_paired(store, &row, key.as_bytes()))?;
+        self.with_store(|store| {
+            devices::save_paired(
+                store,
+                &row,
+                paired.device_key.as_bytes(),
+                &paired.boot_id,
+            )
+        })?;
         self.adopt_supply(identity.id, identity.kind, &row.name)
             .await;
         let detail = self.device_detail(&row.id).await?;
@@ -179,7 +189,8 @@ impl Steward {
                 Some(KnownDevice {
                     id: DeviceId::from_hex(&k.id).ok()?,
                     kind: DeviceKind::from_name(&k.kind)?,
-                    key: PairingKey::from_bytes(k.pairing_key),
+                    device_key: PublicKey(k.device_key),
+                    boot_id: k.boot_id,
                     last_seq: k.last_seq,
                 })
             })
@@ -213,7 +224,7 @@ impl Steward {
             let mut changed: Vec<DeviceId> = Vec::new();
             for event in batch {
                 let id = match &event {
-                    HubEvent::Connected { id }
+                    HubEvent::Connected { id, .. }
                     | HubEvent::Disconnected { id }
                     | HubEvent::Update { id, .. } => *id,
                 };
@@ -244,8 +255,18 @@ impl Steward {
         }
     }
 
-    /// Writes a batch's device events to the inventory in one transaction.
+    /// Writes a batch's device events to the inventory in one transaction, after the boot ids
+    /// of the sessions that opened (a new one moves the recorded position back to 0).
     fn record_events(&self, batch: &[HubEvent]) {
+        for event in batch {
+            if let HubEvent::Connected { id, boot_id } = event {
+                let id = id.to_hex();
+                if let Err(error) = self.with_store(|store| devices::set_boot(store, &id, boot_id))
+                {
+                    tracing::error!(device = %id, message = %error.message, "could not record the device's boot id");
+                }
+            }
+        }
         let now = crate::steward::unix_now();
         let events: Vec<DeviceEvent> = batch
             .iter()

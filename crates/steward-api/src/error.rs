@@ -95,6 +95,10 @@ impl From<steward_devices::DeviceError> for ApiError {
                     wait_in_words(*retry_after_secs)
                 ),
             ),
+            E::NotGenuine => (
+                ErrorCode::Device,
+                "This device could not prove it is the one paired with this phone (a look-alike, or interference). Nothing was sent to it.".to_owned(),
+            ),
             E::NotPaired => (ErrorCode::Device, "The device does not recognise this phone any more. Pair it again.".to_owned()),
             E::PairingClosed => (
                 ErrorCode::WrongCode,

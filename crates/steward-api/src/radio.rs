@@ -131,10 +131,12 @@ mod tests {
     use std::time::Duration;
 
     use steward_devices::hub::DeviceInfo;
-    use steward_devices::{Advertisement, DeviceControl, DeviceError, KnownDevice, RadioState};
+    use steward_devices::{
+        Advertisement, DeviceControl, DeviceError, KnownDevice, Paired, RadioState,
+    };
     use steward_protocol::command::Command;
-    use steward_protocol::pairing::{PairingKey, SetupCode};
-    use steward_protocol::{DeviceId, DeviceState, Identity};
+    use steward_protocol::pairing::SetupCode;
+    use steward_protocol::{DeviceId, DeviceState};
 
     use super::*;
     use crate::bluetooth::AccessFuture as BoxFuture;
@@ -153,7 +155,7 @@ mod tests {
             _: &'a str,
             _: &'a SetupCode,
             _: Option<DeviceId>,
-        ) -> BoxFuture<'a, Result<(Identity, PairingKey), DeviceError>> {
+        ) -> BoxFuture<'a, Result<Paired, DeviceError>> {
             Box::pin(async { Err(DeviceError::OutOfRange) })
         }
         fn command(&self, _: DeviceId, _: Command) -> BoxFuture<'_, Result<(), DeviceError>> {

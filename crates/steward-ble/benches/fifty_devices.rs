@@ -3,9 +3,11 @@
 //! app side's CPU time per event. The simulated home runs in its own process, so the CPU figure
 //! is this process's alone (hub, sessions, btleplug, libdbus); dbus-daemon is a third process.
 //!
-//! The baseline, measured in the same run after the hub has let go of the devices: the same load
-//! received by bare btleplug (connect, subscribe, count notifications), so the hub's own cost is
-//! reported as a ratio.
+//! Every event travels in an encrypted session (docs/protocol/gatt.md). Two baselines, measured
+//! in the same run after the hub has let go of the devices: the same load received by bare
+//! btleplug on sessions opened by hand (connect, pair-verify, count frames, nothing opened), and
+//! the same again opening every frame (ChaCha20-Poly1305 and the counter check), so the hub's
+//! own cost and the crypto's are both reported, as ratios.
 //!
 //! Run with `scripts/bench.sh` (or set STEWARD_SIMHOME to a built `steward-simhome`).
 //! Optional: BENCH_DEVICES (default 50), BENCH_RATE (20), BENCH_SECONDS (60).
@@ -18,10 +20,14 @@ use btleplug::api::{Central as _, Manager as _, Peripheral as _, ScanFilter};
 use futures::StreamExt;
 use steward_ble::BtleCentral;
 use steward_devices::session::SessionUpdate;
-use steward_devices::{Backoff, Hub, HubEvent};
-use steward_protocol::pairing::SetupCode;
+use steward_devices::{Backoff, Deadlines, Hub, HubEvent};
+use steward_protocol::handshake::PhoneHandshake;
+use steward_protocol::keys::{PublicKey, StaticSecret};
+use steward_protocol::pairing::{PairingMessage, SetupCode};
+use steward_protocol::pake::OsRng;
+use steward_protocol::session_message::{wrap, Channel};
 use steward_protocol::DeviceId;
-use steward_protocol::{uuids, DeviceKind};
+use steward_protocol::{uuids, DeviceKind, Identity};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 fn env_or(name: &str, default: u32) -> u32 {
@@ -109,10 +115,14 @@ async fn main() {
         .to_owned();
     std::env::set_var("DBUS_SYSTEM_BUS_ADDRESS", &address);
 
-    let (hub, mut events) = Hub::new(
+    let phone_key = StaticSecret::generate(OsRng);
+    let (hub, mut events) = Hub::with_phone_key(
         BtleCentral::first_adapter().await.expect("adapter"),
         Backoff::default(),
+        Deadlines::default(),
+        phone_key.clone(),
     );
+    let mut device_keys: HashMap<DeviceId, PublicKey> = HashMap::new();
     let found = hub.scan(Duration::from_secs(1)).await.expect("scan");
     assert_eq!(
         found.len(),
@@ -128,7 +138,8 @@ async fn main() {
             .and_then(|n| n.parse().ok())
             .expect("bench name");
         let code = SetupCode::parse(&format!("{}", 10_000_000 + index)).expect("code");
-        hub.pair(&advert.address, &code, None).await.expect("pairs");
+        let paired = hub.pair(&advert.address, &code, None).await.expect("pairs");
+        device_keys.insert(paired.identity.id, paired.device_key);
     }
     let pairing = pairing_started.elapsed();
 
@@ -215,7 +226,7 @@ async fn main() {
         hub.release(id).await;
     }
 
-    // Baseline: the same load into bare btleplug.
+    // Baselines: the same load into bare btleplug, on sessions opened by hand.
     let manager = btleplug::platform::Manager::new().await.expect("manager");
     let adapter = manager
         .adapters()
@@ -233,54 +244,114 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     adapter.stop_scan().await.expect("stop scan");
     let received = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let decrypt = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut peripherals = Vec::new();
     for peripheral in adapter.peripherals().await.expect("peripherals") {
         peripheral.connect().await.expect("connect");
         peripheral.discover_services().await.expect("discover");
-        let events = peripheral
-            .characteristics()
-            .into_iter()
-            .find(|c| c.uuid == uuids::EVENTS)
-            .expect("events characteristic");
+        let find = |uuid| {
+            peripheral
+                .characteristics()
+                .into_iter()
+                .find(|c| c.uuid == uuid)
+                .expect("a profile characteristic")
+        };
+        let (identity_c, pairing, session) =
+            (find(uuids::IDENTITY), find(uuids::PAIRING), find(uuids::SESSION));
+        let identity = Identity::decode(&peripheral.read(&identity_c).await.expect("read"))
+            .expect("identity");
         let mut stream = peripheral.notifications().await.expect("notifications");
+        peripheral.subscribe(&pairing).await.expect("subscribe");
+        peripheral.subscribe(&session).await.expect("subscribe");
+        let (handshake, start) =
+            PhoneHandshake::start(&phone_key, &device_keys[&identity.id], &identity.id)
+                .expect("start");
+        peripheral
+            .write(
+                &pairing,
+                &PairingMessage::VerifyStart { start }.encode(),
+                btleplug::api::WriteType::WithResponse,
+            )
+            .await
+            .expect("verify start");
+        let reply = loop {
+            let n = stream.next().await.expect("a reply");
+            if n.uuid == uuids::PAIRING {
+                break n.value;
+            }
+        };
+        let PairingMessage::VerifyReply { reply } = PairingMessage::decode(&reply).expect("reply")
+        else {
+            panic!("the device refused pair-verify")
+        };
+        let (mut channel, _) = handshake.finish(&reply).expect("genuine");
+        let ready = channel.seal(&wrap(Channel::Ready, &[])).expect("sealed");
+        peripheral
+            .write(&session, &ready, btleplug::api::WriteType::WithResponse)
+            .await
+            .expect("ready");
+        let (_, mut opener) = channel.split();
         let count = std::sync::Arc::clone(&received);
+        let decrypt = std::sync::Arc::clone(&decrypt);
         tokio::spawn(async move {
             while let Some(notification) = stream.next().await {
-                if notification.uuid == uuids::EVENTS {
+                if notification.uuid == uuids::SESSION {
+                    if decrypt.load(std::sync::atomic::Ordering::Relaxed)
+                        && opener.open(&notification.value).is_err()
+                    {
+                        continue;
+                    }
                     count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
             }
         });
-        peripheral.subscribe(&events).await.expect("subscribe");
         peripherals.push(peripheral);
     }
-    let cpu_before = cpu_time();
-    let started = Instant::now();
-    let sent = run_load(&mut sim_in, &mut sim_out, rate, seconds).await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while received.load(std::sync::atomic::Ordering::Relaxed) < sent && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    // Each event is one frame, its state snapshot another: count per event.
+    let frames_per_event = 2;
+    let mut per_event = Vec::new();
+    for opened in [false, true] {
+        decrypt.store(opened, std::sync::atomic::Ordering::Relaxed);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        received.store(0, std::sync::atomic::Ordering::Relaxed);
+        let cpu_before = cpu_time();
+        let started = Instant::now();
+        let sent = run_load(&mut sim_in, &mut sim_out, rate, seconds).await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while received.load(std::sync::atomic::Ordering::Relaxed) < sent * frames_per_event
+            && Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let bare_elapsed = started.elapsed();
+        let bare_cpu = cpu_time().saturating_sub(cpu_before);
+        let bare_received = received.load(std::sync::atomic::Ordering::Relaxed) / frames_per_event;
+        let bare_per_event = bare_cpu.as_secs_f64() / bare_received.max(1) as f64;
+        println!();
+        println!(
+            "baseline: bare btleplug, {} sessions opened by hand, frames {}",
+            peripherals.len(),
+            if opened { "opened (decrypted and checked)" } else { "counted, not opened" }
+        );
+        println!("events sent / received   {sent} / {bare_received}");
+        println!(
+            "CPU per event            {:.1} µs ({:.2} s CPU over {:.1} s)",
+            bare_per_event * 1e6,
+            bare_cpu.as_secs_f64(),
+            bare_elapsed.as_secs_f64()
+        );
+        per_event.push(bare_per_event);
     }
-    let bare_elapsed = started.elapsed();
-    let bare_cpu = cpu_time().saturating_sub(cpu_before);
-    let bare_received = received.load(std::sync::atomic::Ordering::Relaxed);
-    let bare_per_event = bare_cpu.as_secs_f64() / bare_received.max(1) as f64;
-    println!();
-    println!(
-        "baseline: bare btleplug, same run, {} connected peripherals",
-        peripherals.len()
-    );
-    println!("events sent / received   {sent} / {bare_received}");
-    println!(
-        "CPU per event            {:.1} µs ({:.2} s CPU over {:.1} s)",
-        bare_per_event * 1e6,
-        bare_cpu.as_secs_f64(),
-        bare_elapsed.as_secs_f64()
-    );
+    let (counted, opened) = (per_event[0], per_event[1]);
     println!();
     println!(
         "ratio hub / bare btleplug CPU per event: {:.2}",
-        hub_per_event / bare_per_event.max(f64::MIN_POSITIVE)
+        hub_per_event / counted.max(f64::MIN_POSITIVE)
+    );
+    println!(
+        "crypto: opening the frames costs {:.1} µs per event ({:.2}x the bare figure)",
+        (opened - counted) * 1e6,
+        opened / counted.max(f64::MIN_POSITIVE)
     );
     drop(sim_in);
 }

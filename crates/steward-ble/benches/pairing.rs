@@ -1,9 +1,11 @@
 //! Benchmark: how long pairing and reconnecting take, end to end over btleplug's real Linux path
 //! against the simulated home (in this process, on a private bus), and how much of that is the
 //! cryptography. Prints min / median / max over BENCH_RUNS runs (default 20) of:
-//! - pairing: connect, open the session (identity, subscriptions), the SPAKE2 exchange;
-//! - reconnecting: connect, open the session, challenge-response with the kept key;
-//! - the SPAKE2 exchange alone, both sides in memory (no radio), as the crypto's share.
+//! - pairing: connect, open the session (identity, subscriptions), the SPAKE2 exchange with the
+//!   long-term keys swapped, and the first pair-verify (Noise IK) with its first frame;
+//! - reconnecting: connect, open the session, pair-verify with the kept keys, first frame;
+//! - the SPAKE2 exchange alone and the Noise IK handshake alone, both sides in memory (no radio),
+//!   as the crypto's share.
 //!
 //! Run with `scripts/bench.sh pairing`.
 
@@ -11,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use steward_ble::BtleCentral;
 use steward_devices::{Central, Session};
+use steward_protocol::handshake::{device_verify, PhoneHandshake, SessionHello};
+use steward_protocol::keys::StaticSecret;
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::pake::{DevicePake, OsRng, PhonePake};
 use steward_protocol::{DeviceId, DeviceKind};
@@ -59,6 +63,7 @@ async fn main() {
         .address
         .clone();
 
+    let phone = StaticSecret::generate(OsRng);
     let mut pairing = Vec::new();
     let mut reconnecting = Vec::new();
     for _ in 0..runs {
@@ -71,7 +76,11 @@ async fn main() {
             Session::open(central.connect(&address).await.expect("connect"), 0)
                 .await
                 .expect("session");
-        let key = session.pair(&code, None).await.expect("pairs");
+        let device_key = session.pair(&code, None, &phone).await.expect("pairs");
+        session
+            .verify(&phone, &device_key, None)
+            .await
+            .expect("verifies");
         pairing.push(started.elapsed());
         session.close().await.expect("disconnect");
 
@@ -80,7 +89,10 @@ async fn main() {
             Session::open(central.connect(&address).await.expect("connect"), 0)
                 .await
                 .expect("session");
-        session.authenticate(&key).await.expect("authenticates");
+        session
+            .verify(&phone, &device_key, None)
+            .await
+            .expect("verifies");
         reconnecting.push(started.elapsed());
         session.close().await.expect("disconnect");
     }
@@ -96,8 +108,25 @@ async fn main() {
         crypto.push(started.elapsed());
     }
 
+    let device = StaticSecret::generate(OsRng);
+    let phones = [phone.public()];
+    let hello = SessionHello {
+        boot_id: [1; 8],
+        last_seq: 0,
+    };
+    let mut verify = Vec::new();
+    for _ in 0..runs.max(200) {
+        let started = Instant::now();
+        let (handshake, start) =
+            PhoneHandshake::start(&phone, &device.public(), &id).expect("start");
+        let verified = device_verify(&device, &id, &phones, &start, hello).expect("verify");
+        handshake.finish(&verified.reply).expect("finish");
+        verify.push(started.elapsed());
+    }
+
     println!("Pairing and reconnecting over btleplug against the simulated home (same process):");
-    spread("pairing (connect + SPAKE2)", pairing);
-    spread("reconnecting (connect + key)", reconnecting);
+    spread("pairing (SPAKE2 + keys + IK)", pairing);
+    spread("reconnecting (pair-verify)", reconnecting);
     spread("SPAKE2 alone, both sides", crypto);
+    spread("Noise IK alone, both sides", verify);
 }

@@ -7,7 +7,10 @@ use steward_ble::{BtleCentral, BtleLink};
 use steward_devices::session::SessionUpdate;
 use steward_devices::{Central, DeviceError, Session};
 use steward_protocol::command::Command;
+use steward_protocol::handshake::SessionHello;
+use steward_protocol::keys::{PublicKey, StaticSecret};
 use steward_protocol::pairing::SetupCode;
+use steward_protocol::pake::OsRng;
 use steward_protocol::{DecodeError, DeviceId, DeviceKind, DeviceState, Event, LightState};
 use steward_simhome::home::Faults;
 use steward_simhome::{PrivateBus, SimDevice, SimHome};
@@ -37,21 +40,42 @@ async fn next_non_state(updates: &mut Receiver<SessionUpdate>) -> SessionUpdate 
     }
 }
 
+/// What the phone keeps about a device between connections.
+#[derive(Clone, Copy)]
+struct Kept {
+    device_key: PublicKey,
+    boot_id: [u8; 8],
+}
+
+/// Connects and opens a session: pairs first when nothing is kept, then pair-verify.
 async fn open(
     central: &BtleCentral,
     address: &str,
     last_seq: u32,
+    phone: &StaticSecret,
+    kept: Option<Kept>,
     pin: &str,
-) -> (Session<BtleLink>, Receiver<SessionUpdate>) {
+) -> (Session<BtleLink>, Receiver<SessionUpdate>, Kept, SessionHello) {
     let (session, updates) =
         Session::open(central.connect(address).await.expect("connect"), last_seq)
             .await
             .expect("session");
-    session
-        .pair(&code(pin), None)
+    let device_key = match kept {
+        Some(kept) => kept.device_key,
+        None => session
+            .pair(&code(pin), None, phone)
+            .await
+            .expect("pairs with the printed code"),
+    };
+    let hello = session
+        .verify(phone, &device_key, kept.map(|k| k.boot_id))
         .await
-        .expect("pairs with the printed code");
-    (session, updates)
+        .expect("pair-verify");
+    let kept = Kept {
+        device_key,
+        boot_id: hello.boot_id,
+    };
+    (session, updates, kept, hello)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,7 +111,14 @@ async fn commands_events_and_faults() {
     let (soap_address, light_address) = (seen[0].address.clone(), seen[1].address.clone());
 
     // Control: a command is confirmed by the device and its new state reported.
-    let (lamp, mut lamp_updates) = open(&central, &light_address, 0, "2222-2222").await;
+    let phone = StaticSecret::generate(OsRng);
+    let (lamp, mut lamp_updates, _, _) =
+        open(&central, &light_address, 0, &phone, None, "2222-2222").await;
+    // A session starts with the battery and the state, inside the session.
+    assert!(matches!(
+        next(&mut lamp_updates).await,
+        SessionUpdate::Battery(87)
+    ));
     assert_eq!(lamp.command(Command::SetBrightness(30)).await, Ok(()));
     assert_eq!(
         lamp.read_state().await,
@@ -111,10 +142,7 @@ async fn commands_events_and_faults() {
         Err(DeviceError::Unsupported { kind: "light" }),
         "a command the kind does not have is refused before it is sent"
     );
-    assert!(
-        lamp.battery().await.is_ok_and(|b| b <= 100)
-            && lamp.firmware().await.as_deref() == Ok("1.4.2")
-    );
+    assert_eq!(lamp.firmware().await.as_deref(), Ok("1.4.2"));
 
     // A slow device: the app stops waiting and says so.
     home.set_faults(
@@ -163,7 +191,9 @@ async fn commands_events_and_faults() {
     drop(impatient);
 
     // Events: numbered, a garbled or truncated one is refused and the next still counts.
-    let (dispenser, mut updates) = open(&central, &soap_address, 0, "1111-1111").await;
+    let (dispenser, mut updates, kept, _) =
+        open(&central, &soap_address, 0, &phone, None, "1111-1111").await;
+    assert!(matches!(next(&mut updates).await, SessionUpdate::Battery(_)));
     home.dispense(&soap);
     let SessionUpdate::Event(first) = next_non_state(&mut updates).await else {
         panic!("expected an event")
@@ -190,7 +220,7 @@ async fn commands_events_and_faults() {
     assert!(
         matches!(
             next_non_state(&mut updates).await,
-            SessionUpdate::Rejected(DecodeError::UnknownValue { .. })
+            SessionUpdate::Rejected(DecodeError::InvalidValue { what: "session frame", .. })
         ),
         "garbage is refused"
     );
@@ -205,7 +235,7 @@ async fn commands_events_and_faults() {
     assert!(
         matches!(
             next_non_state(&mut updates).await,
-            SessionUpdate::Rejected(DecodeError::WrongLength { .. })
+            SessionUpdate::Rejected(DecodeError::InvalidValue { what: "session frame", .. })
         ),
         "a cut frame is refused"
     );
@@ -246,15 +276,20 @@ async fn commands_events_and_faults() {
     // Events raised while disconnected arrive after reconnecting; the replayed last event is dropped.
     home.dispense(&soap);
     home.dispense(&soap);
-    // This test pairs again on each connection: the owner presses the pairing button first.
-    home.configure(&soap, |d| d.open_pairing(std::time::Instant::now()));
-    let (again, mut updates) = open(&central, &soap_address, 4, "1111-1111").await;
+    let (again, mut updates, kept, hello) =
+        open(&central, &soap_address, 4, &phone, Some(kept), "").await;
+    assert_eq!(
+        (hello.boot_id, hello.last_seq),
+        (kept.boot_id, 6),
+        "the same boot, and the device says where its numbering stands"
+    );
     let mut delivered = Vec::new();
     let mut replayed = Vec::new();
     while delivered.len() < 2 {
         match next_non_state(&mut updates).await {
             SessionUpdate::Event(e) => delivered.push(e.seq),
             SessionUpdate::Replayed { seq } => replayed.push(seq),
+            SessionUpdate::Battery(_) => {}
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -272,24 +307,75 @@ async fn commands_events_and_faults() {
     again.close().await.expect("disconnect");
     drop(updates);
 
-    // After a factory reset the device numbers far below what the app stored (here: the app
-    // stored 200, the device is at 6): not a replay but a new history, followed from there.
+    // A number far below what the app stored, in the same boot, is a replay however far back:
+    // a reset is never guessed from a small number.
     home.set_faults(&soap, Faults::default());
+    let (same_boot, mut updates, kept, _) =
+        open(&central, &soap_address, 200, &phone, Some(kept), "").await;
+    home.dispense(&soap);
+    loop {
+        match next_non_state(&mut updates).await {
+            SessionUpdate::Replayed { seq } => {
+                assert_eq!(seq, 7);
+                break;
+            }
+            SessionUpdate::Battery(_) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    same_boot.close().await.expect("disconnect");
+    drop(updates);
+
+    // A factory reset: the device forgets its phones and starts a new boot. Paired again, the
+    // new boot id says the numbering restarted; the first event is flagged, once.
+    home.configure(&soap, steward_simhome::SimDevice::reset);
+    let (session, _updates) = Session::open(
+        central.connect(&soap_address).await.expect("connect"),
+        200,
+    )
+    .await
+    .expect("session");
+    assert_eq!(
+        session
+            .verify(&phone, &kept.device_key, Some(kept.boot_id))
+            .await
+            .map(|_| ()),
+        Err(DeviceError::NotPaired),
+        "a reset device no longer knows this phone"
+    );
+    session.close().await.expect("disconnect");
     home.configure(&soap, |d| d.open_pairing(std::time::Instant::now()));
-    let (reset, mut updates) = open(&central, &soap_address, 200, "1111-1111").await;
+    let (session, updates) = Session::open(
+        central.connect(&soap_address).await.expect("connect"),
+        200,
+    )
+    .await
+    .expect("session");
+    let mut updates = updates;
+    let device_key = session
+        .pair(&code("1111-1111"), None, &phone)
+        .await
+        .expect("pairs again");
+    let hello = session
+        .verify(&phone, &device_key, Some(kept.boot_id))
+        .await
+        .expect("verified");
+    assert_ne!(hello.boot_id, kept.boot_id, "a new boot");
+    assert_eq!(hello.last_seq, 0);
     home.dispense(&soap);
     home.dispense(&soap);
     let mut events = Vec::new();
     while events.len() < 2 {
         match next_non_state(&mut updates).await {
             SessionUpdate::Event(e) => events.push((e.seq, e.restarted)),
+            SessionUpdate::Battery(_) => {}
             other => panic!("unexpected {other:?}"),
         }
     }
     assert_eq!(
         events,
-        [(7, true), (8, false)],
+        [(1, true), (2, false)],
         "the restart is flagged once, then the new numbering is followed"
     );
-    reset.close().await.expect("disconnect");
+    session.close().await.expect("disconnect");
 }

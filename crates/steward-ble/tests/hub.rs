@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use steward_ble::BtleCentral;
 use steward_devices::session::SessionUpdate;
-use steward_devices::{Backoff, DeviceError, Hub, HubEvent, KnownDevice};
+use steward_devices::{Backoff, Deadlines, DeviceError, Hub, HubEvent, KnownDevice};
+use steward_protocol::keys::StaticSecret;
+use steward_protocol::pake::OsRng;
 use steward_protocol::command::Command;
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind, DeviceState, Event, LightState};
@@ -72,19 +74,27 @@ async fn the_hub_keeps_several_devices_and_reconnects_without_double_counting() 
     .await
     .expect("home");
 
-    let (hub, mut events) = Hub::new(BtleCentral::first_adapter().await.expect("adapter"), FAST);
+    // The phone's long-term key, as the app keeps it in the keystore across restarts.
+    let phone_key = StaticSecret::generate(OsRng);
+    let (hub, mut events) = Hub::with_phone_key(
+        BtleCentral::first_adapter().await.expect("adapter"),
+        FAST,
+        Deadlines::default(),
+        phone_key.clone(),
+    );
     let mut seen = hub.scan(Duration::from_millis(300)).await.expect("scan");
     seen.sort_by(|a, b| a.address.cmp(&b.address));
     let mut keys = Vec::new();
     for (advert, pin) in seen.iter().zip(["1111-1111", "2222-2222", "3333-3333"]) {
-        let (identity, key) = hub
+        let paired = hub
             .pair(&advert.address, &code(pin), None)
             .await
             .expect("pairs");
         keys.push(KnownDevice {
-            id: identity.id,
-            kind: identity.kind,
-            key,
+            id: paired.identity.id,
+            kind: paired.identity.kind,
+            device_key: paired.device_key,
+            boot_id: Some(paired.boot_id),
             last_seq: 0,
         });
     }
@@ -142,10 +152,11 @@ async fn the_hub_keeps_several_devices_and_reconnects_without_double_counting() 
     home.dispense(&soap);
     home.dispense(&soap);
 
-    // Back in range: reconnected with backoff, authenticated with the kept key, resumed.
+    // Back in range: reconnected with backoff, pair-verify with the kept keys, resumed.
     home.set_in_range(&soap, true);
-    wait_for(&mut events, |e| {
-        (*e == HubEvent::Connected { id: soap }).then_some(())
+    wait_for(&mut events, |e| match e {
+        HubEvent::Connected { id, .. } if *id == soap => Some(()),
+        _ => None,
     })
     .await;
     let mut delivered = Vec::new();
@@ -204,14 +215,18 @@ async fn the_hub_keeps_several_devices_and_reconnects_without_double_counting() 
         hub.release(&id).await;
     }
     drop(hub);
-    let (restored, mut restored_events) =
-        Hub::new(BtleCentral::first_adapter().await.expect("adapter"), FAST);
+    let (restored, mut restored_events) = Hub::with_phone_key(
+        BtleCentral::first_adapter().await.expect("adapter"),
+        FAST,
+        Deadlines::default(),
+        phone_key,
+    );
     restored.restore(keys);
     let mut back = Vec::new();
     while back.len() < 3 {
         back.push(
             wait_for(&mut restored_events, |e| match e {
-                HubEvent::Connected { id } => Some(*id),
+                HubEvent::Connected { id, .. } => Some(*id),
                 _ => None,
             })
             .await,
@@ -229,6 +244,6 @@ async fn the_hub_keeps_several_devices_and_reconnects_without_double_counting() 
             .command(&thermostat, Command::SetTarget(2100))
             .await,
         Ok(()),
-        "authenticated with the stored key"
+        "verified with the stored keys"
     );
 }

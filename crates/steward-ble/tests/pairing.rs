@@ -6,7 +6,9 @@ use std::time::Duration;
 use steward_ble::BtleCentral;
 use steward_devices::{Central, DeviceError, Session};
 use steward_protocol::command::Command;
+use steward_protocol::keys::StaticSecret;
 use steward_protocol::pairing::{QrPayload, SetupCode};
+use steward_protocol::pake::OsRng;
 use steward_protocol::{DeviceId, DeviceKind};
 use steward_simhome::{PrivateBus, SimDevice, SimHome};
 
@@ -84,20 +86,25 @@ async fn scanning_and_pairing_refuse_wrong_codes_liars_and_look_alikes() {
         toaster,
         "the identity is read from the device, not taken from its name"
     );
+    let phone = StaticSecret::generate(OsRng);
     assert_eq!(
-        session.pair(&code("1234-0000"), None).await,
+        session.pair(&code("1234-0000"), None, &phone).await,
         Err(DeviceError::WrongCode)
     );
     assert_eq!(
         session.command(Command::StartToasting { shade: 3 }).await,
         Err(DeviceError::NotPaired),
-        "the device obeys only a phone that proved it knows the code"
+        "no session, no command: the app does not even send one"
     );
     assert_eq!(home.device(&toaster).map(|d| d.is_paired()), Some(false));
-    let key = session
-        .pair(&code("1234-5678"), None)
+    let device_key = session
+        .pair(&code("1234-5678"), None, &phone)
         .await
         .expect("the printed code pairs");
+    session
+        .verify(&phone, &device_key, None)
+        .await
+        .expect("pair-verify opens the session");
     assert_eq!(
         session.command(Command::StartToasting { shade: 3 }).await,
         Ok(()),
@@ -105,7 +112,7 @@ async fn scanning_and_pairing_refuse_wrong_codes_liars_and_look_alikes() {
     );
     session.close().await.expect("clean disconnect");
 
-    // A later connection must authenticate again, with the kept key (never the code).
+    // A later connection must verify again, with the kept keys (never the code).
     let (later, _updates) = Session::open(
         central.connect(&seen[0].address).await.expect("reconnect"),
         0,
@@ -115,9 +122,9 @@ async fn scanning_and_pairing_refuse_wrong_codes_liars_and_look_alikes() {
     assert_eq!(
         later.command(Command::CancelToasting).await,
         Err(DeviceError::NotPaired),
-        "no command before authenticating"
+        "no command before pair-verify"
     );
-    assert_eq!(later.authenticate(&key).await, Ok(()));
+    assert!(later.verify(&phone, &device_key, None).await.is_ok());
     assert_eq!(later.command(Command::CancelToasting).await, Ok(()));
     later.close().await.expect("disconnect");
 
@@ -127,7 +134,7 @@ async fn scanning_and_pairing_refuse_wrong_codes_liars_and_look_alikes() {
             .await
             .expect("session");
     assert_eq!(
-        liar_session.pair(&code("5555-1111"), None).await,
+        liar_session.pair(&code("5555-1111"), None, &phone).await,
         Err(DeviceError::WrongCode)
     );
     assert_eq!(
@@ -145,7 +152,7 @@ async fn scanning_and_pairing_refuse_wrong_codes_liars_and_look_alikes() {
             .await
             .expect("session");
     assert_eq!(
-        twin_session.pair(&qr.code, Some(qr.id)).await,
+        twin_session.pair(&qr.code, Some(qr.id), &phone).await,
         Err(DeviceError::NotTheScannedDevice {
             expected: toaster,
             found: twin

@@ -83,7 +83,7 @@ async fn bluetooth_off_is_said_at_once_and_on_again_reconnects_without_loss() {
 
     home.set_powered(true).await.expect("power on");
     wait_for(&mut events, |e| {
-        (*e == HubEvent::Connected { id: soap }).then_some(())
+        matches!(e, HubEvent::Connected { id, .. } if *id == soap).then_some(())
     })
     .await;
     let mut delivered = Vec::new();

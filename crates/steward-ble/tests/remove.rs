@@ -1,15 +1,17 @@
 //! Pairing needs the device's pairing window open (a second phone needs its button pressed), and
-//! removing a device from the app removes this phone from the device: the hub asks it to forget
-//! the phone's key, and that key no longer authenticates; another phone's key still does. Over
-//! btleplug's real Linux path. One bus and one test per file.
+//! removing a device from the app removes this phone from the device: the hub asks it, inside the
+//! session, to forget the phone's long-term key, and that key no longer passes pair-verify;
+//! another phone's key still does. Over btleplug's real Linux path. One bus and one test per file.
 
 mod common;
 
 use std::time::Duration;
 
 use steward_ble::BtleCentral;
-use steward_devices::{Backoff, Central, DeviceError, Hub, Session};
+use steward_devices::{Backoff, Central, Deadlines, DeviceError, Hub, Session};
+use steward_protocol::keys::StaticSecret;
 use steward_protocol::pairing::SetupCode;
+use steward_protocol::pake::OsRng;
 use steward_protocol::{DeviceId, DeviceKind};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -36,15 +38,19 @@ async fn removing_a_device_removes_this_phone_from_it() {
         Session::open(other_phone.connect(&address).await.expect("connect"), 0)
             .await
             .expect("session");
-    let other_key = session
-        .pair(&code, None)
+    let other_phone_key = StaticSecret::generate(OsRng);
+    let device_key = session
+        .pair(&code, None, &other_phone_key)
         .await
         .expect("the other phone pairs");
     session.close().await.expect("disconnect");
 
-    let (hub, _events) = Hub::new(
+    let phone_key = StaticSecret::generate(OsRng);
+    let (hub, _events) = Hub::with_phone_key(
         BtleCentral::first_adapter().await.expect("adapter"),
         Backoff::default(),
+        Deadlines::default(),
+        phone_key.clone(),
     );
     let seen = hub.scan(Duration::from_millis(300)).await.expect("scan");
     assert_eq!(
@@ -65,7 +71,11 @@ async fn removing_a_device_removes_this_phone_from_it() {
         Some(true),
         "and that it is open again once the button was pressed"
     );
-    let (_, key) = hub.pair(&address, &code, None).await.expect("pairs");
+    let paired = hub.pair(&address, &code, None).await.expect("pairs");
+    assert_eq!(
+        paired.device_key, device_key,
+        "one device, one long-term key, whichever phone asks"
+    );
     assert_eq!(home.device(&light).map(|d| d.paired_phones()), Some(2));
 
     assert!(
@@ -79,13 +89,18 @@ async fn removing_a_device_removes_this_phone_from_it() {
         .await
         .expect("session");
     assert_eq!(
-        again.authenticate(&key).await,
+        again
+            .verify(&phone_key, &device_key, None)
+            .await
+            .map(|_| ()),
         Err(DeviceError::NotPaired),
         "the removed phone's key no longer opens the device"
     );
-    assert_eq!(
-        again.authenticate(&other_key).await,
-        Ok(()),
+    assert!(
+        again
+            .verify(&other_phone_key, &device_key, None)
+            .await
+            .is_ok(),
         "the other phone is untouched"
     );
 }

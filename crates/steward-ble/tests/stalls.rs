@@ -107,7 +107,7 @@ async fn a_slow_device_or_a_look_alike_costs_the_others_at_most_a_deadline() {
     let mut back = Vec::new();
     while back.len() < 2 {
         let id = wait_for(&mut events, |e| match e {
-            HubEvent::Connected { id } => Some(*id),
+            HubEvent::Connected { id, .. } => Some(*id),
             _ => None,
         })
         .await;

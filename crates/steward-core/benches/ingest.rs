@@ -62,7 +62,7 @@ fn steward(dir: &Path, events: &[DeviceEvent], batch: usize) -> f64 {
             kind: "soap_dispenser".into(),
             paired_at: 0,
         };
-        devices::save_paired(&mut store, &row, &[1; 32]).expect("pair");
+        devices::save_paired(&mut store, &row, &[1; 32], &[1; 8]).expect("pair");
         let spec = ConsumableSpec::parse(&ConsumableInput {
             name: format!("Soap {n}"),
             unit: "packet".into(),

@@ -24,7 +24,7 @@ fn filled(dir: &std::path::Path) -> Store {
         kind: "soap_dispenser".into(),
         paired_at: 1,
     };
-    devices::save_paired(&mut store, &device, &[0xAB; 32]).expect("pair");
+    devices::save_paired(&mut store, &device, &[0xAB; 32], &[1; 8]).expect("pair");
     let spec = ConsumableSpec::parse(&ConsumableInput {
         name: MARKER.into(),
         gtin: Some("4006381333931".into()),

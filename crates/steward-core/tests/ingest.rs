@@ -18,7 +18,7 @@ fn paired(store: &mut Store, id: &str, kind: &str) {
         kind: kind.into(),
         paired_at: NOW,
     };
-    devices::save_paired(store, &row, &[1; 32]).expect("pair");
+    devices::save_paired(store, &row, &[1; 32], &[1; 8]).expect("pair");
 }
 
 fn consumable(store: &mut Store, device: &str, name: &str, capacity: i64, remaining: i64) -> i64 {

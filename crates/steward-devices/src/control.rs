@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use steward_protocol::command::Command;
-use steward_protocol::pairing::{PairingKey, SetupCode};
-use steward_protocol::{DeviceId, DeviceState, Identity};
+use steward_protocol::pairing::SetupCode;
+use steward_protocol::{DeviceId, DeviceState};
 
-use crate::hub::DeviceInfo;
+use crate::hub::{DeviceInfo, Paired};
 use crate::{Advertisement, Central, DeviceError, Hub, KnownDevice, RadioState};
 
 /// What the app asks of its devices.
@@ -19,11 +19,11 @@ pub trait DeviceControl: Send + Sync {
         address: &'a str,
         code: &'a SetupCode,
         expected: Option<DeviceId>,
-    ) -> BoxFuture<'a, Result<(Identity, PairingKey), DeviceError>>;
+    ) -> BoxFuture<'a, Result<Paired, DeviceError>>;
     fn command(&self, id: DeviceId, command: Command) -> BoxFuture<'_, Result<(), DeviceError>>;
     fn read_state(&self, id: DeviceId) -> BoxFuture<'_, Result<DeviceState, DeviceError>>;
     fn is_connected(&self, id: &DeviceId) -> bool;
-    /// Firmware and battery as read on the last connection.
+    /// Firmware as read on the last connection, and the battery as last reported.
     fn info(&self, id: &DeviceId) -> Option<DeviceInfo>;
     /// Reconnects devices paired earlier; must be called inside the async runtime.
     fn restore(&self, devices: Vec<KnownDevice>);
@@ -46,7 +46,7 @@ impl<C: Central + 'static> DeviceControl for Hub<C> {
         address: &'a str,
         code: &'a SetupCode,
         expected: Option<DeviceId>,
-    ) -> BoxFuture<'a, Result<(Identity, PairingKey), DeviceError>> {
+    ) -> BoxFuture<'a, Result<Paired, DeviceError>> {
         Box::pin(Hub::pair(self, address, code, expected))
     }
 

@@ -26,6 +26,10 @@ pub enum DeviceError {
     LockedOut { retry_after_secs: u16 },
     #[error("the device is not paired with this phone")]
     NotPaired,
+    /// A look-alike, or a message altered on the way: it could not prove it is the device this
+    /// phone paired with.
+    #[error("the device could not prove it is the one paired with this phone")]
+    NotGenuine,
     #[error("the device keeps as many phones as it can")]
     NoRoom,
     #[error("the device is not accepting pairing")]

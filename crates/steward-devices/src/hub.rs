@@ -1,6 +1,7 @@
 //! The hub: every paired device's session at once, kept alive. It forwards each device's updates
-//! in one stream, and when a device drops it reconnects with backoff, authenticates with the
-//! kept key, and resumes from the last event it delivered, so nothing is counted twice.
+//! in one stream, and when a device drops it reconnects with backoff, runs pair-verify with this
+//! phone's long-term key and the device's, and resumes from the last event it delivered, so
+//! nothing is counted twice; a reset device is known from its authenticated boot id.
 //!
 //! No device can stall the others: every operation has a deadline ([`Deadlines`]), the radio
 //! lock is held only while a scan runs (BlueZ refuses overlapping discoveries), never while
@@ -16,7 +17,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use steward_protocol::command::Command;
-use steward_protocol::pairing::{PairingKey, SetupCode};
+use steward_protocol::keys::{PublicKey, StaticSecret};
+use steward_protocol::pairing::SetupCode;
+use steward_protocol::pake::OsRng;
 use steward_protocol::{DeviceId, DeviceKind, DeviceState, Identity};
 use tokio::sync::mpsc;
 
@@ -29,9 +32,20 @@ use crate::{Backoff, Central, Deadlines, DeviceError, RadioState, Session};
 pub struct KnownDevice {
     pub id: DeviceId,
     pub kind: DeviceKind,
-    pub key: PairingKey,
-    /// The last event sequence already recorded.
+    /// The device's long-term public key, learned at pairing.
+    pub device_key: PublicKey,
+    /// The boot id the device gave in its last session (`None` before the first).
+    pub boot_id: Option<[u8; 8]>,
+    /// The last event sequence already recorded (within that boot).
     pub last_seq: u32,
+}
+
+/// A device just paired: who it is and what to keep about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paired {
+    pub identity: Identity,
+    pub device_key: PublicKey,
+    pub boot_id: [u8; 8],
 }
 
 /// What a device said about itself when it connected.
@@ -44,8 +58,11 @@ pub struct DeviceInfo {
 /// What the hub reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HubEvent {
+    /// A session is open; `boot_id` is the device's, authenticated (a new one means its event
+    /// numbering restarted: what was recorded of the old numbering no longer applies).
     Connected {
         id: DeviceId,
+        boot_id: [u8; 8],
     },
     /// The device dropped; the hub is trying to reconnect.
     Disconnected {
@@ -70,6 +87,8 @@ type Live<L> = HashMap<DeviceId, (Arc<Session<L>>, String)>;
 
 struct Inner<C: Central> {
     central: C,
+    /// This phone's long-term key: the same for every device (each device keeps its public half).
+    phone_key: StaticSecret,
     backoff: Backoff,
     deadlines: Deadlines,
     known: Mutex<HashMap<DeviceId, KnownDevice>>,
@@ -98,6 +117,8 @@ impl<C: Central + 'static> Clone for Hub<C> {
 }
 
 impl<C: Central + 'static> Hub<C> {
+    /// A hub with a new phone key made for it: for tests and tools that pair afresh each run.
+    /// The app keeps its key in the keystore and uses [`Hub::with_phone_key`].
     pub fn new(central: C, backoff: Backoff) -> (Self, mpsc::Receiver<HubEvent>) {
         Self::with_deadlines(central, backoff, Deadlines::default())
     }
@@ -108,9 +129,20 @@ impl<C: Central + 'static> Hub<C> {
         backoff: Backoff,
         deadlines: Deadlines,
     ) -> (Self, mpsc::Receiver<HubEvent>) {
+        Self::with_phone_key(central, backoff, deadlines, StaticSecret::generate(OsRng))
+    }
+
+    /// A hub that proves itself to devices with `phone_key`, this phone's long-term key.
+    pub fn with_phone_key(
+        central: C,
+        backoff: Backoff,
+        deadlines: Deadlines,
+        phone_key: StaticSecret,
+    ) -> (Self, mpsc::Receiver<HubEvent>) {
         let (events, rx) = mpsc::channel(EVENT_QUEUE);
         let inner = Inner {
             central,
+            phone_key,
             backoff,
             deadlines,
             known: Mutex::default(),
@@ -178,19 +210,25 @@ impl<C: Central + 'static> Hub<C> {
         Session::open_within(link, last_seq, deadlines.operation).await
     }
 
-    /// Pairs with the device at `address` and keeps its session. Returns who it is and the key
-    /// to store.
+    /// Pairs with the device at `address`, opens the session and keeps it. Returns who it is
+    /// and what to store.
     pub async fn pair(
         &self,
         address: &str,
         code: &SetupCode,
         expected: Option<DeviceId>,
-    ) -> Result<(Identity, PairingKey), DeviceError> {
+    ) -> Result<Paired, DeviceError> {
         self.require_radio()?;
         let (session, updates) = self.open_session(address, 0).await?;
         let identity = session.identity();
-        let key = match session.pair(code, expected).await {
-            Ok(key) => key,
+        let phone_key = &self.inner.phone_key;
+        let paired = async {
+            let device_key = session.pair(code, expected, phone_key).await?;
+            let hello = session.verify(phone_key, &device_key, None).await?;
+            Ok::<_, DeviceError>((device_key, hello))
+        };
+        let (device_key, hello) = match paired.await {
+            Ok(paired) => paired,
             Err(error) => {
                 // Best effort: the device is not ours, so the connection is not kept.
                 let _ = session.close().await;
@@ -200,13 +238,24 @@ impl<C: Central + 'static> Hub<C> {
         let known = KnownDevice {
             id: identity.id,
             kind: identity.kind,
-            key: key.clone(),
+            device_key,
+            boot_id: Some(hello.boot_id),
             last_seq: 0,
         };
         self.lock_known().insert(identity.id, known);
         self.read_info(&session).await;
-        self.adopt(identity.id, address.to_owned(), session, updates);
-        Ok((identity, key))
+        self.adopt(
+            identity.id,
+            hello.boot_id,
+            address.to_owned(),
+            session,
+            updates,
+        );
+        Ok(Paired {
+            identity,
+            device_key,
+            boot_id: hello.boot_id,
+        })
     }
 
     /// Reconnects to devices paired earlier (at start-up), each in the background with backoff.
@@ -239,17 +288,17 @@ impl<C: Central + 'static> Hub<C> {
             .cloned()
     }
 
-    /// Reads firmware and battery; a device that cannot answer them is still usable.
+    /// Reads the firmware revision; a device that cannot answer it is still usable. The battery
+    /// level arrives inside the session.
     async fn read_info(&self, session: &Session<C::Link>) {
-        let info = DeviceInfo {
-            firmware: session.firmware().await.ok(),
-            battery_percent: session.battery().await.ok(),
-        };
+        let firmware = session.firmware().await.ok();
         self.inner
             .info
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(session.identity().id, info);
+            .entry(session.identity().id)
+            .or_default()
+            .firmware = firmware;
     }
 
     /// Why a known device could not be reconnected, when the device itself said why (it refuses
@@ -341,6 +390,7 @@ impl<C: Central + 'static> Hub<C> {
     fn adopt(
         &self,
         id: DeviceId,
+        boot_id: [u8; 8],
         address: String,
         session: Session<C::Link>,
         mut updates: mpsc::Receiver<SessionUpdate>,
@@ -350,7 +400,11 @@ impl<C: Central + 'static> Hub<C> {
         self.set_problem(id, None);
         let hub = self.clone();
         tokio::spawn(async move {
-            let _ = hub.inner.events.send(HubEvent::Connected { id }).await;
+            let _ = hub
+                .inner
+                .events
+                .send(HubEvent::Connected { id, boot_id })
+                .await;
             while let Some(update) = updates.recv().await {
                 if let SessionUpdate::Battery(level) = update {
                     hub.inner
@@ -363,11 +417,7 @@ impl<C: Central + 'static> Hub<C> {
                 }
                 if let SessionUpdate::Event(event) = &update {
                     if let Some(known) = hub.lock_known().get_mut(&id) {
-                        known.last_seq = if event.restarted {
-                            event.seq
-                        } else {
-                            known.last_seq.max(event.seq)
-                        };
+                        known.last_seq = known.last_seq.max(event.seq);
                     }
                 }
                 if update == SessionUpdate::Disconnected {
@@ -484,14 +534,32 @@ async fn try_candidate<C: Central + 'static>(
             found: session.identity().id,
         })
     } else {
-        session.authenticate(&known.key).await
+        session
+            .verify(&hub.inner.phone_key, &known.device_key, known.boot_id)
+            .await
     };
-    if let Err(error) = verified {
-        // Best effort: a connection to a device that is not ours is not kept.
-        let _ = session.close().await;
-        return Err(error);
+    let hello = match verified {
+        Ok(hello) => hello,
+        Err(error) => {
+            // Best effort: a connection to a device that is not ours is not kept.
+            let _ = session.close().await;
+            return Err(error);
+        }
+    };
+    if let Some(kept) = hub.lock_known().get_mut(&known.id) {
+        if kept.boot_id != Some(hello.boot_id) {
+            // A new boot: the old numbering is gone, the session follows the new one from 0.
+            kept.boot_id = Some(hello.boot_id);
+            kept.last_seq = 0;
+        }
     }
     hub.read_info(&session).await;
-    hub.adopt(known.id, address.to_owned(), session, updates);
+    hub.adopt(
+        known.id,
+        hello.boot_id,
+        address.to_owned(),
+        session,
+        updates,
+    );
     Ok(())
 }

@@ -16,6 +16,6 @@ pub use backoff::Backoff;
 pub use control::DeviceControl;
 pub use deadline::Deadlines;
 pub use error::DeviceError;
-pub use hub::{DeviceInfo, Hub, HubEvent, KnownDevice};
+pub use hub::{DeviceInfo, Hub, HubEvent, KnownDevice, Paired};
 pub use link::{Advertisement, Central, Link, LinkError, Notification, RadioState};
 pub use session::{Session, SessionEvent, SessionUpdate};

@@ -1,10 +1,11 @@
-//! A session with one connected device: its verified identity, pairing, commands that wait for
-//! the device's confirmation, and its events, numbered and checked for replays and gaps.
+//! A session with one connected device: its identity, pairing, pair-verify, and then everything
+//! else (commands that wait for the device's confirmation, state, battery, numbered events)
+//! inside the encrypted, counted session frames of docs/protocol/gatt.md.
 //!
 //! One task (the pump) reads the link's notifications in order and routes each: pairing replies
-//! to the pairing flow, command results to the command waiting for them, events and state to the
-//! session's update channel. A notification that does not decode is reported and dropped; it
-//! never reaches the inventory.
+//! to the pairing flow, session frames through the session's keys to the command waiting for
+//! them or to the session's update channel. A notification that is not genuine or does not
+//! decode is reported and dropped; it never reaches the inventory.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -12,12 +13,16 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use steward_protocol::command::{Command, CommandFrame, CommandStatus, ResultFrame};
-use steward_protocol::pairing::{PairingKey, PairingMessage, PairingOutcome, SetupCode};
+use steward_protocol::channel::{FrameOpener, FrameSealer};
+use steward_protocol::command::{Command, CommandFrame, CommandStatus};
+use steward_protocol::handshake::{HandshakeError, PhoneHandshake, SessionHello};
+use steward_protocol::keys::{open_public_key, seal_public_key, PublicKey, Sealer, StaticSecret};
+use steward_protocol::pairing::{PairingMessage, PairingOutcome, SetupCode};
 use steward_protocol::pake::{OsRng, PakeError, PhonePake};
+use steward_protocol::session_message::{self, wrap, Channel, DeviceMessage};
 use steward_protocol::uuids;
 use steward_protocol::{
-    DecodeError, DeviceId, DeviceState, Event, EventFrame, Identity, SequenceCheck, SequenceTracker,
+    DecodeError, DeviceId, DeviceState, Event, Identity, SequenceCheck, SequenceTracker,
 };
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -45,7 +50,7 @@ pub struct SessionEvent {
     pub event: Event,
     /// Events the device numbered before this one that never arrived.
     pub missed: u32,
-    /// The device's numbering restarted with this event (it was reset).
+    /// The device's numbering restarted with this event (it was reset: a new boot id).
     pub restarted: bool,
 }
 
@@ -55,7 +60,7 @@ pub enum SessionUpdate {
     Event(SessionEvent),
     /// The device's state snapshot changed.
     State(DeviceState),
-    /// A notification was refused; nothing was applied.
+    /// A notification was refused (not genuine, stale, or malformed); nothing was applied.
     Rejected(DecodeError),
     /// The battery level changed (percent).
     Battery(u8),
@@ -67,24 +72,33 @@ pub enum SessionUpdate {
     Disconnected,
 }
 
-/// The standard Battery Level: one byte, a percentage.
-fn decode_battery(bytes: &[u8]) -> Result<u8, DecodeError> {
-    match bytes {
-        [level] if *level <= 100 => Ok(*level),
-        other => Err(DecodeError::InvalidValue {
-            what: "battery level",
-            reason: format!("{other:?} is not a percentage"),
-        }),
-    }
+/// What the pump needs to read the device's side of the session.
+#[derive(Default)]
+struct Inbound {
+    opener: Option<FrameOpener>,
+    tracker: SequenceTracker,
+    /// The next event starts a new numbering (the device's boot id changed).
+    restart_pending: bool,
+    /// Waiting for the next state snapshot.
+    state_waiters: Vec<oneshot::Sender<DeviceState>>,
+    /// Waiting for the device to confirm it forgot this phone.
+    forgotten: Option<oneshot::Sender<()>>,
 }
 
+type Shared = Arc<Mutex<Inbound>>;
 type Pending = Arc<Mutex<HashMap<u16, oneshot::Sender<CommandStatus>>>>;
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// An open session with one device.
 pub struct Session<L: Link> {
     link: Arc<L>,
     identity: Identity,
     pairing: tokio::sync::Mutex<mpsc::Receiver<Vec<u8>>>,
+    inbound: Shared,
+    sealer: tokio::sync::Mutex<Option<FrameSealer>>,
     pending: Pending,
     next_request: AtomicU16,
     timeout: Duration,
@@ -120,24 +134,8 @@ impl<L: Link> Session<L> {
             )?;
             // The stream first: a notification sent right after subscribing must not be lost.
             let stream = within(deadline, "listening to it", link.notifications()).await?;
-            for characteristic in [
-                uuids::PAIRING,
-                uuids::COMMAND_RESULT,
-                uuids::EVENTS,
-                identity.kind.state_characteristic(),
-            ] {
+            for characteristic in [uuids::PAIRING, uuids::SESSION] {
                 within(deadline, "subscribing", link.subscribe(characteristic)).await?;
-            }
-            // The battery level is followed when the device offers it; without it the level
-            // read at each connection stands.
-            if let Err(error) = within(
-                deadline,
-                "subscribing",
-                link.subscribe(uuids::BATTERY_LEVEL),
-            )
-            .await
-            {
-                tracing::debug!(%error, "the device does not notify its battery level");
             }
             Ok::<_, DeviceError>((identity, stream))
         };
@@ -152,10 +150,14 @@ impl<L: Link> Session<L> {
         let (pairing_tx, pairing_rx) = mpsc::channel(PAIRING_QUEUE);
         let (updates_tx, updates_rx) = mpsc::channel(UPDATE_QUEUE);
         let pending: Pending = Arc::default();
+        let inbound: Shared = Arc::new(Mutex::new(Inbound {
+            tracker: SequenceTracker::new(last_seq),
+            ..Inbound::default()
+        }));
         let pump = tokio::spawn(pump(
             stream,
             identity,
-            SequenceTracker::new(last_seq),
+            Arc::clone(&inbound),
             pairing_tx,
             Arc::clone(&pending),
             updates_tx,
@@ -164,6 +166,8 @@ impl<L: Link> Session<L> {
             link: Arc::new(link),
             identity,
             pairing: tokio::sync::Mutex::new(pairing_rx),
+            inbound,
+            sealer: tokio::sync::Mutex::new(None),
             pending,
             next_request: AtomicU16::new(1),
             timeout: deadline,
@@ -182,27 +186,20 @@ impl<L: Link> Session<L> {
         self.identity
     }
 
-    /// Reads the device's current state.
+    /// Asks the device for its state (and battery) inside the session, and waits for it.
     pub async fn read_state(&self) -> Result<DeviceState, DeviceError> {
-        let characteristic = self.identity.kind.state_characteristic();
-        let bytes = within(
-            self.timeout,
-            "reading its state",
-            self.link.read(characteristic),
-        )
-        .await?;
-        Ok(DeviceState::decode(self.identity.kind, &bytes)?)
-    }
-
-    /// Reads the battery level, in percent.
-    pub async fn battery(&self) -> Result<u8, DeviceError> {
-        let bytes = within(
-            self.timeout,
-            "reading its battery",
-            self.link.read(uuids::BATTERY_LEVEL),
-        )
-        .await?;
-        Ok(decode_battery(&bytes)?)
+        let (tx, rx) = oneshot::channel();
+        lock(&self.inbound).state_waiters.push(tx);
+        self.send_sealed(&wrap(Channel::Ready, &[]), "asking for its state")
+            .await?;
+        match tokio::time::timeout(self.timeout, rx).await {
+            Ok(Ok(state)) => Ok(state),
+            Ok(Err(_)) => Err(DeviceError::Disconnected),
+            Err(_) => Err(DeviceError::Timeout {
+                what: "its state",
+                seconds: self.timeout.as_secs(),
+            }),
+        }
     }
 
     /// Reads the firmware revision, refusing control characters or invalid UTF-8.
@@ -225,13 +222,15 @@ impl<L: Link> Session<L> {
 
     /// Pairs with the setup code through the SPAKE2 exchange (docs/protocol/gatt.md): the app and
     /// the device prove to each other that they know `code` without exposing it to offline
-    /// guessing. With `expected` (the id from a scanned QR code), a device with another identity
-    /// is refused before anything is sent. Returns the fresh key to keep for this phone.
+    /// guessing, then swap long-term keys under the key it gave. With `expected` (the id from a
+    /// scanned QR code), a device with another identity is refused before anything is sent.
+    /// Returns the device's long-term key; [`Session::verify`] then opens the session.
     pub async fn pair(
         &self,
         code: &SetupCode,
         expected: Option<DeviceId>,
-    ) -> Result<PairingKey, DeviceError> {
+        phone: &StaticSecret,
+    ) -> Result<PublicKey, DeviceError> {
         if let Some(expected) = expected {
             if expected != self.identity.id {
                 return Err(DeviceError::NotTheScannedDevice {
@@ -240,18 +239,19 @@ impl<L: Link> Session<L> {
                 });
             }
         }
+        let id = self.identity.id;
         let mut replies = self.pairing.lock().await;
         while replies.try_recv().is_ok() {
             // Drops stale replies from an abandoned attempt.
         }
-        let (phone, start) = PhonePake::start(code, &self.identity.id, OsRng);
+        let (pake, start) = PhonePake::start(code, &id, OsRng);
         self.send_pairing(PairingMessage::PakeStart { start })
             .await?;
         let (reply, device_confirm) = match self.pairing_reply(&mut replies).await? {
             PairingMessage::PakeReply { reply, confirm } => (reply, confirm),
             other => return Err(refusal(other)),
         };
-        let (phone_confirm, key) = match phone.finish(&reply, &device_confirm) {
+        let (phone_confirm, key) = match pake.finish(&reply, &device_confirm) {
             Ok(done) => done,
             // The device does not know the code printed on the device we mean (or the frame is
             // not genuine): never confirm to it.
@@ -265,68 +265,74 @@ impl<L: Link> Session<L> {
         };
         self.send_pairing(PairingMessage::PakeConfirm {
             confirm: phone_confirm,
+            phone_key: seal_public_key(&key, Sealer::Phone, &id, &phone.public()),
         })
         .await?;
         match self.pairing_reply(&mut replies).await? {
-            PairingMessage::Outcome(PairingOutcome::Paired) => Ok(key),
+            PairingMessage::PairedWith { device_key } => {
+                open_public_key(&key, Sealer::Device, &id, &device_key)
+                    .map_err(|_| DeviceError::NotGenuine)
+            }
             PairingMessage::Outcome(PairingOutcome::WrongProof) => Err(DeviceError::WrongCode),
             other => Err(refusal(other)),
         }
     }
 
-    /// Proves, on this connection, that the app holds the key from an earlier pairing; the
-    /// device accepts commands only after this (or [`Session::pair`]) on each connection.
-    pub async fn authenticate(&self, key: &PairingKey) -> Result<(), DeviceError> {
-        let id = self.identity.id;
-        let mut app_nonce = [0u8; 16];
-        getrandom::fill(&mut app_nonce)
-            .map_err(|e| DeviceError::Stack(format!("no randomness for pairing: {e}")))?;
+    /// Pair-verify: proves to the device that this is one of its phones and that it is the
+    /// device paired as `device`, and opens the encrypted session. `known_boot` is the boot id
+    /// the device gave last time; a different one means its numbering restarted. Returns what
+    /// the device said about itself. The device then sends its state, battery and missed events.
+    pub async fn verify(
+        &self,
+        phone: &StaticSecret,
+        device: &PublicKey,
+        known_boot: Option<[u8; 8]>,
+    ) -> Result<SessionHello, DeviceError> {
         let mut replies = self.pairing.lock().await;
         while replies.try_recv().is_ok() {
             // Drops stale replies from an abandoned attempt.
         }
-        self.send_pairing(PairingMessage::Hello {
-            app_nonce,
-            key_id: key.id(),
-        })
-        .await?;
-        let (device_nonce, device_proof) = match self.pairing_reply(&mut replies).await? {
-            PairingMessage::Challenge {
-                device_nonce,
-                device_proof,
-            } => (device_nonce, device_proof),
-            // The device does not know this phone's key: removed, or the device was reset.
+        let (handshake, start) =
+            PhoneHandshake::start(phone, device, &self.identity.id).map_err(handshake_error)?;
+        self.send_pairing(PairingMessage::VerifyStart { start })
+            .await?;
+        let reply = match self.pairing_reply(&mut replies).await? {
+            PairingMessage::VerifyReply { reply } => reply,
+            // The device does not know this phone: removed, or the device was reset.
             PairingMessage::Outcome(PairingOutcome::WrongProof) => {
                 return Err(DeviceError::NotPaired)
             }
             other => return Err(refusal(other)),
         };
-        if !key.verify_device_proof(&id, &app_nonce, &device_nonce, &device_proof) {
-            // Not the device this key was made with: never answer it.
-            return Err(DeviceError::NotPaired);
+        let (channel, hello) = handshake.finish(&reply).map_err(handshake_error)?;
+        let (sealer, opener) = channel.split();
+        {
+            let mut inbound = lock(&self.inbound);
+            inbound.opener = Some(opener);
+            if known_boot.is_some_and(|known| known != hello.boot_id) {
+                inbound.tracker.restart();
+                inbound.restart_pending = true;
+            }
         }
-        self.send_pairing(PairingMessage::Answer {
-            app_proof: key.app_proof(&id, &device_nonce, &app_nonce),
-        })
-        .await?;
-        match self.pairing_reply(&mut replies).await? {
-            PairingMessage::Outcome(PairingOutcome::Paired) => Ok(()),
-            PairingMessage::Outcome(PairingOutcome::WrongProof) => Err(DeviceError::NotPaired),
-            other => Err(refusal(other)),
-        }
+        *self.sealer.lock().await = Some(sealer);
+        self.send_sealed(&wrap(Channel::Ready, &[]), "opening the session")
+            .await?;
+        Ok(hello)
     }
 
-    /// Asks the device to forget this phone (its key); the connection must be authenticated.
+    /// Asks the device to forget this phone (its long-term key), inside the session.
     pub async fn forget(&self) -> Result<(), DeviceError> {
-        let mut replies = self.pairing.lock().await;
-        while replies.try_recv().is_ok() {
-            // Drops stale replies from an abandoned attempt.
-        }
-        self.send_pairing(PairingMessage::Forget).await?;
-        match self.pairing_reply(&mut replies).await? {
-            PairingMessage::Outcome(PairingOutcome::Paired) => Ok(()),
-            PairingMessage::Outcome(PairingOutcome::WrongProof) => Err(DeviceError::NotPaired),
-            other => Err(refusal(other)),
+        let (tx, rx) = oneshot::channel();
+        lock(&self.inbound).forgotten = Some(tx);
+        self.send_sealed(&wrap(Channel::Forget, &[]), "removing this phone")
+            .await?;
+        match tokio::time::timeout(self.timeout, rx).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(DeviceError::Disconnected),
+            Err(_) => Err(DeviceError::Timeout {
+                what: "removing this phone",
+                seconds: self.timeout.as_secs(),
+            }),
         }
     }
 
@@ -337,6 +343,18 @@ impl<L: Link> Session<L> {
             self.link.write(uuids::PAIRING, &message.encode()),
         )
         .await
+    }
+
+    /// Seals `plaintext` into the next session frame and writes it; the frame order on the link
+    /// is the counter order, since the sealer stays locked until the write returns.
+    async fn send_sealed(&self, plaintext: &[u8], what: &'static str) -> Result<(), DeviceError> {
+        let mut sealer = self.sealer.lock().await;
+        let frame = sealer
+            .as_mut()
+            .ok_or(DeviceError::NotPaired)?
+            .seal(plaintext)
+            .map_err(|e| DeviceError::Malformed(frame_error(e)))?;
+        within(self.timeout, what, self.link.write(uuids::SESSION, &frame)).await
     }
 
     async fn pairing_reply(
@@ -364,18 +382,11 @@ impl<L: Link> Session<L> {
         let request_id = self.next_request.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         self.pending().insert(request_id, tx);
-        let frame = CommandFrame {
+        let plaintext = session_message::command(&CommandFrame {
             request_id,
             command,
-        }
-        .encode();
-        let sent = within(
-            self.timeout,
-            "the command",
-            self.link.write(uuids::COMMAND, &frame),
-        )
-        .await;
-        if let Err(error) = sent {
+        });
+        if let Err(error) = self.send_sealed(&plaintext, "the command").await {
             self.pending().remove(&request_id);
             return Err(error);
         }
@@ -402,7 +413,27 @@ impl<L: Link> Session<L> {
     }
 
     fn pending(&self) -> std::sync::MutexGuard<'_, HashMap<u16, oneshot::Sender<CommandStatus>>> {
-        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.pending)
+    }
+}
+
+/// A refused session frame, as the decode error the rest of the app reports.
+fn frame_error(error: steward_protocol::channel::FrameError) -> DecodeError {
+    DecodeError::InvalidValue {
+        what: "session frame",
+        reason: error.to_string(),
+    }
+}
+
+fn handshake_error(error: HandshakeError) -> DeviceError {
+    match error {
+        HandshakeError::NotGenuine => DeviceError::NotGenuine,
+        HandshakeError::UnknownPhone => DeviceError::NotPaired,
+        HandshakeError::Malformed => DeviceError::Malformed(DecodeError::InvalidValue {
+            what: "session hello",
+            reason: error.to_string(),
+        }),
+        HandshakeError::Internal(what) => DeviceError::Stack(format!("session set-up: {what}")),
     }
 }
 
@@ -421,15 +452,85 @@ fn refusal(message: PairingMessage) -> DeviceError {
     }
 }
 
+/// Opens one session frame and turns what it carries into an update (or a command's answer).
+fn route_frame(
+    frame: &[u8],
+    identity: &Identity,
+    inbound: &Shared,
+    pending: &Pending,
+) -> Option<SessionUpdate> {
+    let mut inbound = lock(inbound);
+    let Some(opener) = inbound.opener.as_mut() else {
+        return Some(SessionUpdate::Rejected(DecodeError::InvalidValue {
+            what: "session frame",
+            reason: "sent before the session was open".into(),
+        }));
+    };
+    let plaintext = match opener.open(frame) {
+        Ok(plaintext) => plaintext,
+        Err(error) => return Some(SessionUpdate::Rejected(frame_error(error))),
+    };
+    let message = match DeviceMessage::decode(identity.kind, &plaintext) {
+        Ok(message) => message,
+        Err(error) => return Some(SessionUpdate::Rejected(error)),
+    };
+    match message {
+        DeviceMessage::Result(result) => {
+            match lock(pending).remove(&result.request_id) {
+                Some(tx) => {
+                    let _ = tx.send(result.status);
+                }
+                None => tracing::debug!(
+                    request_id = result.request_id,
+                    "a result nobody waits for"
+                ),
+            }
+            None
+        }
+        DeviceMessage::Battery(level) => Some(SessionUpdate::Battery(level)),
+        DeviceMessage::State(state) => {
+            for waiter in inbound.state_waiters.drain(..) {
+                let _ = waiter.send(state);
+            }
+            Some(SessionUpdate::State(state))
+        }
+        DeviceMessage::Forgotten => {
+            if let Some(tx) = inbound.forgotten.take() {
+                let _ = tx.send(());
+            }
+            None
+        }
+        DeviceMessage::Event(frame) => Some(match inbound.tracker.check(frame.seq) {
+            SequenceCheck::Replay => SessionUpdate::Replayed { seq: frame.seq },
+            check => {
+                let restarted = std::mem::take(&mut inbound.restart_pending);
+                if restarted {
+                    tracing::warn!(seq = frame.seq, "the device's event numbering restarted (new boot id)");
+                }
+                inbound.tracker.accept(frame.seq);
+                let missed = match check {
+                    SequenceCheck::Gap { missing } => missing,
+                    _ => 0,
+                };
+                SessionUpdate::Event(SessionEvent {
+                    seq: frame.seq,
+                    event: frame.event,
+                    missed,
+                    restarted,
+                })
+            }
+        }),
+    }
+}
+
 async fn pump(
     mut stream: NotificationStream,
     identity: Identity,
-    mut tracker: SequenceTracker,
+    inbound: Shared,
     pairing: mpsc::Sender<Vec<u8>>,
     pending: Pending,
     updates: mpsc::Sender<SessionUpdate>,
 ) {
-    let kind = identity.kind;
     // Updates dropped since the queue last had room; reported once per overflow.
     let mut dropped: u64 = 0;
     while let Some(notification) = stream.next().await {
@@ -440,63 +541,8 @@ async fn pump(
                 }
                 None
             }
-            c if c == uuids::COMMAND_RESULT => match ResultFrame::decode(&notification.value) {
-                Ok(result) => {
-                    let waiting = pending
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .remove(&result.request_id);
-                    match waiting {
-                        Some(tx) => {
-                            let _ = tx.send(result.status);
-                        }
-                        None => tracing::debug!(
-                            request_id = result.request_id,
-                            "a result nobody waits for"
-                        ),
-                    }
-                    None
-                }
-                Err(error) => Some(SessionUpdate::Rejected(error)),
-            },
-            c if c == uuids::BATTERY_LEVEL => Some(match decode_battery(&notification.value) {
-                Ok(level) => SessionUpdate::Battery(level),
-                Err(error) => SessionUpdate::Rejected(error),
-            }),
-            c if c == uuids::EVENTS => Some(match EventFrame::decode(kind, &notification.value) {
-                Ok(frame) => match tracker.check(frame.seq) {
-                    SequenceCheck::Replay => SessionUpdate::Replayed { seq: frame.seq },
-                    check => {
-                        let restarted = check == SequenceCheck::Restarted;
-                        if restarted {
-                            tracing::warn!(
-                                seq = frame.seq,
-                                last = tracker.last(),
-                                "the device's event numbering restarted"
-                            );
-                            tracker.restart(frame.seq);
-                        } else {
-                            tracker.accept(frame.seq);
-                        }
-                        let missed = match check {
-                            SequenceCheck::Gap { missing } => missing,
-                            _ => 0,
-                        };
-                        SessionUpdate::Event(SessionEvent {
-                            seq: frame.seq,
-                            event: frame.event,
-                            missed,
-                            restarted,
-                        })
-                    }
-                },
-                Err(error) => SessionUpdate::Rejected(error),
-            }),
-            c if c == kind.state_characteristic() => {
-                Some(match DeviceState::decode(kind, &notification.value) {
-                    Ok(state) => SessionUpdate::State(state),
-                    Err(error) => SessionUpdate::Rejected(error),
-                })
+            c if c == uuids::SESSION => {
+                route_frame(&notification.value, &identity, &inbound, &pending)
             }
             _ => None,
         };
@@ -514,11 +560,13 @@ async fn pump(
             }
         }
     }
-    // Every command still waiting learns that the connection is gone.
-    pending
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clear();
+    // Every command and request still waiting learns that the connection is gone.
+    lock(&pending).clear();
+    {
+        let mut inbound = lock(&inbound);
+        inbound.state_waiters.clear();
+        inbound.forgotten = None;
+    }
     // The end of the connection must be heard: wait for room rather than drop it.
     let _ = updates.send(SessionUpdate::Disconnected).await;
 }
@@ -527,17 +575,9 @@ async fn pump(
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_battery_level_is_one_byte_of_percent() {
-        assert_eq!(decode_battery(&[0]), Ok(0));
-        assert_eq!(decode_battery(&[100]), Ok(100));
-        for bad in [&[101][..], &[255], &[], &[50, 0]] {
-            assert!(
-                decode_battery(bad).is_err(),
-                "{bad:?} is not a battery level"
-            );
-        }
-    }
+    use steward_protocol::channel::FrameSealer;
+    use steward_protocol::handshake::device_verify;
+    use steward_protocol::EventFrame;
 
     /// A device on an in-process link: the test pushes notifications, the session reads them.
     struct FakeLink {
@@ -575,17 +615,40 @@ mod tests {
         }
     }
 
-    fn slice(seq: u32) -> crate::Notification {
+    /// Opens a session's keys in-process (the handshake as the device would answer it) and
+    /// returns the device's sending half.
+    fn open_keys<L: Link>(session: &Session<L>) -> FrameSealer {
+        let id = session.identity().id;
+        let phone = StaticSecret::generate(OsRng);
+        let device = StaticSecret::generate(OsRng);
+        let (handshake, start) = PhoneHandshake::start(&phone, &device.public(), &id).expect("start");
+        let verified = device_verify(
+            &device,
+            &id,
+            &[phone.public()],
+            &start,
+            SessionHello {
+                boot_id: [1; 8],
+                last_seq: 0,
+            },
+        )
+        .expect("verify");
+        let (channel, _) = handshake.finish(&verified.reply).expect("finish");
+        lock(&session.inbound).opener = Some(channel.split().1);
+        verified.channel.split().0
+    }
+
+    fn slice(device: &mut FrameSealer, seq: u32) -> crate::Notification {
+        let message = DeviceMessage::Event(EventFrame {
+            seq,
+            event: Event::SliceToasted {
+                slices_total: seq,
+                shade: 3,
+            },
+        });
         crate::Notification {
-            characteristic: uuids::EVENTS,
-            value: EventFrame {
-                seq,
-                event: Event::SliceToasted {
-                    slices_total: seq,
-                    shade: 3,
-                },
-            }
-            .encode(),
+            characteristic: uuids::SESSION,
+            value: device.seal(&message.encode()).expect("sealed"),
         }
     }
 
@@ -602,9 +665,10 @@ mod tests {
             notifications: std::sync::Mutex::new(Some(notifications)),
         };
         let (session, mut updates) = Session::open(link, 0).await.expect("session");
+        let mut keys = open_keys(&session);
         let flood = u32::try_from(UPDATE_QUEUE).expect("small") * 3;
         for seq in 1..=flood {
-            device.send(slice(seq)).expect("session listening");
+            device.send(slice(&mut keys, seq)).expect("session listening");
         }
         // A pairing reply after the flood: once the pump has routed it, it has routed (kept or
         // dropped) every slice before it.
@@ -636,7 +700,7 @@ mod tests {
             (1..=u32::try_from(UPDATE_QUEUE).expect("small")).collect::<Vec<_>>(),
             "the oldest were kept in order, the newest dropped"
         );
-        device.send(slice(flood + 1)).expect("listening");
+        device.send(slice(&mut keys, flood + 1)).expect("listening");
         let next = tokio::time::timeout(Duration::from_secs(5), updates.recv())
             .await
             .expect("in time");

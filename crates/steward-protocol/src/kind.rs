@@ -34,11 +34,6 @@ impl DeviceKind {
         uuids::steward(0x2000 + self as u16)
     }
 
-    /// The kind's State characteristic.
-    pub const fn state_characteristic(self) -> Uuid {
-        uuids::steward(0x2100 + self as u16)
-    }
-
     /// The kind whose service is `uuid`, if any.
     pub fn from_service(uuid: &Uuid) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.service() == *uuid)

@@ -18,16 +18,15 @@ pub const fn sig(short: u16) -> Uuid {
 pub const DEVICE_SERVICE: Uuid = steward(0x1000);
 pub const IDENTITY: Uuid = steward(0x1001);
 pub const PAIRING: Uuid = steward(0x1002);
-pub const COMMAND: Uuid = steward(0x1003);
-pub const COMMAND_RESULT: Uuid = steward(0x1004);
-pub const EVENTS: Uuid = steward(0x1005);
+/// Session frames (channel.rs) both ways: written by the phone, notified by the device. The
+/// first release's Command (0x1003), Command Result (0x1004) and Events (0x1005) characteristics
+/// carried the same messages in the clear; they are gone.
+pub const SESSION: Uuid = steward(0x1006);
 
 pub const DEVICE_INFORMATION_SERVICE: Uuid = sig(0x180A);
 pub const MANUFACTURER_NAME: Uuid = sig(0x2A29);
 pub const MODEL_NUMBER: Uuid = sig(0x2A24);
 pub const FIRMWARE_REVISION: Uuid = sig(0x2A26);
-pub const BATTERY_SERVICE: Uuid = sig(0x180F);
-pub const BATTERY_LEVEL: Uuid = sig(0x2A19);
 
 #[cfg(test)]
 mod tests {
@@ -39,10 +38,10 @@ mod tests {
             DEVICE_SERVICE.to_string(),
             "53541000-7374-6577-6172-64686f6d6501"
         );
-        assert_eq!(EVENTS.to_string(), "53541005-7374-6577-6172-64686f6d6501");
+        assert_eq!(SESSION.to_string(), "53541006-7374-6577-6172-64686f6d6501");
         assert_eq!(
-            BATTERY_LEVEL.to_string(),
-            "00002a19-0000-1000-8000-00805f9b34fb"
+            MANUFACTURER_NAME.to_string(),
+            "00002a29-0000-1000-8000-00805f9b34fb"
         );
     }
 }

@@ -1,11 +1,20 @@
-//! A simulated device's behaviour: its identity, state, pairing and commands, as a state machine
-//! over `steward-protocol` frames. It does no I/O; the BlueZ layer moves its bytes.
+//! A simulated device's behaviour: its identity, state, pairing, sessions and commands, as a
+//! state machine over `steward-protocol` frames. It does no I/O; the BlueZ layer moves its bytes.
+//!
+//! Like a real device, it keeps the long-term keys of at most [`MAX_PHONES`] phones, answers
+//! pair-verify only for them, and says nothing of the household (state, battery, events) outside
+//! an authenticated session: events raised meanwhile wait in a bounded backlog.
 
+use std::collections::VecDeque;
 use std::time::Instant;
 
+use steward_protocol::channel::SecureChannel;
 use steward_protocol::command::{Command, CommandFrame, CommandStatus, ResultFrame};
-use steward_protocol::pairing::{Nonce, PairingKey, PairingMessage, PairingOutcome, SetupCode};
+use steward_protocol::handshake::{device_verify, SessionHello};
+use steward_protocol::keys::{open_public_key, seal_public_key, PublicKey, Sealer, StaticSecret};
+use steward_protocol::pairing::{PairingMessage, PairingOutcome, SetupCode};
 use steward_protocol::pake::{DevicePake, OsRng};
+use steward_protocol::session_message::{unwrap, Channel, DeviceMessage};
 use steward_protocol::uuids;
 use steward_protocol::uuids::Uuid;
 use steward_protocol::{
@@ -20,6 +29,18 @@ use steward_protocol::{
 pub struct Notification {
     pub characteristic: Uuid,
     pub value: Vec<u8>,
+    /// A session frame that carries an event (what the radio's event faults act on).
+    pub event: bool,
+}
+
+impl Notification {
+    fn pairing(message: PairingMessage) -> Self {
+        Self {
+            characteristic: uuids::PAIRING,
+            value: message.encode(),
+            event: false,
+        }
+    }
 }
 
 /// Why a write was refused at the GATT level (before any protocol answer).
@@ -34,9 +55,40 @@ pub enum WriteRefused {
 /// The most phones a device keeps; pairing another is refused until one is removed.
 pub const MAX_PHONES: usize = 8;
 
+/// Events a device keeps for its phone while no session is open; the oldest go first, and the
+/// phone sees the hole as a gap in the numbering.
+pub const BACKLOG: usize = 4096;
+
 /// How long pairing stays open after power-up or a press of the pairing button (HomeKit's
 /// accessories allow 5 minutes; Matter's commissioning window is of the same order).
 pub const PAIRING_WINDOW: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The session of the current connection, after pair-verify.
+struct LiveSession {
+    channel: SecureChannel,
+    phone: PublicKey,
+    /// The phone's first frame arrived: it is live, not a replayed handshake.
+    confirmed: bool,
+}
+
+/// A connection's session; a snapshot of the device (a clone) has none.
+#[derive(Default)]
+struct SessionSlot(Option<LiveSession>);
+
+impl Clone for SessionSlot {
+    fn clone(&self) -> Self {
+        Self(None)
+    }
+}
+
+impl std::fmt::Debug for SessionSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(live) => write!(f, "Session(confirmed: {})", live.confirmed),
+            None => f.write_str("NoSession"),
+        }
+    }
+}
 
 /// One simulated Steward device.
 #[derive(Debug, Clone)]
@@ -54,18 +106,33 @@ pub struct SimDevice {
     proves_with: SetupCode,
     state: DeviceState,
     seq: u32,
-    /// The keys of the phones paired with it, one per phone, at most [`MAX_PHONES`].
-    phones: Vec<PairingKey>,
-    /// Which phone's key the app on this connection proved it holds (or was just given); reset
-    /// on every new connection.
-    authorised: Option<usize>,
-    /// A reconnection in progress: the nonces and which phone's key it uses.
-    pending_pairing: Option<(Nonce, Nonce, usize)>,
+    /// The device's long-term key, made at manufacture.
+    static_key: StaticSecret,
+    /// The long-term keys of the phones paired with it, at most [`MAX_PHONES`].
+    phones: Vec<PublicKey>,
+    session: SessionSlot,
+    /// Drawn again at every power-up and reset; tells the phone the numbering restarted.
+    boot_id: [u8; 8],
+    /// Events raised while no session was open, oldest first.
+    backlog: VecDeque<EventFrame>,
+    last_sent_event: Option<EventFrame>,
+    /// A fault: each new session starts by sending the last event again (a replay).
+    pub resend_last_event: bool,
+    /// Session frames refused (not genuine, stale, or not allowed), since power-up.
+    refused_frames: u64,
     /// A first pairing in progress: the device's half of the SPAKE2 exchange.
     pending_pake: Option<DevicePake>,
     /// Until when a new pairing is accepted (the commissioning window); `None` when closed.
     pairing_open_until: Option<Instant>,
     pairing_lock: crate::pairing_lock::PairingLock,
+}
+
+fn fresh_boot_id() -> [u8; 8] {
+    let mut id = [0u8; 8];
+    if let Err(error) = getrandom::fill(&mut id) {
+        tracing::error!(%error, "no randomness for a boot id");
+    }
+    id
 }
 
 impl SimDevice {
@@ -89,9 +156,14 @@ impl SimDevice {
             code,
             state: default_state(kind),
             seq: 0,
+            static_key: StaticSecret::generate(OsRng),
             phones: Vec::new(),
-            authorised: None,
-            pending_pairing: None,
+            session: SessionSlot::default(),
+            boot_id: fresh_boot_id(),
+            backlog: VecDeque::new(),
+            last_sent_event: None,
+            resend_last_event: false,
+            refused_frames: 0,
             pending_pake: None,
             // Powered up: open for a while, as a device fresh out of the box is.
             pairing_open_until: Some(Instant::now() + PAIRING_WINDOW),
@@ -118,6 +190,16 @@ impl SimDevice {
         &self.code
     }
 
+    /// The device's long-term public key (what a phone learns at pairing).
+    pub fn public_key(&self) -> PublicKey {
+        self.static_key.public()
+    }
+
+    /// The current boot id.
+    pub fn boot_id(&self) -> [u8; 8] {
+        self.boot_id
+    }
+
     /// Whether any phone is paired with it.
     pub fn is_paired(&self) -> bool {
         !self.phones.is_empty()
@@ -128,9 +210,19 @@ impl SimDevice {
         self.phones.len()
     }
 
-    /// Whether the app on the current connection has authenticated.
+    /// Whether the current connection has a confirmed session.
     pub fn is_authorised(&self) -> bool {
-        self.authorised.is_some()
+        self.session.0.as_ref().is_some_and(|s| s.confirmed)
+    }
+
+    /// Session frames refused since power-up.
+    pub fn refused_frames(&self) -> u64 {
+        self.refused_frames
+    }
+
+    /// Events waiting for a session.
+    pub fn backlog_len(&self) -> usize {
+        self.backlog.len()
     }
 
     /// The owner presses the pairing button (or powers the device up): pairing opens for
@@ -149,18 +241,26 @@ impl SimDevice {
         self.pairing_open_until.is_some_and(|until| now < until)
     }
 
-    /// A factory reset: every paired phone is forgotten (their keys no longer work).
+    /// A factory reset: every paired phone is forgotten, the event numbering and the backlog
+    /// start again under a new boot id.
     pub fn reset(&mut self) {
         self.phones.clear();
-        self.authorised = None;
-        self.pending_pairing = None;
+        self.session = SessionSlot::default();
         self.pending_pake = None;
+        self.seq = 0;
+        self.backlog.clear();
+        self.last_sent_event = None;
+        self.boot_id = fresh_boot_id();
     }
 
-    /// A new connection starts unauthenticated: a phone must prove the code on each connection.
+    /// A new connection starts with no session: a phone must pair or verify on each connection.
     pub fn on_connect(&mut self) {
-        self.authorised = None;
-        self.pending_pairing = None;
+        self.end_session();
+    }
+
+    /// The connection ended: what happens from now on waits for the next session.
+    pub fn end_session(&mut self) {
+        self.session = SessionSlot::default();
         self.pending_pake = None;
     }
 
@@ -174,7 +274,7 @@ impl SimDevice {
         [uuids::DEVICE_SERVICE, self.kind.service()]
     }
 
-    /// The value a read of `characteristic` returns.
+    /// The value a read of `characteristic` returns: only what choosing a device needs.
     pub fn read(&self, characteristic: Uuid) -> Option<Vec<u8>> {
         Some(match characteristic {
             c if c == uuids::IDENTITY => Identity {
@@ -184,11 +284,9 @@ impl SimDevice {
                 pairing_open: self.pairing_open(Instant::now()),
             }
             .encode(),
-            c if c == self.kind.state_characteristic() => self.state.encode(),
             c if c == uuids::MANUFACTURER_NAME => b"Steward Labs".to_vec(),
             c if c == uuids::MODEL_NUMBER => format!("SIM-{}", self.kind.as_str()).into_bytes(),
             c if c == uuids::FIRMWARE_REVISION => self.firmware.clone().into_bytes(),
-            c if c == uuids::BATTERY_LEVEL => vec![self.battery],
             _ => return None,
         })
     }
@@ -206,9 +304,8 @@ impl SimDevice {
         &mut self,
         characteristic: Uuid,
         bytes: &[u8],
-        fresh_nonce: impl FnOnce() -> Nonce,
     ) -> Result<Vec<Notification>, WriteRefused> {
-        self.write_at(characteristic, bytes, fresh_nonce, Instant::now())
+        self.write_at(characteristic, bytes, Instant::now())
     }
 
     /// Handles a write at `now` (the pairing lock-out runs on it).
@@ -216,12 +313,11 @@ impl SimDevice {
         &mut self,
         characteristic: Uuid,
         bytes: &[u8],
-        fresh_nonce: impl FnOnce() -> Nonce,
         now: Instant,
     ) -> Result<Vec<Notification>, WriteRefused> {
         match characteristic {
-            c if c == uuids::PAIRING => self.on_pairing(bytes, fresh_nonce, now),
-            c if c == uuids::COMMAND => self.on_command(bytes),
+            c if c == uuids::PAIRING => self.on_pairing(bytes, now),
+            c if c == uuids::SESSION => Ok(self.on_session(bytes)),
             _ => Err(WriteRefused::NotWritable),
         }
     }
@@ -229,15 +325,38 @@ impl SimDevice {
     fn on_pairing(
         &mut self,
         bytes: &[u8],
-        fresh_nonce: impl FnOnce() -> Nonce,
         now: Instant,
     ) -> Result<Vec<Notification>, WriteRefused> {
         let message =
             PairingMessage::decode(bytes).map_err(|e| WriteRefused::Malformed(e.to_string()))?;
         let reply = match message {
-            // An authenticated phone removing itself is not a guess: the lock-out does not apply.
-            m if m != PairingMessage::Forget && self.pairing_lock.retry_after(now).is_some() => {
-                self.pending_pairing = None;
+            // Pair-verify proves a long-term key, not the code: a stranger's wrong guesses never
+            // lock the owner's phones out, and a handshake teaches nothing about the code.
+            PairingMessage::VerifyStart { start } => {
+                self.pending_pake = None;
+                let hello = SessionHello {
+                    boot_id: self.boot_id,
+                    last_seq: self.seq,
+                };
+                match device_verify(&self.static_key, &self.id, &self.phones, &start, hello) {
+                    Ok(verified) => {
+                        self.session = SessionSlot(Some(LiveSession {
+                            channel: verified.channel,
+                            phone: verified.phone,
+                            confirmed: false,
+                        }));
+                        PairingMessage::VerifyReply {
+                            reply: verified.reply,
+                        }
+                    }
+                    Err(_) => {
+                        self.session = SessionSlot::default();
+                        PairingMessage::Outcome(PairingOutcome::WrongProof)
+                    }
+                }
+            }
+            _ if self.pairing_lock.retry_after(now).is_some() => {
+                self.pending_pake = None;
                 PairingMessage::LockedOut {
                     retry_after_secs: self.pairing_lock.retry_after_secs(now).unwrap_or(1),
                 }
@@ -257,15 +376,30 @@ impl SimDevice {
                     Err(error) => return Err(WriteRefused::Malformed(error.to_string())),
                 }
             }
-            PairingMessage::PakeConfirm { confirm } => {
-                match self.pending_pake.take().map(|pake| pake.verify(&confirm)) {
+            PairingMessage::PakeConfirm { confirm, phone_key } => {
+                let verified = self.pending_pake.take().map(|pake| pake.verify(&confirm));
+                match verified {
                     Some(Ok(key)) => {
-                        self.phones.push(key);
-                        // Paired: the window closes, as a commissioning window does.
-                        self.pairing_open_until = None;
-                        self.authorised = Some(self.phones.len() - 1);
-                        self.pairing_lock.succeeded();
-                        PairingMessage::Outcome(PairingOutcome::Paired)
+                        match open_public_key(&key, Sealer::Phone, &self.id, &phone_key) {
+                            Ok(phone) => {
+                                if !self.phones.contains(&phone) {
+                                    self.phones.push(phone);
+                                }
+                                // Paired: the window closes, as a commissioning window does.
+                                self.pairing_open_until = None;
+                                self.pairing_lock.succeeded();
+                                PairingMessage::PairedWith {
+                                    device_key: seal_public_key(
+                                        &key,
+                                        Sealer::Device,
+                                        &self.id,
+                                        &self.static_key.public(),
+                                    ),
+                                }
+                            }
+                            // The code was right but the key is not usable: nothing is stored.
+                            Err(_) => PairingMessage::Outcome(PairingOutcome::WrongProof),
+                        }
                     }
                     // A wrong confirmation, or one with no exchange started: a guess.
                     _ => {
@@ -274,82 +408,132 @@ impl SimDevice {
                     }
                 }
             }
-            PairingMessage::Forget => match self.authorised.take() {
-                Some(index) if index < self.phones.len() => {
-                    self.phones.remove(index);
-                    PairingMessage::Outcome(PairingOutcome::Paired)
-                }
-                // Only a phone that proved its key on this connection may remove itself.
-                _ => PairingMessage::Outcome(PairingOutcome::WrongProof),
-            },
-            PairingMessage::Hello { app_nonce, key_id } => {
-                match self.phones.iter().position(|key| key.id() == key_id) {
-                    Some(index) => {
-                        let device_nonce = fresh_nonce();
-                        self.pending_pairing = Some((app_nonce, device_nonce, index));
-                        let device_proof =
-                            self.phones[index].device_proof(&self.id, &app_nonce, &device_nonce);
-                        PairingMessage::Challenge {
-                            device_nonce,
-                            device_proof,
-                        }
-                    }
-                    // Not one of its phones (never paired, or removed, or the device was reset).
-                    None => PairingMessage::Outcome(PairingOutcome::WrongProof),
-                }
-            }
-            PairingMessage::Answer { app_proof } => match self.pending_pairing.take() {
-                Some((app_nonce, device_nonce, index))
-                    if self.phones.get(index).is_some_and(|key| {
-                        key.verify_app_proof(&self.id, &device_nonce, &app_nonce, &app_proof)
-                    }) =>
-                {
-                    self.authorised = Some(index);
-                    PairingMessage::Outcome(PairingOutcome::Paired)
-                }
-                _ => {
-                    self.pairing_lock.wrong_answer(now);
-                    PairingMessage::Outcome(PairingOutcome::WrongProof)
-                }
-            },
-            PairingMessage::Challenge { .. }
-            | PairingMessage::Outcome(_)
+            PairingMessage::Outcome(_)
             | PairingMessage::LockedOut { .. }
-            | PairingMessage::PakeReply { .. } => {
+            | PairingMessage::PakeReply { .. }
+            | PairingMessage::PairedWith { .. }
+            | PairingMessage::VerifyReply { .. } => {
                 return Err(WriteRefused::Malformed(
                     "the app cannot send this pairing message".into(),
                 ))
             }
         };
-        Ok(vec![Notification {
-            characteristic: uuids::PAIRING,
-            value: reply.encode(),
-        }])
+        Ok(vec![Notification::pairing(reply)])
     }
 
-    fn on_command(&mut self, bytes: &[u8]) -> Result<Vec<Notification>, WriteRefused> {
+    /// A session frame from the phone. Anything not genuine, stale, or sent before a session is
+    /// refused and counted; it never changes anything and gets no answer.
+    fn on_session(&mut self, frame: &[u8]) -> Vec<Notification> {
+        let Some(live) = self.session.0.as_mut() else {
+            self.refused_frames += 1;
+            return Vec::new();
+        };
+        let plaintext = match live.channel.open(frame) {
+            Ok(plaintext) => plaintext,
+            Err(error) => {
+                tracing::debug!(device = %self.id, %error, "refused a session frame");
+                self.refused_frames += 1;
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        match unwrap(&plaintext) {
+            Ok((Channel::Ready, [])) => {
+                let first = !live.confirmed;
+                live.confirmed = true;
+                self.emit(DeviceMessage::Battery(self.battery), &mut out);
+                self.emit(DeviceMessage::State(self.state), &mut out);
+                if first {
+                    if self.resend_last_event {
+                        if let Some(old) = self.last_sent_event {
+                            self.emit(DeviceMessage::Event(old), &mut out);
+                        }
+                    }
+                    while let Some(event) = self.backlog.pop_front() {
+                        self.emit(DeviceMessage::Event(event), &mut out);
+                    }
+                }
+            }
+            Ok((Channel::Command, body)) if live.confirmed => self.on_command(body, &mut out),
+            Ok((Channel::Forget, [])) if live.confirmed => {
+                let phone = live.phone;
+                self.emit(DeviceMessage::Forgotten, &mut out);
+                self.phones.retain(|known| *known != phone);
+                self.end_session();
+            }
+            _ => self.refused_frames += 1,
+        }
+        out
+    }
+
+    /// Sends `message` in the session, or keeps an event for the next one.
+    fn emit(&mut self, message: DeviceMessage, out: &mut Vec<Notification>) {
+        let event = match &message {
+            DeviceMessage::Event(frame) => Some(*frame),
+            _ => None,
+        };
+        let sealed = match self.session.0.as_mut() {
+            Some(live) if live.confirmed => live.channel.seal(&message.encode()).ok(),
+            _ => None,
+        };
+        match (sealed, event) {
+            (Some(frame), _) => {
+                if event.is_some() {
+                    self.last_sent_event = event;
+                }
+                out.push(Notification {
+                    characteristic: uuids::SESSION,
+                    value: frame,
+                    event: event.is_some(),
+                });
+            }
+            (None, Some(event)) => {
+                if self.backlog.len() == BACKLOG {
+                    self.backlog.pop_front();
+                }
+                self.backlog.push_back(event);
+            }
+            // A state or battery snapshot nobody can hear: the next session gets a fresh one.
+            (None, None) => {}
+        }
+    }
+
+    /// A command inside a session: answered with its result, then what it changed.
+    fn on_command(&mut self, bytes: &[u8], out: &mut Vec<Notification>) {
         let frame = match CommandFrame::decode(bytes) {
             Ok(frame) => frame,
             Err(_) if bytes.len() >= 3 => {
                 // The request id is readable: answer it, so the app is not left waiting.
                 let request_id = u16::from_le_bytes([bytes[1], bytes[2]]);
-                return Ok(vec![result(request_id, CommandStatus::InvalidArgument)]);
+                self.emit(result(request_id, CommandStatus::InvalidArgument), out);
+                return;
             }
-            Err(e) => return Err(WriteRefused::Malformed(e.to_string())),
+            Err(_) => {
+                self.refused_frames += 1;
+                return;
+            }
         };
-        let mut out = Vec::new();
-        let status = if self.authorised.is_none() {
-            CommandStatus::NotPaired
-        } else if !frame.command.applies_to(self.kind) {
+        let mut effects = Vec::new();
+        let status = if !frame.command.applies_to(self.kind) {
             CommandStatus::Unsupported
         } else {
-            self.execute(frame.command, &mut out)
+            self.execute(frame.command, &mut effects)
         };
-        out.insert(0, result(frame.request_id, status));
-        Ok(out)
+        self.emit(result(frame.request_id, status), out);
+        for message in effects {
+            self.emit(message, out);
+        }
     }
 
-    fn execute(&mut self, command: Command, out: &mut Vec<Notification>) -> CommandStatus {
+    /// Sets the battery level and reports it to a session.
+    pub fn set_battery(&mut self, percent: u8) -> Vec<Notification> {
+        self.battery = percent;
+        let mut out = Vec::new();
+        self.emit(DeviceMessage::Battery(percent), &mut out);
+        out
+    }
+
+    fn execute(&mut self, command: Command, out: &mut Vec<DeviceMessage>) -> CommandStatus {
         let before = self.state;
         match (command, &mut self.state) {
             (Command::Identify, _) => {}
@@ -390,7 +574,7 @@ impl SimDevice {
                 return CommandStatus::Done;
             }
             (Command::PressButton(button), _) => {
-                out.extend(self.press(button));
+                out.extend(self.pressed(button));
                 return CommandStatus::Done;
             }
             _ => return CommandStatus::Unsupported,
@@ -401,28 +585,30 @@ impl SimDevice {
         CommandStatus::Done
     }
 
-    /// The next event frame as a notification.
-    fn event(&mut self, event: Event) -> Notification {
+    /// The next event, numbered.
+    fn event(&mut self, event: Event) -> DeviceMessage {
         self.seq += 1;
-        Notification {
-            characteristic: uuids::EVENTS,
-            value: EventFrame {
-                seq: self.seq,
-                event,
-            }
-            .encode(),
-        }
+        DeviceMessage::Event(EventFrame {
+            seq: self.seq,
+            event,
+        })
     }
 
-    fn state_changed(&mut self) -> Vec<Notification> {
+    fn state_changed(&mut self) -> Vec<DeviceMessage> {
         let state = self.state;
         vec![
             self.event(Event::StateChanged(state)),
-            Notification {
-                characteristic: self.kind.state_characteristic(),
-                value: state.encode(),
-            },
+            DeviceMessage::State(state),
         ]
+    }
+
+    /// Sends what happened on the device to a session (or keeps its events for the next).
+    fn report(&mut self, messages: Vec<DeviceMessage>) -> Vec<Notification> {
+        let mut out = Vec::new();
+        for message in messages {
+            self.emit(message, &mut out);
+        }
+        out
     }
 
     /// A soap packet is dispensed (someone pressed the pump). Nothing happens when empty.
@@ -436,15 +622,12 @@ impl SimDevice {
         s.remaining -= 1;
         s.dispensed_total += 1;
         let (remaining, dispensed_total) = (s.remaining, s.dispensed_total);
-        let mut out = vec![self.event(Event::PacketDispensed {
+        let event = self.event(Event::PacketDispensed {
             remaining,
             dispensed_total,
-        })];
-        out.push(Notification {
-            characteristic: self.kind.state_characteristic(),
-            value: self.state.encode(),
         });
-        out
+        let state = DeviceMessage::State(self.state);
+        self.report(vec![event, state])
     }
 
     /// A slice is toasted at the current shade; the toaster pops up.
@@ -460,11 +643,16 @@ impl SimDevice {
             shade,
         })];
         out.extend(self.state_changed());
-        out
+        self.report(out)
     }
 
     /// A button on the player or its remote is pressed.
     pub fn press(&mut self, button: Button) -> Vec<Notification> {
+        let messages = self.pressed(button);
+        self.report(messages)
+    }
+
+    fn pressed(&mut self, button: Button) -> Vec<DeviceMessage> {
         let DeviceState::BluRayPlayer(s) = &mut self.state else {
             return Vec::new();
         };
@@ -486,11 +674,8 @@ impl SimDevice {
     }
 }
 
-fn result(request_id: u16, status: CommandStatus) -> Notification {
-    Notification {
-        characteristic: uuids::COMMAND_RESULT,
-        value: ResultFrame { request_id, status }.encode(),
-    }
+fn result(request_id: u16, status: CommandStatus) -> DeviceMessage {
+    DeviceMessage::Result(ResultFrame { request_id, status })
 }
 
 fn default_state(kind: DeviceKind) -> DeviceState {
@@ -527,7 +712,9 @@ fn default_state(kind: DeviceKind) -> DeviceState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use steward_protocol::pairing::PairingKey;
+    use steward_protocol::handshake::PhoneHandshake;
+    use steward_protocol::pake::PhonePake;
+    use steward_protocol::session_message::{command, wrap};
 
     fn dispenser() -> SimDevice {
         SimDevice::new(
@@ -539,84 +726,177 @@ mod tests {
         )
     }
 
-    /// Pairs as a phone would, with the PAKE; with a wrong code the phone sends a bogus
-    /// confirmation anyway (what a stranger guessing does), so the device counts it.
-    fn pair(device: &mut SimDevice, code: &str) -> PairingOutcome {
-        pair_keeping(device, code).0
+    /// A phone as the app is: its long-term key, and what it learned at pairing.
+    struct Phone {
+        key: StaticSecret,
+        device_key: Option<PublicKey>,
+        channel: Option<SecureChannel>,
+        kind: DeviceKind,
     }
 
-    fn pair_keeping(device: &mut SimDevice, code: &str) -> (PairingOutcome, Option<PairingKey>) {
-        // The owner presses the pairing button first each time (a pairing closes the window).
-        device.open_pairing(Instant::now());
-        let code = SetupCode::parse(code).expect("code");
-        let (phone, start) = steward_protocol::pake::PhonePake::start(&code, &device.id, OsRng);
-        let reply = device
-            .write(
-                uuids::PAIRING,
-                &PairingMessage::PakeStart { start }.encode(),
-                || [8; 16],
+    impl Phone {
+        fn new() -> Self {
+            Self {
+                key: StaticSecret::generate(OsRng),
+                device_key: None,
+                channel: None,
+                kind: DeviceKind::SoapDispenser,
+            }
+        }
+
+        /// Pairs as the app does, with the PAKE; with a wrong code the phone sends a bogus
+        /// confirmation anyway (what a stranger guessing does), so the device counts it.
+        fn pair(&mut self, device: &mut SimDevice, code: &str) -> PairingMessage {
+            self.kind = device.kind;
+            // The owner presses the pairing button first each time (a pairing closes the window).
+            device.open_pairing(Instant::now());
+            let code = SetupCode::parse(code).expect("code");
+            let (phone, start) = PhonePake::start(&code, &device.id, OsRng);
+            let reply = device
+                .write(uuids::PAIRING, &PairingMessage::PakeStart { start }.encode())
+                .expect("start accepted");
+            let PairingMessage::PakeReply { reply, confirm } =
+                PairingMessage::decode(&reply[0].value).expect("reply")
+            else {
+                panic!("expected a PAKE reply")
+            };
+            let (phone_confirm, pairing) = match phone.finish(&reply, &confirm) {
+                Ok((phone_confirm, key)) => (phone_confirm, Some(key)),
+                Err(_) => ([0; 32], None),
+            };
+            let sealed = pairing
+                .as_ref()
+                .map(|k| seal_public_key(k, Sealer::Phone, &device.id, &self.key.public()))
+                .unwrap_or([0; 48]);
+            let reply = device
+                .write(
+                    uuids::PAIRING,
+                    &PairingMessage::PakeConfirm {
+                        confirm: phone_confirm,
+                        phone_key: sealed,
+                    }
+                    .encode(),
+                )
+                .expect("confirm accepted");
+            let message = PairingMessage::decode(&reply[0].value).expect("a pairing message");
+            if let (PairingMessage::PairedWith { device_key }, Some(pairing)) = (message, pairing)
+            {
+                self.device_key = Some(
+                    open_public_key(&pairing, Sealer::Device, &device.id, &device_key)
+                        .expect("the device's key"),
+                );
+            }
+            message
+        }
+
+        /// Opens a session on a new connection; the device's answer to Ready, or why not.
+        fn verify(&mut self, device: &mut SimDevice) -> Result<Vec<DeviceMessage>, PairingMessage> {
+            device.on_connect();
+            let device_key = self.device_key.expect("paired");
+            let (handshake, start) =
+                PhoneHandshake::start(&self.key, &device_key, &device.id).expect("start");
+            let reply = device
+                .write(uuids::PAIRING, &PairingMessage::VerifyStart { start }.encode())
+                .expect("written");
+            let message = PairingMessage::decode(&reply[0].value).expect("a pairing message");
+            let PairingMessage::VerifyReply { reply } = message else {
+                return Err(message);
+            };
+            let (channel, _) = handshake.finish(&reply).expect("genuine");
+            self.channel = Some(channel);
+            Ok(self.send(device, &wrap(Channel::Ready, &[])))
+        }
+
+        /// Sends a session plaintext; what the device sent back, opened.
+        fn send(&mut self, device: &mut SimDevice, plaintext: &[u8]) -> Vec<DeviceMessage> {
+            let frame = self
+                .channel
+                .as_mut()
+                .expect("a session")
+                .seal(plaintext)
+                .expect("sealed");
+            let out = device.write(uuids::SESSION, &frame).expect("written");
+            self.open_all(&out)
+        }
+
+        fn open_all(&mut self, out: &[Notification]) -> Vec<DeviceMessage> {
+            let kind = self.kind;
+            let channel = self.channel.as_mut().expect("a session");
+            out.iter()
+                .map(|n| {
+                    assert_eq!(n.characteristic, uuids::SESSION);
+                    let plaintext = channel.open(&n.value).expect("genuine");
+                    DeviceMessage::decode(kind, &plaintext).expect("decodes")
+                })
+                .collect()
+        }
+
+        fn command(&mut self, device: &mut SimDevice, sent: Command) -> Vec<DeviceMessage> {
+            self.send(
+                device,
+                &command(&CommandFrame {
+                    request_id: 9,
+                    command: sent,
+                }),
             )
-            .expect("start accepted");
-        let PairingMessage::PakeReply { reply, confirm } =
-            PairingMessage::decode(&reply[0].value).expect("reply")
-        else {
-            panic!("expected a PAKE reply")
-        };
-        let (phone_confirm, key) = match phone.finish(&reply, &confirm) {
-            Ok((phone_confirm, key)) => (phone_confirm, Some(key)),
-            Err(_) => ([0; 32], None),
-        };
-        let reply = device
-            .write(
-                uuids::PAIRING,
-                &PairingMessage::PakeConfirm {
-                    confirm: phone_confirm,
-                }
-                .encode(),
-                || [0; 16],
-            )
-            .expect("confirm accepted");
-        match PairingMessage::decode(&reply[0].value) {
-            Ok(PairingMessage::Outcome(outcome)) => (outcome, key),
-            other => panic!("expected an outcome, got {other:?}"),
         }
     }
 
+    fn status(messages: &[DeviceMessage]) -> Option<CommandStatus> {
+        messages.iter().find_map(|m| match m {
+            DeviceMessage::Result(r) => Some(r.status),
+            _ => None,
+        })
+    }
+
     #[test]
-    fn commands_before_pairing_are_refused() {
+    fn nothing_of_the_household_is_readable_or_writable_without_a_session() {
         let mut d = dispenser();
-        let out = d
-            .write(
-                uuids::COMMAND,
-                &CommandFrame {
-                    request_id: 5,
-                    command: Command::Refill { packets: 4 },
-                }
-                .encode(),
-                || [0; 16],
-            )
-            .expect("written");
-        assert_eq!(
-            ResultFrame::decode(&out[0].value),
-            Ok(ResultFrame {
-                request_id: 5,
-                status: CommandStatus::NotPaired
-            })
+        let mut phone = Phone::new();
+        assert!(matches!(
+            phone.pair(&mut d, "1234-5678"),
+            PairingMessage::PairedWith { .. }
+        ));
+        for open in [
+            uuids::IDENTITY,
+            uuids::MANUFACTURER_NAME,
+            uuids::MODEL_NUMBER,
+        ] {
+            assert!(d.read(open).is_some(), "{open} helps choose a device");
+        }
+        for kind in DeviceKind::ALL {
+            assert_eq!(d.read(kind.service()), None);
+        }
+        d.on_connect();
+        let refill = command(&CommandFrame {
+            request_id: 5,
+            command: Command::Refill { packets: 4 },
+        });
+        let out = d.write(uuids::SESSION, &refill).expect("written");
+        assert!(out.is_empty(), "a plaintext command gets no answer");
+        assert_eq!(d.refused_frames(), 1, "and is counted");
+        let out = d.dispense();
+        assert!(
+            out.is_empty(),
+            "an event with no session is not sent in any form"
         );
+        assert_eq!(d.backlog_len(), 1, "but kept for the phone's next session");
     }
 
     #[test]
     fn pairing_with_the_printed_code_succeeds_and_a_wrong_code_locks_out_after_three_tries() {
         let mut d = dispenser();
+        let mut stranger = Phone::new();
         for _ in 0..3 {
-            assert_eq!(pair(&mut d, "0000-0000"), PairingOutcome::WrongProof);
+            assert_eq!(
+                stranger.pair(&mut d, "0000-0000"),
+                PairingMessage::Outcome(PairingOutcome::WrongProof)
+            );
         }
         assert!(!d.is_paired());
         let hello = PairingMessage::PakeStart { start: [9; 33] }.encode();
         let now = Instant::now();
-        let reply = d
-            .write_at(uuids::PAIRING, &hello, || [8; 16], now)
-            .expect("written");
+        let reply = d.write_at(uuids::PAIRING, &hello, now).expect("written");
         assert!(
             matches!(
                 PairingMessage::decode(&reply[0].value),
@@ -625,7 +905,7 @@ mod tests {
             "locked, and the device says for how long"
         );
         let later = now + crate::pairing_lock::FIRST_LOCKOUT;
-        let (_, start) = steward_protocol::pake::PhonePake::start(
+        let (_, start) = PhonePake::start(
             &SetupCode::parse("1234-5678").expect("code"),
             &d.id,
             OsRng,
@@ -634,7 +914,6 @@ mod tests {
             .write_at(
                 uuids::PAIRING,
                 &PairingMessage::PakeStart { start }.encode(),
-                || [8; 16],
                 later,
             )
             .expect("written");
@@ -647,67 +926,45 @@ mod tests {
         );
 
         let mut fresh = dispenser();
-        assert_eq!(pair(&mut fresh, "1234-5678"), PairingOutcome::Paired);
+        let mut owner = Phone::new();
+        assert!(matches!(
+            owner.pair(&mut fresh, "1234-5678"),
+            PairingMessage::PairedWith { .. }
+        ));
         assert!(fresh.is_paired());
-    }
-
-    /// Authenticates on a new connection as the phone holding `key` would; the device's outcome.
-    fn reconnect(device: &mut SimDevice, key: &PairingKey) -> PairingMessage {
-        device.on_connect();
-        let hello = PairingMessage::Hello {
-            app_nonce: [3; 16],
-            key_id: key.id(),
-        };
-        let reply = device
-            .write(uuids::PAIRING, &hello.encode(), || [4; 16])
-            .expect("hello accepted");
-        let Ok(PairingMessage::Challenge {
-            device_nonce,
-            device_proof,
-        }) = PairingMessage::decode(&reply[0].value)
-        else {
-            return PairingMessage::decode(&reply[0].value).expect("a pairing message");
-        };
-        assert!(key.verify_device_proof(&device.id, &[3; 16], &device_nonce, &device_proof));
-        let answer = PairingMessage::Answer {
-            app_proof: key.app_proof(&device.id, &device_nonce, &[3; 16]),
-        };
-        let reply = device
-            .write(uuids::PAIRING, &answer.encode(), || [0; 16])
-            .expect("answer accepted");
-        PairingMessage::decode(&reply[0].value).expect("an outcome")
+        assert_eq!(owner.device_key, Some(fresh.public_key()));
     }
 
     #[test]
-    fn each_phone_gets_its_own_key_and_a_stranger_key_is_not_recognised() {
+    fn a_locked_device_still_lets_its_phones_in() {
         let mut d = dispenser();
-        let (first, Some(phone_a)) = pair_keeping(&mut d, "1234-5678") else {
-            panic!("pairs")
-        };
-        let (second, Some(phone_b)) = pair_keeping(&mut d, "1234-5678") else {
-            panic!("pairs again")
-        };
-        assert_eq!(
-            (first, second),
-            (PairingOutcome::Paired, PairingOutcome::Paired)
+        let mut owner = Phone::new();
+        owner.pair(&mut d, "1234-5678");
+        d.bogus_answers(3, Instant::now());
+        assert!(
+            owner.verify(&mut d).is_ok(),
+            "a stranger's wrong codes do not lock the owner out"
         );
-        assert_ne!(
-            phone_a, phone_b,
-            "the same code paired from two phones gives two keys"
-        );
+    }
+
+    #[test]
+    fn each_phone_has_its_own_key_and_a_stranger_is_not_recognised() {
+        let mut d = dispenser();
+        let mut phone_a = Phone::new();
+        let mut phone_b = Phone::new();
+        phone_a.pair(&mut d, "1234-5678");
+        phone_b.pair(&mut d, "1234-5678");
         assert_eq!(d.paired_phones(), 2);
-        for key in [&phone_a, &phone_b] {
-            assert_eq!(
-                reconnect(&mut d, key),
-                PairingMessage::Outcome(PairingOutcome::Paired)
-            );
+        for phone in [&mut phone_a, &mut phone_b] {
+            assert!(phone.verify(&mut d).is_ok());
             assert!(d.is_authorised());
         }
-        let stranger = PairingKey::from_bytes([42; 32]);
+        let mut stranger = Phone::new();
+        stranger.device_key = Some(d.public_key());
         assert_eq!(
-            reconnect(&mut d, &stranger),
-            PairingMessage::Outcome(PairingOutcome::WrongProof),
-            "a key the device never gave is not one of its phones"
+            stranger.verify(&mut d).map(|_| ()),
+            Err(PairingMessage::Outcome(PairingOutcome::WrongProof)),
+            "knowing the device's public key is not being one of its phones"
         );
         assert!(!d.is_authorised());
     }
@@ -715,50 +972,30 @@ mod tests {
     #[test]
     fn a_phone_removes_itself_and_a_reset_forgets_every_phone() {
         let mut d = dispenser();
-        let (_, Some(phone_a)) = pair_keeping(&mut d, "1234-5678") else {
-            panic!("pairs")
-        };
-        let (_, Some(phone_b)) = pair_keeping(&mut d, "1234-5678") else {
-            panic!("pairs")
-        };
-        d.on_connect();
-        let forget = PairingMessage::Forget.encode();
-        let refused = d
-            .write(uuids::PAIRING, &forget, || [0; 16])
-            .expect("written");
+        let mut phone_a = Phone::new();
+        let mut phone_b = Phone::new();
+        phone_a.pair(&mut d, "1234-5678");
+        phone_b.pair(&mut d, "1234-5678");
+        assert!(phone_a.verify(&mut d).is_ok());
         assert_eq!(
-            PairingMessage::decode(&refused[0].value),
-            Ok(PairingMessage::Outcome(PairingOutcome::WrongProof)),
-            "an unauthenticated connection cannot remove anyone"
+            phone_a.send(&mut d, &wrap(Channel::Forget, &[])),
+            vec![DeviceMessage::Forgotten]
         );
-        assert_eq!(d.paired_phones(), 2);
-
+        assert_eq!(d.paired_phones(), 1);
+        assert!(!d.is_authorised(), "the session ends with the key");
         assert_eq!(
-            reconnect(&mut d, &phone_a),
-            PairingMessage::Outcome(PairingOutcome::Paired)
-        );
-        let done = d
-            .write(uuids::PAIRING, &forget, || [0; 16])
-            .expect("written");
-        assert_eq!(
-            PairingMessage::decode(&done[0].value),
-            Ok(PairingMessage::Outcome(PairingOutcome::Paired))
-        );
-        assert_eq!(
-            reconnect(&mut d, &phone_a),
-            PairingMessage::Outcome(PairingOutcome::WrongProof),
+            phone_a.verify(&mut d).map(|_| ()),
+            Err(PairingMessage::Outcome(PairingOutcome::WrongProof)),
             "a removed phone's old key is refused"
         );
-        assert_eq!(
-            reconnect(&mut d, &phone_b),
-            PairingMessage::Outcome(PairingOutcome::Paired),
-            "the other phone is untouched"
-        );
+        assert!(phone_b.verify(&mut d).is_ok(), "the other phone is untouched");
 
+        let boot = d.boot_id();
         d.reset();
+        assert_ne!(d.boot_id(), boot, "a reset is a new boot");
         assert_eq!(
-            reconnect(&mut d, &phone_b),
-            PairingMessage::Outcome(PairingOutcome::WrongProof),
+            phone_b.verify(&mut d).map(|_| ()),
+            Err(PairingMessage::Outcome(PairingOutcome::WrongProof)),
             "a reset forgets every phone"
         );
         assert!(!d.is_paired());
@@ -775,12 +1012,12 @@ mod tests {
         );
         let code = SetupCode::parse("1234-5678").expect("code");
         let start = |d: &SimDevice| {
-            let (_, start) = steward_protocol::pake::PhonePake::start(&code, &d.id, OsRng);
+            let (_, start) = PhonePake::start(&code, &d.id, OsRng);
             PairingMessage::PakeStart { start }.encode()
         };
         let later = now + PAIRING_WINDOW + std::time::Duration::from_secs(1);
         let reply = d
-            .write_at(uuids::PAIRING, &start(&d), || [0; 16], later)
+            .write_at(uuids::PAIRING, &start(&d), later)
             .expect("written");
         assert_eq!(
             PairingMessage::decode(&reply[0].value),
@@ -789,7 +1026,7 @@ mod tests {
         );
         d.open_pairing(later);
         let reply = d
-            .write_at(uuids::PAIRING, &start(&d), || [0; 16], later)
+            .write_at(uuids::PAIRING, &start(&d), later)
             .expect("written");
         assert!(matches!(
             PairingMessage::decode(&reply[0].value),
@@ -797,7 +1034,7 @@ mod tests {
         ));
 
         let mut fresh = dispenser();
-        assert_eq!(pair(&mut fresh, "1234-5678"), PairingOutcome::Paired);
+        Phone::new().pair(&mut fresh, "1234-5678");
         assert!(
             !fresh.pairing_open(Instant::now()),
             "a pairing closes the window, so a second phone needs the button again"
@@ -814,20 +1051,19 @@ mod tests {
     fn a_device_keeps_a_bounded_list_of_phones() {
         let mut d = dispenser();
         for _ in 0..MAX_PHONES {
-            assert_eq!(pair(&mut d, "1234-5678"), PairingOutcome::Paired);
+            assert!(matches!(
+                Phone::new().pair(&mut d, "1234-5678"),
+                PairingMessage::PairedWith { .. }
+            ));
         }
         d.open_pairing(Instant::now());
-        let (_, start) = steward_protocol::pake::PhonePake::start(
+        let (_, start) = PhonePake::start(
             &SetupCode::parse("1234-5678").expect("code"),
             &d.id,
             OsRng,
         );
         let reply = d
-            .write(
-                uuids::PAIRING,
-                &PairingMessage::PakeStart { start }.encode(),
-                || [0; 16],
-            )
+            .write(uuids::PAIRING, &PairingMessage::PakeStart { start }.encode())
             .expect("written");
         assert_eq!(
             PairingMessage::decode(&reply[0].value),
@@ -836,60 +1072,83 @@ mod tests {
     }
 
     #[test]
-    fn a_new_connection_must_authenticate_again() {
+    fn a_new_connection_must_verify_again() {
         let mut d = dispenser();
-        assert_eq!(pair(&mut d, "1234-5678"), PairingOutcome::Paired);
+        let mut phone = Phone::new();
+        phone.pair(&mut d, "1234-5678");
+        assert!(phone.verify(&mut d).is_ok());
+        let old = phone
+            .channel
+            .as_mut()
+            .expect("session")
+            .seal(&command(&CommandFrame {
+                request_id: 6,
+                command: Command::Refill { packets: 1 },
+            }))
+            .expect("sealed");
         d.on_connect();
-        let refill = CommandFrame {
-            request_id: 6,
-            command: Command::Refill { packets: 1 },
-        }
-        .encode();
-        let out = d
-            .write(uuids::COMMAND, &refill, || [0; 16])
-            .expect("written");
-        assert_eq!(
-            ResultFrame::decode(&out[0].value).map(|r| r.status),
-            Ok(CommandStatus::NotPaired),
-            "being paired once does not let any later connection command the device"
+        assert!(
+            d.write(uuids::SESSION, &old).expect("written").is_empty(),
+            "a frame of the last connection's session does nothing on this one"
         );
+        assert!(phone.verify(&mut d).is_ok());
         assert_eq!(
-            pair(&mut d, "1234-5678"),
-            PairingOutcome::Paired,
-            "the same proof authenticates again"
+            d.write(uuids::SESSION, &old).expect("written"),
+            Vec::new(),
+            "nor in the next session"
         );
-        let out = d
-            .write(uuids::COMMAND, &refill, || [0; 16])
-            .expect("written");
+        assert_eq!(d.refused_frames(), 2);
         assert_eq!(
-            ResultFrame::decode(&out[0].value).map(|r| r.status),
-            Ok(CommandStatus::Done)
+            status(&phone.command(&mut d, Command::Refill { packets: 1 })),
+            Some(CommandStatus::Done)
         );
     }
 
     #[test]
-    fn dispensing_counts_down_with_numbered_events() {
+    fn a_session_starts_with_the_state_and_the_events_missed() {
         let mut d = dispenser();
-        let first = d.dispense();
-        let second = d.dispense();
-        let decode = |n: &Notification| {
-            EventFrame::decode(DeviceKind::SoapDispenser, &n.value).expect("event")
-        };
-        assert_eq!(
-            decode(&first[0]),
-            EventFrame {
-                seq: 1,
+        let mut phone = Phone::new();
+        phone.pair(&mut d, "1234-5678");
+        d.dispense();
+        d.dispense();
+        let first = phone.verify(&mut d).expect("verified");
+        assert!(matches!(first[0], DeviceMessage::Battery(87)));
+        assert!(matches!(first[1], DeviceMessage::State(_)));
+        let seqs: Vec<u32> = first
+            .iter()
+            .filter_map(|m| match m {
+                DeviceMessage::Event(e) => Some(e.seq),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(seqs, vec![1, 2], "the backlog, in order");
+        assert_eq!(d.backlog_len(), 0);
+        let out = d.dispense();
+        let live = phone.open_all(&out);
+        assert!(matches!(
+            live[0],
+            DeviceMessage::Event(EventFrame {
+                seq: 3,
                 event: Event::PacketDispensed {
-                    remaining: 39,
-                    dispensed_total: 1
+                    remaining: 37,
+                    dispensed_total: 3
                 }
-            }
-        );
-        assert_eq!(
-            decode(&second[0]).seq,
-            2,
-            "each event gets the next sequence number"
-        );
+            })
+        ));
+    }
+
+    #[test]
+    fn the_backlog_is_bounded() {
+        let mut d = dispenser();
+        d.set_state(DeviceState::SoapDispenser(DispenserState {
+            remaining: u16::MAX,
+            capacity: u16::MAX,
+            dispensed_total: 0,
+        }));
+        for _ in 0..BACKLOG + 10 {
+            d.dispense();
+        }
+        assert_eq!(d.backlog_len(), BACKLOG, "the oldest go first");
     }
 
     #[test]
@@ -901,21 +1160,14 @@ mod tests {
             [0; 6],
             SetupCode::parse("11112222").expect("code"),
         );
-        assert_eq!(pair(&mut light, "1111-2222"), PairingOutcome::Paired);
-        let out = light
-            .write(
-                uuids::COMMAND,
-                &CommandFrame {
-                    request_id: 1,
-                    command: Command::SetBrightness(30),
-                }
-                .encode(),
-                || [0; 16],
-            )
-            .expect("written");
-        assert_eq!(
-            ResultFrame::decode(&out[0].value).map(|r| r.status),
-            Ok(CommandStatus::Done)
+        let mut phone = Phone::new();
+        phone.pair(&mut light, "1111-2222");
+        phone.verify(&mut light).expect("verified");
+        let out = phone.command(&mut light, Command::SetBrightness(30));
+        assert_eq!(status(&out), Some(CommandStatus::Done));
+        assert!(
+            matches!(out[0], DeviceMessage::Result(_)),
+            "the result comes first"
         );
         assert_eq!(
             light.state(),
@@ -925,8 +1177,16 @@ mod tests {
             })
         );
         assert!(
-            out.iter().any(|n| n.characteristic == uuids::EVENTS),
+            out.iter().any(|m| matches!(m, DeviceMessage::Event(_))),
             "the change is reported as an event"
+        );
+        let out = phone.send(&mut light, &[Channel::Command as u8, 1, 7]);
+        assert_eq!(out, Vec::new(), "too short to answer: refused, counted");
+        let out = phone.send(&mut light, &[Channel::Command as u8, 1, 7, 0, 0x7f]);
+        assert_eq!(
+            status(&out),
+            Some(CommandStatus::InvalidArgument),
+            "an unknown opcode is answered"
         );
     }
 }

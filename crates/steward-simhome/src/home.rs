@@ -32,9 +32,12 @@ pub struct Faults {
     pub truncate_next_event: Option<usize>,
     /// The next event notification is replaced by these bytes.
     pub garble_next_event: Option<Vec<u8>>,
-    /// After a reconnect, the device resends its last delivered event (a replay).
+    /// Each new session starts with the device sending its last event again (a replay).
     pub replay_on_reconnect: bool,
 }
+
+/// Session frames the home remembers per device, for tests that replay them as an attacker.
+const RECORDED_FRAMES: usize = 256;
 
 /// A device and what the home knows about it.
 #[derive(Debug)]
@@ -55,10 +58,8 @@ pub struct Slot {
     /// Every GATT object exported for the device (services, characteristics, descriptors), so
     /// that `RemoveDevice` can take them all away.
     gatt_objects: Vec<(OwnedObjectPath, GattObject)>,
-    /// Events raised while no app was listening, sent when it subscribes again.
-    backlog: Vec<Notification>,
-    last_delivered_event: Option<Notification>,
-    subscribed_to_events: bool,
+    /// The last session frames sent over the air, as an eavesdropper would have recorded them.
+    recorded: std::collections::VecDeque<Vec<u8>>,
 }
 
 /// Which BlueZ GATT interface an exported object carries.
@@ -191,8 +192,7 @@ impl Shared {
         server: &ObjectServer,
         id: &DeviceId,
     ) -> zbus::Result<()> {
-        let Some((path, kind, exported)) =
-            self.with_slot(id, |s| (s.path.clone(), s.device.kind, !s.gatt.is_empty()))
+        let Some((path, exported)) = self.with_slot(id, |s| (s.path.clone(), !s.gatt.is_empty()))
         else {
             return Ok(());
         };
@@ -200,7 +200,7 @@ impl Shared {
             return Ok(());
         }
         let read: &'static [&'static str] = &["read"];
-        let notify: &'static [&'static str] = &["notify"];
+        let write_notify: &'static [&'static str] = &["write", "notify"];
         let layout: Vec<(Uuid, Vec<CharacteristicLayout>)> = vec![
             (
                 uuids::DEVICE_INFORMATION_SERVICE,
@@ -211,22 +211,12 @@ impl Shared {
                 ],
             ),
             (
-                uuids::BATTERY_SERVICE,
-                vec![(uuids::BATTERY_LEVEL, &["read", "notify"][..])],
-            ),
-            (
                 uuids::DEVICE_SERVICE,
                 vec![
                     (uuids::IDENTITY, read),
-                    (uuids::PAIRING, &["write", "notify"][..]),
-                    (uuids::COMMAND, &["write"][..]),
-                    (uuids::COMMAND_RESULT, notify),
-                    (uuids::EVENTS, notify),
+                    (uuids::PAIRING, write_notify),
+                    (uuids::SESSION, write_notify),
                 ],
-            ),
-            (
-                kind.service(),
-                vec![(kind.state_characteristic(), &["read", "notify"][..])],
             ),
         ];
         let mut handle = 0x000a_u16;
@@ -337,32 +327,9 @@ impl Shared {
         Ok(())
     }
 
-    /// A new connection: nothing subscribed yet, and the app must authenticate again.
+    /// A new connection: the app must pair or verify again.
     pub(crate) fn on_connected(&self, id: &DeviceId) {
-        self.with_slot_mut(id, |slot| {
-            slot.subscribed_to_events = false;
-            slot.device.on_connect();
-        });
-    }
-
-    /// A client subscribed: once it listens to events, the backlog (and, with the replay fault,
-    /// the last delivered event) is sent.
-    pub(crate) fn on_subscribed(&self, id: &DeviceId, uuid: Uuid) {
-        if uuid != uuids::EVENTS {
-            return;
-        }
-        let pending = self.with_slot_mut(id, |slot| {
-            slot.subscribed_to_events = true;
-            let mut pending = Vec::new();
-            if slot.faults.replay_on_reconnect {
-                pending.extend(slot.last_delivered_event.clone());
-            }
-            pending.append(&mut slot.backlog);
-            pending
-        });
-        for notification in pending.unwrap_or_default() {
-            self.send(*id, notification);
-        }
+        self.with_slot_mut(id, |slot| slot.device.on_connect());
     }
 
     async fn delay(&self, id: &DeviceId) {
@@ -403,8 +370,9 @@ impl Shared {
                     slot.connected = false;
                     return Ok(None);
                 }
+                slot.device.resend_last_event = slot.faults.replay_on_reconnect;
                 slot.device
-                    .write(uuid, bytes, fresh_nonce)
+                    .write(uuid, bytes)
                     .map(Some)
                     .map_err(|e| match e {
                         WriteRefused::NotWritable => BluezError::NotPermitted(e.to_string()),
@@ -426,21 +394,14 @@ impl Shared {
         }
     }
 
-    /// Sends notifications to a connected, subscribed app; keeps events for later otherwise.
+    /// Sends notifications to a connected app. A device with no session has sealed nothing (its
+    /// events wait in its own backlog), so nothing of the household is lost here.
     fn dispatch(&self, id: &DeviceId, notifications: Vec<Notification>) {
-        let live = self.with_slot_mut(id, |slot| {
-            if slot.connected && slot.subscribed_to_events {
-                notifications
-            } else {
-                slot.backlog.extend(
-                    notifications
-                        .into_iter()
-                        .filter(|n| n.characteristic == uuids::EVENTS),
-                );
-                Vec::new()
-            }
-        });
-        for notification in live.unwrap_or_default() {
+        let live = self.with_slot(id, |slot| slot.connected).unwrap_or(false);
+        if !live {
+            return;
+        }
+        for notification in notifications {
             self.send(*id, notification);
         }
     }
@@ -451,13 +412,6 @@ impl Shared {
     }
 }
 
-fn fresh_nonce() -> [u8; 16] {
-    let mut nonce = [0u8; 16];
-    if let Err(error) = getrandom::fill(&mut nonce) {
-        tracing::error!(%error, "no randomness for a pairing nonce; using a fixed one");
-    }
-    nonce
-}
 
 /// The simulated home, serving `org.bluez` on a bus until dropped.
 pub struct SimHome {
@@ -484,9 +438,7 @@ impl SimHome {
                     trusted: false,
                     gatt: HashMap::new(),
                     gatt_objects: Vec::new(),
-                    backlog: Vec::new(),
-                    last_delivered_event: None,
-                    subscribed_to_events: false,
+                    recorded: std::collections::VecDeque::new(),
                 };
                 (slot.device.id, slot)
             })
@@ -517,11 +469,39 @@ impl SimHome {
         self.shared.with_slot(id, |slot| slot.device.clone())
     }
 
-    /// Runs `f` on a device and sends what it produced.
+    /// Runs `f` on a device and sends what it produced. A device whose connection is gone has
+    /// no session any more: what happens is kept for the next one.
     fn act(&self, id: &DeviceId, f: impl FnOnce(&mut SimDevice) -> Vec<Notification>) {
-        if let Some(notifications) = self.shared.with_slot_mut(id, |slot| f(&mut slot.device)) {
+        let produced = self.shared.with_slot_mut(id, |slot| {
+            if !slot.connected {
+                slot.device.end_session();
+            }
+            f(&mut slot.device)
+        });
+        if let Some(notifications) = produced {
             self.shared.dispatch(id, notifications);
         }
+    }
+
+    /// An attacker in radio range makes the device appear to notify `bytes` on its Session
+    /// characteristic (a forged, replayed or garbled frame), as a relay could.
+    pub fn inject_session_frame(&self, id: &DeviceId, bytes: Vec<u8>) {
+        self.shared.dispatch(
+            id,
+            vec![Notification {
+                characteristic: uuids::SESSION,
+                value: bytes,
+                event: false,
+            }],
+        );
+    }
+
+    /// The session frames the device sent most recently (at most 256), oldest first, as an
+    /// eavesdropper would have recorded them.
+    pub fn recorded_frames(&self, id: &DeviceId) -> Vec<Vec<u8>> {
+        self.shared
+            .with_slot(id, |slot| slot.recorded.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Someone presses the soap pump.
@@ -542,13 +522,7 @@ impl SimHome {
     /// The device's battery reads `percent` and is notified to a connected app. Values over 100
     /// are sent as they are, to test that the app refuses them.
     pub fn set_battery(&self, id: &DeviceId, percent: u8) {
-        self.act(id, |d| {
-            d.battery = percent;
-            vec![Notification {
-                characteristic: uuids::BATTERY_LEVEL,
-                value: vec![percent],
-            }]
-        });
+        self.act(id, |d| d.set_battery(percent));
     }
 
     /// Switches faults on or off for a device.
@@ -646,13 +620,18 @@ async fn notify(
         .with_slot_mut(&id, |slot| {
             let path = slot.gatt.get(&notification.characteristic).cloned()?;
             let mut value = notification.value.clone();
-            if notification.characteristic == uuids::EVENTS {
-                slot.last_delivered_event = Some(notification.clone());
+            if notification.event {
                 if let Some(garbage) = slot.faults.garble_next_event.take() {
                     value = garbage;
                 } else if let Some(cut) = slot.faults.truncate_next_event.take() {
                     value.truncate(value.len().saturating_sub(cut));
                 }
+            }
+            if notification.characteristic == uuids::SESSION {
+                if slot.recorded.len() == RECORDED_FRAMES {
+                    slot.recorded.pop_front();
+                }
+                slot.recorded.push_back(value.clone());
             }
             Some((path, value))
         })

@@ -12,8 +12,11 @@ use btleplug::api::{
 use btleplug::platform::{Manager, Peripheral};
 use futures::StreamExt;
 use steward_protocol::command::{Command, CommandFrame, CommandStatus, ResultFrame};
+use steward_protocol::handshake::PhoneHandshake;
+use steward_protocol::keys::{open_public_key, seal_public_key, Sealer, StaticSecret};
 use steward_protocol::pairing::{PairingMessage, PairingOutcome, SetupCode};
 use steward_protocol::pake::{OsRng, PhonePake};
+use steward_protocol::session_message::{self, wrap, Channel, DeviceMessage};
 use steward_protocol::{uuids, DeviceId, DeviceKind, Event, EventFrame, Identity};
 use steward_simhome::{PrivateBus, SimDevice, SimHome};
 
@@ -117,7 +120,7 @@ async fn btleplug_drives_a_simulated_device_end_to_end() {
     );
 
     let mut notifications = soap.notifications().await.expect("notification stream");
-    for uuid in [uuids::PAIRING, uuids::COMMAND_RESULT, uuids::EVENTS] {
+    for uuid in [uuids::PAIRING, uuids::SESSION] {
         soap.subscribe(&characteristic(&soap, uuid))
             .await
             .expect("subscribe");
@@ -131,7 +134,9 @@ async fn btleplug_drives_a_simulated_device_end_to_end() {
         };
     }
 
-    // Pairing: the SPAKE2 exchange, written as raw frames (docs/protocol/gatt.md).
+    // Pairing: the SPAKE2 exchange and the long-term keys, written as raw frames
+    // (docs/protocol/gatt.md).
+    let phone_key = StaticSecret::generate(OsRng);
     let (phone, start) = PhonePake::start(&code, &soap_id, OsRng);
     soap.write(
         &characteristic(&soap, uuids::PAIRING),
@@ -145,31 +150,66 @@ async fn btleplug_drives_a_simulated_device_end_to_end() {
     else {
         panic!("expected the device's PAKE reply")
     };
-    let (phone_confirm, _key) = phone
+    let (phone_confirm, pairing_key) = phone
         .finish(&reply, &confirm)
         .expect("the device knows its code");
     soap.write(
         &characteristic(&soap, uuids::PAIRING),
         &PairingMessage::PakeConfirm {
             confirm: phone_confirm,
+            phone_key: seal_public_key(&pairing_key, Sealer::Phone, &soap_id, &phone_key.public()),
         }
         .encode(),
         WriteType::WithResponse,
     )
     .await
     .expect("confirm");
-    assert_eq!(
-        PairingMessage::decode(&next!().value),
-        Ok(PairingMessage::Outcome(PairingOutcome::Paired))
-    );
+    let PairingMessage::PairedWith { device_key } =
+        PairingMessage::decode(&next!().value).expect("paired")
+    else {
+        panic!("expected the device's long-term key")
+    };
+    let device_key = open_public_key(&pairing_key, Sealer::Device, &soap_id, &device_key)
+        .expect("sealed with this pairing's key");
+
+    // Pair-verify: the Noise IK handshake opens the session.
+    let (handshake, start) =
+        PhoneHandshake::start(&phone_key, &device_key, &soap_id).expect("start");
+    soap.write(
+        &characteristic(&soap, uuids::PAIRING),
+        &PairingMessage::VerifyStart { start }.encode(),
+        WriteType::WithResponse,
+    )
+    .await
+    .expect("verify start");
+    let PairingMessage::VerifyReply { reply } =
+        PairingMessage::decode(&next!().value).expect("verify reply")
+    else {
+        panic!("expected the device's pair-verify reply")
+    };
+    let (mut channel, hello) = handshake.finish(&reply).expect("the paired device answers");
+    assert_eq!(hello.last_seq, 0, "nothing happened on the device yet");
+    let session = characteristic(&soap, uuids::SESSION);
+    let ready = channel.seal(&wrap(Channel::Ready, &[])).expect("sealed");
+    soap.write(&session, &ready, WriteType::WithResponse)
+        .await
+        .expect("ready");
+    macro_rules! next_message {
+        () => {{
+            let n = next!();
+            assert_eq!(n.uuid, uuids::SESSION, "after pair-verify, only session frames");
+            let plaintext = channel.open(&n.value).expect("a genuine frame");
+            DeviceMessage::decode(DeviceKind::SoapDispenser, &plaintext).expect("a valid message")
+        }};
+    }
+    assert_eq!(next_message!(), DeviceMessage::Battery(87));
+    assert!(matches!(next_message!(), DeviceMessage::State(_)));
 
     // A command with its confirmed result, and the event it causes.
     home.dispense(&soap_id);
-    let dispensed = next!();
-    assert_eq!(dispensed.uuid, uuids::EVENTS);
     assert_eq!(
-        EventFrame::decode(DeviceKind::SoapDispenser, &dispensed.value),
-        Ok(EventFrame {
+        next_message!(),
+        DeviceMessage::Event(EventFrame {
             seq: 1,
             event: Event::PacketDispensed {
                 remaining: 39,
@@ -177,40 +217,28 @@ async fn btleplug_drives_a_simulated_device_end_to_end() {
             }
         })
     );
+    assert!(matches!(next_message!(), DeviceMessage::State(_)));
     let refill = CommandFrame {
         request_id: 42,
         command: Command::Refill { packets: 1 },
     };
-    soap.write(
-        &characteristic(&soap, uuids::COMMAND),
-        &refill.encode(),
-        WriteType::WithResponse,
-    )
-    .await
-    .expect("command");
-    let mut result = None;
-    let mut refilled = None;
-    while result.is_none() || refilled.is_none() {
-        let n = next!();
-        if n.uuid == uuids::COMMAND_RESULT {
-            result = Some(ResultFrame::decode(&n.value).expect("a valid result"));
-        } else if n.uuid == uuids::EVENTS {
-            refilled = Some(
-                EventFrame::decode(DeviceKind::SoapDispenser, &n.value).expect("a valid event"),
-            );
-        }
-    }
+    let sealed = channel
+        .seal(&session_message::command(&refill))
+        .expect("sealed");
+    soap.write(&session, &sealed, WriteType::WithResponse)
+        .await
+        .expect("command");
     assert_eq!(
-        result,
-        Some(ResultFrame {
+        next_message!(),
+        DeviceMessage::Result(ResultFrame {
             request_id: 42,
             status: CommandStatus::Done
         }),
         "the device confirms request 42"
     );
     assert_eq!(
-        refilled,
-        Some(EventFrame {
+        next_message!(),
+        DeviceMessage::Event(EventFrame {
             seq: 2,
             event: Event::Refilled {
                 remaining: 40,
@@ -219,6 +247,17 @@ async fn btleplug_drives_a_simulated_device_end_to_end() {
         }),
         "and reports the refill as the next numbered event"
     );
+    // The same frame again is a replay: refused and counted, never applied.
+    soap.write(&session, &sealed, WriteType::WithResponse)
+        .await
+        .expect("written");
+    home.dispense(&soap_id);
+    assert!(
+        matches!(next_message!(), DeviceMessage::Event(EventFrame { seq: 3, .. })),
+        "the replayed command caused nothing"
+    );
+    assert!(matches!(next_message!(), DeviceMessage::State(_)));
+    assert_eq!(home.device(&soap_id).expect("device").refused_frames(), 1);
 
     // Three bogus confirmations (what a stranger without the code can send) lock pairing, and
     // the device says for how long; the lock-out's end is tested on the device with time passed in.
@@ -251,7 +290,11 @@ async fn btleplug_drives_a_simulated_device_end_to_end() {
         );
         soap.write(
             &characteristic(&soap, uuids::PAIRING),
-            &PairingMessage::PakeConfirm { confirm: [0; 32] }.encode(),
+            &PairingMessage::PakeConfirm {
+                confirm: [0; 32],
+                phone_key: [0; 48],
+            }
+            .encode(),
             WriteType::WithResponse,
         )
         .await

@@ -45,7 +45,7 @@ fn run(dir: &std::path::Path) -> steward_core::Result<()> {
                 kind: "soap_dispenser".into(),
                 paired_at: 0,
             };
-            devices::save_paired(&mut store, &row, &[7; 32])?;
+            devices::save_paired(&mut store, &row, &[7; 32], &[1; 8])?;
             let spec = ConsumableSpec::parse(&ConsumableInput {
                 name: format!("Probe soap {id}"),
                 unit: "packet".into(),

@@ -1,5 +1,6 @@
 //! The `devices` table: the home devices paired with this phone, remembered by identity, with
-//! the key that authenticates each later connection and the last event sequence recorded.
+//! each device's long-term public key (what pair-verify checks it against), the boot id of its
+//! last session, and the last event sequence recorded in that boot.
 
 use rusqlite::{params, OptionalExtension};
 
@@ -20,7 +21,8 @@ pub struct DeviceRow {
 pub struct DeviceKey {
     pub id: String,
     pub kind: String,
-    pub pairing_key: [u8; 32],
+    pub device_key: [u8; 32],
+    pub boot_id: Option<[u8; 8]>,
     pub last_seq: u32,
 }
 
@@ -59,46 +61,78 @@ pub fn get(store: &Store, id: &str) -> Result<Option<DeviceRow>> {
         .optional()?)
 }
 
-/// Records a device just paired (or paired again), with its key.
-pub fn save_paired(store: &mut Store, device: &DeviceRow, pairing_key: &[u8; 32]) -> Result<()> {
+/// Records a device just paired (or paired again), with its long-term public key and the boot
+/// id of the session pairing opened. Paired again in the same boot, the recorded position
+/// stands; in a new boot it goes back to 0.
+pub fn save_paired(
+    store: &mut Store,
+    device: &DeviceRow,
+    device_key: &[u8; 32],
+    boot_id: &[u8; 8],
+) -> Result<()> {
     let tx = store.conn_mut().transaction()?;
     tx.execute(
-        "INSERT INTO devices (id, name, kind, paired_at, pairing_key, last_seq) VALUES (?1, ?2, ?3, ?4, ?5, 0)
+        "INSERT INTO devices (id, name, kind, paired_at, device_key, boot_id, last_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
-             paired_at = excluded.paired_at, pairing_key = excluded.pairing_key",
-        params![device.id, device.name, device.kind, device.paired_at, &pairing_key[..]],
+             paired_at = excluded.paired_at, device_key = excluded.device_key,
+             last_seq = CASE WHEN devices.boot_id IS excluded.boot_id THEN devices.last_seq ELSE 0 END,
+             boot_id = excluded.boot_id",
+        params![
+            device.id,
+            device.name,
+            device.kind,
+            device.paired_at,
+            &device_key[..],
+            &boot_id[..]
+        ],
     )?;
     tx.commit()?;
     Ok(())
 }
 
-/// The devices that can be reconnected: those with a pairing key.
+/// Records the boot id a device's new session gave. A different one than stored means the
+/// device restarted its numbering: the recorded position goes back to 0.
+pub fn set_boot(store: &mut Store, id: &str, boot_id: &[u8; 8]) -> Result<()> {
+    let tx = store.conn_mut().transaction()?;
+    tx.execute(
+        "UPDATE devices SET last_seq = CASE WHEN boot_id IS ?2 THEN last_seq ELSE 0 END,
+             boot_id = ?2
+         WHERE id = ?1",
+        params![id, &boot_id[..]],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The devices that can be reconnected: those with a long-term key.
 pub fn keys(store: &Store) -> Result<Vec<DeviceKey>> {
-    let mut stmt = store
-        .conn()
-        .prepare_cached("SELECT id, kind, pairing_key, last_seq FROM devices WHERE pairing_key IS NOT NULL ORDER BY id")?;
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT id, kind, device_key, boot_id, last_seq FROM devices
+         WHERE device_key IS NOT NULL ORDER BY id",
+    )?;
     let rows = stmt.query_map([], |row| {
-        let key: Vec<u8> = row.get(2)?;
-        let last_seq: i64 = row.get(3)?;
         Ok((
             row.get::<_, String>(0)?,
             row.get::<_, String>(1)?,
-            key,
-            last_seq,
+            row.get::<_, Vec<u8>>(2)?,
+            row.get::<_, Option<Vec<u8>>>(3)?,
+            row.get::<_, i64>(4)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, kind, key, last_seq) = row?;
-        // A key of the wrong size cannot authenticate; the device must be paired again.
-        let Ok(pairing_key) = <[u8; 32]>::try_from(key.as_slice()) else {
-            tracing::warn!(device = %id, "stored pairing key has the wrong size; skipping");
+        let (id, kind, key, boot, last_seq) = row?;
+        // The schema checks the sizes; a key that still does not fit cannot authenticate.
+        let Ok(device_key) = <[u8; 32]>::try_from(key.as_slice()) else {
+            tracing::warn!(device = %id, "stored device key has the wrong size; skipping");
             continue;
         };
         out.push(DeviceKey {
             id,
             kind,
-            pairing_key,
+            device_key,
+            boot_id: boot.and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok()),
             last_seq: u32::try_from(last_seq).unwrap_or(0),
         });
     }
@@ -144,8 +178,8 @@ mod tests {
             list(&store).expect("list").is_empty(),
             "a new home has no devices"
         );
-        save_paired(&mut store, &row("b", "toaster"), &[1; 32]).expect("save");
-        save_paired(&mut store, &row("a", "Light"), &[2; 32]).expect("save");
+        save_paired(&mut store, &row("b", "toaster"), &[1; 32], &[1; 8]).expect("save");
+        save_paired(&mut store, &row("a", "Light"), &[2; 32], &[1; 8]).expect("save");
         let names: Vec<String> = list(&store)
             .expect("list")
             .into_iter()
@@ -159,9 +193,9 @@ mod tests {
     }
 
     #[test]
-    fn keeps_the_key_and_the_sequence_for_reconnecting() {
+    fn keeps_the_key_the_boot_and_the_sequence_for_reconnecting() {
         let mut store = Store::open_in_memory().expect("store");
-        save_paired(&mut store, &row("a", "Lamp"), &[7; 32]).expect("save");
+        save_paired(&mut store, &row("a", "Lamp"), &[7; 32], &[1; 8]).expect("save");
         advance_seq(&mut store, "a", 12).expect("advance");
         advance_seq(&mut store, "a", 5).expect("an older sequence");
         assert_eq!(
@@ -169,23 +203,38 @@ mod tests {
             [DeviceKey {
                 id: "a".into(),
                 kind: "light".into(),
-                pairing_key: [7; 32],
+                device_key: [7; 32],
+                boot_id: Some([1; 8]),
                 last_seq: 12
             }],
             "the sequence never moves backwards"
         );
-        save_paired(&mut store, &row("a", "Lamp again"), &[8; 32]).expect("pair again");
+        save_paired(&mut store, &row("a", "Lamp again"), &[8; 32], &[1; 8]).expect("pair again");
+        let key = &keys(&store).expect("keys")[0];
+        assert_eq!(key.device_key, [8; 32], "pairing again replaces the key");
+        assert_eq!(key.last_seq, 12, "in the same boot, the position stands");
+
+        set_boot(&mut store, "a", &[1; 8]).expect("same boot");
+        assert_eq!(keys(&store).expect("keys")[0].last_seq, 12);
+        set_boot(&mut store, "a", &[2; 8]).expect("new boot");
+        let key = &keys(&store).expect("keys")[0];
         assert_eq!(
-            keys(&store).expect("keys")[0].pairing_key,
-            [8; 32],
-            "pairing again replaces the key"
-        );
-        assert_eq!(
-            keys(&store).expect("keys")[0].last_seq,
-            12,
-            "but keeps the event history position"
+            (key.boot_id, key.last_seq),
+            (Some([2; 8]), 0),
+            "a new boot id restarts the numbering, known rather than guessed"
         );
         assert!(remove(&mut store, "a").expect("remove"));
         assert!(keys(&store).expect("keys").is_empty());
+    }
+
+    #[test]
+    fn the_schema_refuses_keys_of_the_wrong_size() {
+        let mut store = Store::open_in_memory().expect("store");
+        assert!(save_paired(&mut store, &row("a", "Lamp"), &[7; 32], &[1; 8]).is_ok());
+        let short = store.conn().execute(
+            "UPDATE devices SET device_key = x'0102' WHERE id = 'a'",
+            [],
+        );
+        assert!(short.is_err(), "a 2-byte key is refused by the schema");
     }
 }

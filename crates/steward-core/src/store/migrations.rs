@@ -95,11 +95,22 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
              CREATE UNIQUE INDEX one_open_item_per_consumable
                 ON shopping_items(consumable_id) WHERE done_at IS NULL AND consumable_id IS NOT NULL;",
         ),
+        // 5: the device link's second release. A device is reconnected with pair-verify, so the
+        // phone keeps the device's long-term public key (not a shared secret) and the boot id
+        // its last session gave; the first release's shared pairing keys cannot authenticate
+        // any more and are dropped (those devices are paired again).
+        M::up(
+            "ALTER TABLE devices DROP COLUMN pairing_key;
+             ALTER TABLE devices ADD COLUMN device_key BLOB
+                 CHECK (device_key IS NULL OR length(device_key) = 32);
+             ALTER TABLE devices ADD COLUMN boot_id BLOB
+                 CHECK (boot_id IS NULL OR length(boot_id) = 8);",
+        ),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 4;
+pub const LATEST: u32 = 5;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {

@@ -98,7 +98,6 @@ impl GattCharacteristic {
             self.notifying = true;
             self.notifying_changed(&emitter).await?;
         }
-        self.shared.on_subscribed(&self.id, self.uuid);
         Ok(())
     }
 
