@@ -66,9 +66,12 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
 fi
 
 step "Starting Steward (data in ${STEWARD_DATA_DIR:-the app data directory})"
-# Notifications need a session bus; start a private one when the desktop has none.
+# Notifications and the keyring need a session bus: without a desktop session, a private one
+# with its own unlocked keyring (scripts/with-keyring.sh) kept beside the app's data, so the
+# next run finds the keys again. In a desktop session the app uses the desktop's keyring.
 if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
-  dbus-run-session -- "$app"
+  STEWARD_KEYRING_DIR="${STEWARD_KEYRING_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/steward-demo-keyring}" \
+    "$REPO_ROOT/scripts/with-keyring.sh" "$app"
 else
   "$app"
 fi

@@ -30,6 +30,6 @@ suite "App and simulated home builds for end-to-end tests" cargo build -p stewar
 export STEWARD_APP="$CARGO_TARGET_DIR/debug/steward"
 export STEWARD_SIMHOME="$CARGO_TARGET_DIR/debug/steward-simhome"
 suite "End to end: the built app through WebDriver" \
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- npm --prefix tests test --silent
+  xvfb-run -a -s "-screen 0 1280x800x24" "$REPO_ROOT/scripts/with-keyring.sh" npm --prefix tests test --silent
 
 printf '\nsuites: %d passed, 0 failed\n' "$passed"

@@ -2,8 +2,8 @@
 //! Async so that SQLite work runs off the main (UI) thread.
 
 use steward_api::inventory_wire::{
-    ConsumableDetailView, ConsumableInputView, ExportView, InventoryView, ShoppingItemInput,
-    ShoppingListView,
+    ConsumableDetailView, ConsumableInputView, DataProtectionView, ExportView, InventoryView,
+    ShoppingItemInput, ShoppingListView,
 };
 use steward_api::wire::{
     BluetoothView, CommandInput, DeviceDetailView, FoundDeviceView, HomeView, RemovedDeviceView,
@@ -223,6 +223,13 @@ pub async fn remove_shopping_item(
 #[specta::specta]
 pub async fn export_household(steward: State<'_, Steward>) -> Result<ExportView, ApiError> {
     steward.export_household()
+}
+
+/// How the household's data is protected at rest.
+#[tauri::command]
+#[specta::specta]
+pub async fn data_protection(steward: State<'_, Steward>) -> Result<DataProtectionView, ApiError> {
+    Ok(steward.data_protection())
 }
 
 /// Erases everything stored about the household, once confirmed.

@@ -11,7 +11,7 @@ use steward_api::bluetooth::AccessFuture;
 use steward_api::radio::RadioOpener;
 use steward_api::Steward;
 use steward_ble::BtleCentral;
-use steward_devices::{Backoff, Hub, HubEvent};
+use steward_devices::{Backoff, Deadlines, Hub, HubEvent};
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::mpsc::Receiver;
 
@@ -31,8 +31,17 @@ impl<R: Runtime> RadioOpener for ShellRadio<R> {
             let Some(central) = first_adapter().await else {
                 return;
             };
-            let (hub, events) = Hub::new(central, Backoff::default());
-            if self.0.state::<Steward>().attach_devices(Arc::new(hub)) {
+            let steward = self.0.state::<Steward>();
+            let phone_key = match steward.phone_key() {
+                Ok(key) => key,
+                Err(error) => {
+                    tracing::error!(message = %error.message, "no device-link key: devices are unavailable");
+                    return;
+                }
+            };
+            let (hub, events) =
+                Hub::with_phone_key(central, Backoff::default(), Deadlines::default(), phone_key);
+            if steward.attach_devices(Arc::new(hub)) {
                 start(&self.0, events);
             }
         })

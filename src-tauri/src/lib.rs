@@ -7,6 +7,7 @@ mod commands;
 mod data_dir;
 mod devices;
 pub mod events;
+mod keystore;
 
 use tauri::{Manager, Runtime};
 
@@ -24,7 +25,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let dir = data_dir::resolve(app.handle())?;
             // Never fails: a store that cannot be opened is explained by every command instead.
             let sink = events::TauriEvents::new(app.handle().clone());
-            let mut steward = steward_api::Steward::open(&dir, sink)
+            let mut steward = steward_api::Steward::open(&dir, sink, keystore::open(&dir))
                 .with_export_dir(data_dir::export_dir(app.handle(), &dir));
             #[cfg(target_os = "android")]
             if let Some(access) = app.try_state::<bluetooth_access::android::AndroidAccess<R>>() {

@@ -54,8 +54,17 @@ fn commands_reach_sqlite_through_the_acl_and_undeclared_ones_are_refused() {
         call(&main, "home", serde_json::json!({})).expect("the main window may read the home");
     assert_eq!(
         home,
-        serde_json::json!({"householdName": null, "devices": [], "schemaVersion": 4}),
+        serde_json::json!({"householdName": null, "devices": [], "schemaVersion": 5}),
         "a new household, in the camelCase wire shape the generated bindings promise"
+    );
+    let protection = call(&main, "data_protection", serde_json::json!({}))
+        .expect("the main window may ask how the data is protected");
+    assert!(
+        protection["inKeystore"].is_boolean()
+            && protection["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("It is encrypted")),
+        "{protection}"
     );
 
     let (announced, announcements) = std::sync::mpsc::channel();

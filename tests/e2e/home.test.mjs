@@ -2,7 +2,7 @@
 // from the SQLite file, a click writes through to that file, and a relaunch finds it there.
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { By, freshDataDir, sqliteFromScript, startDriver, until } from './driver.mjs';
@@ -23,13 +23,27 @@ function showLogOnFailure(t, driver) {
   if (t.passed === false && driver) console.error(`--- app and driver output ---\n${driver.log()}`);
 }
 
-/** SQLite's header says the file is a database in WAL mode (read/write versions 2 at bytes 18-19). */
+/** The first 16 bytes of a file: `SQLite format 3\0` for a plain database. */
 function sqliteHeader(path) {
   const fd = openSync(path, 'r');
-  const header = Buffer.alloc(100);
-  readSync(fd, header, 0, 100, 0);
+  const header = Buffer.alloc(16);
+  readSync(fd, header, 0, 16, 0);
   closeSync(fd);
-  return { magic: header.subarray(0, 16).toString('latin1'), wal: header[18] === 2 && header[19] === 2 };
+  return { magic: header.toString('latin1') };
+}
+
+/** The first file under `dir` holding `needle` as UTF-8, or null. */
+function inTheClear(dir, needle) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      const found = inTheClear(path, needle);
+      if (found) return found;
+    } else if (readFileSync(path).includes(Buffer.from(needle, 'utf8'))) {
+      return path;
+    }
+  }
+  return null;
 }
 
 describe('a new household', () => {
@@ -48,7 +62,12 @@ describe('a new household', () => {
       await first.wait(until.elementLocated(By.css('.devices .empty')), WAIT_MS);
       assert.equal(await text(first, By.css('.devices .empty')), 'No devices paired yet.');
       assert.equal(await text(first, By.css('h1')), 'Your home');
-      assert.match(await text(first, By.css('[data-testid="schema-version"]')), /version 4$/);
+      assert.match(await text(first, By.css('[data-testid="schema-version"]')), /version 5$/);
+      assert.match(
+        await text(first, By.css('[data-testid="data-protection"]')),
+        /encrypted, and the key is kept in the system keyring/,
+        'the owner is told the data is encrypted and where the key is',
+      );
 
       // The configured CSP is in force in the real webview: no eval, no inline script.
       const csp = await first.executeScript(`
@@ -70,8 +89,8 @@ describe('a new household', () => {
     }
 
     const header = sqliteHeader(join(dataDir, 'steward.sqlite3'));
-    assert.equal(header.magic, 'SQLite format 3\0', 'the core wrote a real SQLite file in STEWARD_DATA_DIR');
-    assert.ok(header.wal, 'the store runs in WAL mode');
+    assert.notEqual(header.magic, 'SQLite format 3\0', 'the household database in STEWARD_DATA_DIR is encrypted');
+    assert.equal(inTheClear(dataDir, 'Maple Street'), null, 'the household name is in no file in the clear');
 
     const second = await driver.session();
     try {
@@ -97,10 +116,12 @@ describe('a household saved by an older Steward', () => {
     const session = await driver.session();
     try {
       await waitForText(session, By.css('h1'), 'Maple Street ☀');
-      assert.match(await text(session, By.css('[data-testid="schema-version"]')), /version 4$/);
+      assert.match(await text(session, By.css('[data-testid="schema-version"]')), /version 5$/);
     } finally {
       await session.quit();
     }
+    assert.notEqual(sqliteHeader(join(dataDir, 'steward.sqlite3')).magic, 'SQLite format 3\0', 'and encrypted in place');
+    assert.equal(inTheClear(dataDir, 'Maple Street'), null, 'leaving nothing of it in the clear');
   });
 });
 

@@ -43,8 +43,13 @@ export function located(driver, locator) {
   return driver.wait(until.elementLocated(locator), WAIT_MS);
 }
 
+/** Clicks what `xpath` names as a person would: scrolled to the middle of the screen first (a
+ *  person scrolls until they see it; WebDriver alone scrolls it just to the bottom edge, under
+ *  the fixed tab bar), then clicked, so a click that something covers still fails. */
 export async function click(driver, xpath) {
-  await (await located(driver, By.xpath(xpath))).click();
+  const element = await located(driver, By.xpath(xpath));
+  await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", element);
+  await element.click();
 }
 
 /** An XPath for the button labelled exactly `name`. */

@@ -241,7 +241,7 @@ mod tests {
 
     fn household(phone: &Arc<Phone>) -> (tempfile::TempDir, Steward) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let steward = Steward::open(dir.path(), Discard)
+        let steward = Steward::open(dir.path(), Discard, crate::tests_keys())
             .with_bluetooth_access(Arc::clone(phone) as Arc<dyn BluetoothAccess>);
         (dir, steward)
     }
@@ -312,7 +312,7 @@ mod tests {
     #[test]
     fn without_a_platform_permission_only_the_radio_counts() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let steward = Steward::open(dir.path(), Discard);
+        let steward = Steward::open(dir.path(), Discard, crate::tests_keys());
         assert_eq!(
             block(steward.bluetooth()).state,
             BluetoothState::Unavailable,

@@ -76,12 +76,7 @@ impl Steward {
             paired_at: crate::steward::unix_now(),
         };
         self.with_store(|store| {
-            devices::save_paired(
-                store,
-                &row,
-                paired.device_key.as_bytes(),
-                &paired.boot_id,
-            )
+            devices::save_paired(store, &row, paired.device_key.as_bytes(), &paired.boot_id)
         })?;
         self.adopt_supply(identity.id, identity.kind, &row.name)
             .await;

@@ -53,6 +53,16 @@ impl From<steward_core::Error> for ApiError {
                     ),
                 }
             }
+            E::WrongKey => {
+                tracing::error!(
+                    "the household database does not open with the key in the keystore"
+                );
+                Self {
+                    code: ErrorCode::Storage,
+                    message: "Your data is encrypted with a key this system's keyring no longer gives Steward                               (a different user, a reset keyring, or a locked one). Unlock or restore the keyring                               and try again; nothing has been changed."
+                        .to_owned(),
+                }
+            }
             other => {
                 tracing::error!(error = %other, "storage failure");
                 Self {
@@ -63,6 +73,18 @@ impl From<steward_core::Error> for ApiError {
                     ),
                 }
             }
+        }
+    }
+}
+
+impl From<steward_keystore::KeystoreError> for ApiError {
+    fn from(err: steward_keystore::KeystoreError) -> Self {
+        tracing::error!(error = %err, "keystore failure");
+        Self {
+            code: ErrorCode::Storage,
+            message: format!(
+                "Steward could not reach the place it keeps its keys ({err}). Nothing was changed;                  unlock the system keyring and try again."
+            ),
         }
     }
 }

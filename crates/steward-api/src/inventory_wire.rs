@@ -115,6 +115,17 @@ pub struct ShoppingItemInput {
     pub note: Option<String>,
 }
 
+/// How the household's data is protected at rest, as the owner is told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DataProtectionView {
+    /// Whether the keys are in the platform's keystore (not a file beside the data).
+    pub in_keystore: bool,
+    /// One sentence for the owner: where the key that encrypts the data is kept, and what that
+    /// means.
+    pub message: String,
+}
+
 /// Where an export was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

@@ -19,3 +19,12 @@ pub use error::{ApiError, ErrorCode};
 pub use events::{AppEvent, EventSink};
 pub use inventory::ERASE_CONFIRMATION;
 pub use steward::Steward;
+
+/// The keystore of this test binary, standing for the platform's: one per process, so a
+/// household opened again (a restart) finds its keys.
+#[cfg(test)]
+pub(crate) fn tests_keys() -> std::sync::Arc<dyn steward_keystore::Keystore> {
+    static KEYS: std::sync::LazyLock<std::sync::Arc<steward_keystore::MemoryKeystore>> =
+        std::sync::LazyLock::new(Default::default);
+    std::sync::Arc::clone(&*KEYS) as std::sync::Arc<dyn steward_keystore::Keystore>
+}

@@ -208,7 +208,11 @@ mod tests {
         adapter: bool,
         introduce_first: bool,
     ) -> (Arc<Steward>, Arc<Opener>) {
-        household_with(Steward::open(dir, Discard), adapter, introduce_first)
+        household_with(
+            Steward::open(dir, Discard, crate::tests_keys()),
+            adapter,
+            introduce_first,
+        )
     }
 
     fn household_with(
@@ -311,7 +315,7 @@ mod tests {
         // The owner went on before but never answered iOS (the app was closed on the dialog).
         let ios = Arc::new(Ios(Mutex::new(crate::bluetooth::Permission::Prompt)));
         let (steward, opener) = household_with(
-            Steward::open(dir.path(), Discard).with_bluetooth_access(ios),
+            Steward::open(dir.path(), Discard, crate::tests_keys()).with_bluetooth_access(ios),
             true,
             true,
         );

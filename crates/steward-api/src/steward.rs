@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use steward_core::store::DatabaseKey;
 use steward_core::{home, HouseholdName, Store};
+use steward_keystore::{get_or_create, Backing, Keystore};
+use steward_protocol::keys::StaticSecret;
 
 use crate::events::{AppEvent, EventSink};
 use crate::wire::{DeviceStateView, FoundDeviceView, HomeView};
@@ -18,6 +21,8 @@ use crate::ApiError;
 /// answers with the reason instead, and "Try again" works once the cause is gone.
 pub struct Steward {
     store: Mutex<Option<Store>>,
+    /// Where the database key and this phone's device-link key are kept.
+    keystore: Arc<dyn Keystore>,
     pub(crate) events: Box<dyn EventSink>,
     data_dir: PathBuf,
     /// Where exports are written; the data directory's `exports` folder unless the shell says.
@@ -45,11 +50,17 @@ impl std::fmt::Debug for Steward {
 }
 
 impl Steward {
-    /// The household kept in `data_dir`. Tries to open (and migrate) its store at once, so
-    /// start-up problems are logged early; a failure is reported by the first command instead.
-    pub fn open(data_dir: &Path, events: impl EventSink + 'static) -> Self {
+    /// The household kept in `data_dir`, its keys in `keystore`. Tries to open (and migrate) its
+    /// store at once, so start-up problems are logged early; a failure is reported by the first
+    /// command instead.
+    pub fn open(
+        data_dir: &Path,
+        events: impl EventSink + 'static,
+        keystore: Arc<dyn Keystore>,
+    ) -> Self {
         let steward = Self {
             store: Mutex::new(None),
+            keystore,
             events: Box::new(events),
             data_dir: data_dir.to_owned(),
             export_dir: None,
@@ -172,6 +183,47 @@ impl Steward {
         };
     }
 
+    /// The household database's key, made and kept in the keystore the first time.
+    fn database_key(&self) -> Result<DatabaseKey, ApiError> {
+        let (secret, made) = get_or_create(self.keystore.as_ref(), DATABASE_KEY)?;
+        if made {
+            tracing::info!(backing = ?self.keystore.backing(), "made the household database key");
+        }
+        Ok(DatabaseKey::from_bytes(*secret.expose()))
+    }
+
+    /// This phone's long-term key for the device link, made and kept in the keystore the first
+    /// time; every paired device knows its public half.
+    pub fn phone_key(&self) -> Result<StaticSecret, ApiError> {
+        let (secret, _) = get_or_create(self.keystore.as_ref(), DEVICE_LINK_KEY)?;
+        Ok(StaticSecret::from_bytes(*secret.expose()))
+    }
+
+    /// How the data is protected at rest, in the owner's words.
+    pub fn data_protection(&self) -> crate::inventory_wire::DataProtectionView {
+        let (in_keystore, message) = match self.keystore.backing() {
+            Backing::Platform(name) => (
+                true,
+                format!("It is encrypted, and the key is kept in {name}, not beside the data."),
+            ),
+            Backing::File(dir) => (
+                false,
+                format!(
+                    "It is encrypted, but this system has no keyring to keep the key in, so the key is in a file                      only your account can read ({}). Anyone who can read your files can read your household data.",
+                    dir.display()
+                ),
+            ),
+            Backing::Memory => (
+                false,
+                "It is encrypted with a key kept only while Steward runs.".to_owned(),
+            ),
+        };
+        crate::inventory_wire::DataProtectionView {
+            in_keystore,
+            message,
+        }
+    }
+
     /// Runs `work` on the store, opening it first if it is not open. The lock is taken even if
     /// an earlier command panicked while holding it: SQLite rolled back any unfinished
     /// transaction, so the data is consistent.
@@ -183,7 +235,8 @@ impl Steward {
         let store = match &mut *slot {
             Some(store) => store,
             empty => {
-                let store = Store::open_in(&self.data_dir)?;
+                let key = self.database_key()?;
+                let store = Store::open_encrypted(&self.data_dir, &key)?;
                 tracing::info!(path = ?store.path(), "store opened");
                 empty.insert(store)
             }
@@ -191,6 +244,11 @@ impl Steward {
         Ok(work(store)?)
     }
 }
+
+/// The keystore entry holding the household database's key.
+const DATABASE_KEY: &str = "database-key";
+/// The keystore entry holding this phone's long-term device-link key.
+const DEVICE_LINK_KEY: &str = "device-link-key";
 
 pub(crate) fn unix_now() -> i64 {
     SystemTime::now()

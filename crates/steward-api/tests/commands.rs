@@ -10,7 +10,7 @@ fn home_starts_empty_and_naming_it_persists_across_restarts() {
     let dir = tempfile::tempdir().expect("temp dir");
     let events = Collect::default();
     {
-        let steward = Steward::open(dir.path(), events.clone());
+        let steward = Steward::open(dir.path(), events.clone(), common::keys());
         let home = steward.home().expect("home");
         assert_eq!(home.household_name, None, "a new household has no name");
         assert!(home.devices.is_empty(), "and no devices");
@@ -29,7 +29,7 @@ fn home_starts_empty_and_naming_it_persists_across_restarts() {
             "a rename announces exactly one HomeChanged carrying the new summary"
         );
     }
-    let reopened = Steward::open(dir.path(), steward_api::events::Discard);
+    let reopened = Steward::open(dir.path(), steward_api::events::Discard, common::keys());
     assert_eq!(
         reopened.home().expect("home").household_name.as_deref(),
         Some("Maple Street"),
@@ -41,7 +41,7 @@ fn home_starts_empty_and_naming_it_persists_across_restarts() {
 fn a_refused_name_changes_nothing_and_says_why() {
     let dir = tempfile::tempdir().expect("temp dir");
     let events = Collect::default();
-    let steward = Steward::open(dir.path(), events.clone());
+    let steward = Steward::open(dir.path(), events.clone(), common::keys());
     steward.set_household_name("Before").expect("first name");
     events.0.lock().expect("lock").clear();
 
@@ -74,7 +74,7 @@ fn an_unusable_data_directory_is_explained_and_recovers_once_fixed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
     std::fs::write(&data, b"a file where the data directory should be").expect("write");
-    let steward = Steward::open(&data, steward_api::events::Discard);
+    let steward = Steward::open(&data, steward_api::events::Discard, common::keys());
 
     let err = steward
         .home()
@@ -103,7 +103,7 @@ fn a_database_from_a_newer_app_is_explained_and_left_untouched() {
             .expect("future schema");
     }
     let before = std::fs::read(&path).expect("read");
-    let steward = Steward::open(dir.path(), steward_api::events::Discard);
+    let steward = Steward::open(dir.path(), steward_api::events::Discard, common::keys());
 
     let err = steward
         .set_household_name("Anything")

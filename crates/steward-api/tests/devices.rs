@@ -10,14 +10,22 @@ use common::{Collect, FAST};
 use steward_api::wire::{CommandInput, DeviceStateView};
 use steward_api::{AppEvent, ErrorCode, Steward};
 use steward_ble::BtleCentral;
-use steward_devices::Hub;
+use steward_devices::{Deadlines, Hub};
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind};
 use steward_simhome::{PrivateBus, SimDevice, SimHome};
 
 async fn steward(dir: &std::path::Path, events: Collect) -> Arc<Steward> {
-    let (hub, hub_events) = Hub::new(BtleCentral::first_adapter().await.expect("adapter"), FAST);
-    let steward = Arc::new(Steward::open(dir, events).with_devices(Arc::new(hub)));
+    let steward = Steward::open(dir, events, common::keys());
+    let (hub, hub_events) = Hub::with_phone_key(
+        BtleCentral::first_adapter().await.expect("adapter"),
+        FAST,
+        Deadlines::default(),
+        steward
+            .phone_key()
+            .expect("the phone's key, from the keystore"),
+    );
+    let steward = Arc::new(steward.with_devices(Arc::new(hub)));
     let follower = Arc::clone(&steward);
     tokio::spawn(async move { follower.follow_devices(hub_events).await });
     steward
@@ -159,7 +167,7 @@ async fn pairing_and_control_through_the_api_survive_a_restart() {
         .expect("after the refused 150%, the next good level is shown");
     drop(app);
 
-    // A restart: the device is remembered by identity and reconnected with the stored key.
+    // A restart: the device is remembered by identity and reconnected with the stored keys.
     let events = Collect::default();
     let again = steward(dir.path(), events.clone()).await;
     again.restore_devices().expect("restore");

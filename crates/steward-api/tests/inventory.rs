@@ -13,7 +13,7 @@ use common::{Collect, FAST};
 use steward_api::inventory_wire::{ConsumableInputView, ShoppingItemInput};
 use steward_api::{AppEvent, ErrorCode, Steward};
 use steward_ble::BtleCentral;
-use steward_devices::Hub;
+use steward_devices::{Deadlines, Hub};
 use steward_simhome::{brief_home, PrivateBus, SimHome};
 
 async fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
@@ -49,10 +49,15 @@ async fn soap_and_bread_reach_the_shopping_list_from_the_devices() {
         .expect("home");
     let dir = tempfile::tempdir().expect("temp dir");
     let events = Collect::default();
-    let (hub, hub_events) = Hub::new(BtleCentral::first_adapter().await.expect("adapter"), FAST);
+    let app = Steward::open(dir.path(), events.clone(), common::keys());
+    let (hub, hub_events) = Hub::with_phone_key(
+        BtleCentral::first_adapter().await.expect("adapter"),
+        FAST,
+        Deadlines::default(),
+        app.phone_key().expect("the phone's key"),
+    );
     let app = Arc::new(
-        Steward::open(dir.path(), events.clone())
-            .with_devices(Arc::new(hub))
+        app.with_devices(Arc::new(hub))
             .with_export_dir(dir.path().join("downloads")),
     );
     let follower = Arc::clone(&app);

@@ -256,10 +256,13 @@ async fn main() {
                 .find(|c| c.uuid == uuid)
                 .expect("a profile characteristic")
         };
-        let (identity_c, pairing, session) =
-            (find(uuids::IDENTITY), find(uuids::PAIRING), find(uuids::SESSION));
-        let identity = Identity::decode(&peripheral.read(&identity_c).await.expect("read"))
-            .expect("identity");
+        let (identity_c, pairing, session) = (
+            find(uuids::IDENTITY),
+            find(uuids::PAIRING),
+            find(uuids::SESSION),
+        );
+        let identity =
+            Identity::decode(&peripheral.read(&identity_c).await.expect("read")).expect("identity");
         let mut stream = peripheral.notifications().await.expect("notifications");
         peripheral.subscribe(&pairing).await.expect("subscribe");
         peripheral.subscribe(&session).await.expect("subscribe");
@@ -331,7 +334,11 @@ async fn main() {
         println!(
             "baseline: bare btleplug, {} sessions opened by hand, frames {}",
             peripherals.len(),
-            if opened { "opened (decrypted and checked)" } else { "counted, not opened" }
+            if opened {
+                "opened (decrypted and checked)"
+            } else {
+                "counted, not opened"
+            }
         );
         println!("events sent / received   {sent} / {bare_received}");
         println!(

@@ -55,7 +55,12 @@ async fn open(
     phone: &StaticSecret,
     kept: Option<Kept>,
     pin: &str,
-) -> (Session<BtleLink>, Receiver<SessionUpdate>, Kept, SessionHello) {
+) -> (
+    Session<BtleLink>,
+    Receiver<SessionUpdate>,
+    Kept,
+    SessionHello,
+) {
     let (session, updates) =
         Session::open(central.connect(address).await.expect("connect"), last_seq)
             .await
@@ -193,7 +198,10 @@ async fn commands_events_and_faults() {
     // Events: numbered, a garbled or truncated one is refused and the next still counts.
     let (dispenser, mut updates, kept, _) =
         open(&central, &soap_address, 0, &phone, None, "1111-1111").await;
-    assert!(matches!(next(&mut updates).await, SessionUpdate::Battery(_)));
+    assert!(matches!(
+        next(&mut updates).await,
+        SessionUpdate::Battery(_)
+    ));
     home.dispense(&soap);
     let SessionUpdate::Event(first) = next_non_state(&mut updates).await else {
         panic!("expected an event")
@@ -220,7 +228,10 @@ async fn commands_events_and_faults() {
     assert!(
         matches!(
             next_non_state(&mut updates).await,
-            SessionUpdate::Rejected(DecodeError::InvalidValue { what: "session frame", .. })
+            SessionUpdate::Rejected(DecodeError::InvalidValue {
+                what: "session frame",
+                ..
+            })
         ),
         "garbage is refused"
     );
@@ -235,7 +246,10 @@ async fn commands_events_and_faults() {
     assert!(
         matches!(
             next_non_state(&mut updates).await,
-            SessionUpdate::Rejected(DecodeError::InvalidValue { what: "session frame", .. })
+            SessionUpdate::Rejected(DecodeError::InvalidValue {
+                what: "session frame",
+                ..
+            })
         ),
         "a cut frame is refused"
     );
@@ -329,12 +343,10 @@ async fn commands_events_and_faults() {
     // A factory reset: the device forgets its phones and starts a new boot. Paired again, the
     // new boot id says the numbering restarted; the first event is flagged, once.
     home.configure(&soap, steward_simhome::SimDevice::reset);
-    let (session, _updates) = Session::open(
-        central.connect(&soap_address).await.expect("connect"),
-        200,
-    )
-    .await
-    .expect("session");
+    let (session, _updates) =
+        Session::open(central.connect(&soap_address).await.expect("connect"), 200)
+            .await
+            .expect("session");
     assert_eq!(
         session
             .verify(&phone, &kept.device_key, Some(kept.boot_id))
@@ -345,12 +357,10 @@ async fn commands_events_and_faults() {
     );
     session.close().await.expect("disconnect");
     home.configure(&soap, |d| d.open_pairing(std::time::Instant::now()));
-    let (session, updates) = Session::open(
-        central.connect(&soap_address).await.expect("connect"),
-        200,
-    )
-    .await
-    .expect("session");
+    let (session, updates) =
+        Session::open(central.connect(&soap_address).await.expect("connect"), 200)
+            .await
+            .expect("session");
     let mut updates = updates;
     let device_key = session
         .pair(&code("1111-1111"), None, &phone)

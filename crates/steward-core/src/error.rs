@@ -13,6 +13,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The database is encrypted with another key than the one given (or is not a database).
+    #[error("the database does not open with this key")]
+    WrongKey,
     /// SQLite refused an operation (a full disk, a locked or corrupt file, a bad query).
     #[error("storage error: {0}")]
     Storage(#[from] rusqlite::Error),

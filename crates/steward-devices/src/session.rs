@@ -480,10 +480,9 @@ fn route_frame(
                 Some(tx) => {
                     let _ = tx.send(result.status);
                 }
-                None => tracing::debug!(
-                    request_id = result.request_id,
-                    "a result nobody waits for"
-                ),
+                None => {
+                    tracing::debug!(request_id = result.request_id, "a result nobody waits for")
+                }
             }
             None
         }
@@ -505,7 +504,10 @@ fn route_frame(
             check => {
                 let restarted = std::mem::take(&mut inbound.restart_pending);
                 if restarted {
-                    tracing::warn!(seq = frame.seq, "the device's event numbering restarted (new boot id)");
+                    tracing::warn!(
+                        seq = frame.seq,
+                        "the device's event numbering restarted (new boot id)"
+                    );
                 }
                 inbound.tracker.accept(frame.seq);
                 let missed = match check {
@@ -621,7 +623,8 @@ mod tests {
         let id = session.identity().id;
         let phone = StaticSecret::generate(OsRng);
         let device = StaticSecret::generate(OsRng);
-        let (handshake, start) = PhoneHandshake::start(&phone, &device.public(), &id).expect("start");
+        let (handshake, start) =
+            PhoneHandshake::start(&phone, &device.public(), &id).expect("start");
         let verified = device_verify(
             &device,
             &id,
@@ -668,7 +671,9 @@ mod tests {
         let mut keys = open_keys(&session);
         let flood = u32::try_from(UPDATE_QUEUE).expect("small") * 3;
         for seq in 1..=flood {
-            device.send(slice(&mut keys, seq)).expect("session listening");
+            device
+                .send(slice(&mut keys, seq))
+                .expect("session listening");
         }
         // A pairing reply after the flood: once the pump has routed it, it has routed (kept or
         // dropped) every slice before it.

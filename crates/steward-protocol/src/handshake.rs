@@ -303,10 +303,7 @@ mod tests {
         assert_eq!(hello, HELLO);
         let mut device_channel = verified.channel;
         let frame = phone_channel.seal(b"hello device").expect("seal");
-        assert_eq!(
-            device_channel.open(&frame).expect("open"),
-            b"hello device"
-        );
+        assert_eq!(device_channel.open(&frame).expect("open"), b"hello device");
         let frame = device_channel.seal(b"hello phone").expect("seal");
         assert_eq!(phone_channel.open(&frame).expect("open"), b"hello phone");
     }

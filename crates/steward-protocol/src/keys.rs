@@ -177,7 +177,12 @@ mod tests {
             Ok(key)
         );
         assert_eq!(
-            open_public_key(&PairingKey::from_bytes([2; 32]), Sealer::Phone, &ID, &sealed),
+            open_public_key(
+                &PairingKey::from_bytes([2; 32]),
+                Sealer::Phone,
+                &ID,
+                &sealed
+            ),
             Err(KeyExchangeError::NotGenuine),
             "another pairing's key"
         );

@@ -5,9 +5,9 @@
 //!
 //! Pure codecs: no randomness, no clock.
 
-use crate::wire::{at_least, exact, version, Reader};
 use crate::handshake::{VERIFY_REPLY_LEN, VERIFY_START_LEN};
 use crate::keys::SEALED_KEY_LEN;
+use crate::wire::{at_least, exact, version, Reader};
 use crate::{DecodeError, DeviceId, DeviceKind, PROFILE_VERSION};
 
 /// The length of a key confirmation (an HMAC-SHA256), in bytes.
@@ -376,7 +376,9 @@ mod tests {
                 confirm: [8; 32],
                 phone_key: [9; 48],
             },
-            PairingMessage::PairedWith { device_key: [10; 48] },
+            PairingMessage::PairedWith {
+                device_key: [10; 48],
+            },
             PairingMessage::VerifyStart { start: [11; 96] },
             PairingMessage::VerifyReply { reply: [12; 61] },
             PairingMessage::Outcome(PairingOutcome::NoRoom),

@@ -753,7 +753,10 @@ mod tests {
             let code = SetupCode::parse(code).expect("code");
             let (phone, start) = PhonePake::start(&code, &device.id, OsRng);
             let reply = device
-                .write(uuids::PAIRING, &PairingMessage::PakeStart { start }.encode())
+                .write(
+                    uuids::PAIRING,
+                    &PairingMessage::PakeStart { start }.encode(),
+                )
                 .expect("start accepted");
             let PairingMessage::PakeReply { reply, confirm } =
                 PairingMessage::decode(&reply[0].value).expect("reply")
@@ -779,8 +782,7 @@ mod tests {
                 )
                 .expect("confirm accepted");
             let message = PairingMessage::decode(&reply[0].value).expect("a pairing message");
-            if let (PairingMessage::PairedWith { device_key }, Some(pairing)) = (message, pairing)
-            {
+            if let (PairingMessage::PairedWith { device_key }, Some(pairing)) = (message, pairing) {
                 self.device_key = Some(
                     open_public_key(&pairing, Sealer::Device, &device.id, &device_key)
                         .expect("the device's key"),
@@ -796,7 +798,10 @@ mod tests {
             let (handshake, start) =
                 PhoneHandshake::start(&self.key, &device_key, &device.id).expect("start");
             let reply = device
-                .write(uuids::PAIRING, &PairingMessage::VerifyStart { start }.encode())
+                .write(
+                    uuids::PAIRING,
+                    &PairingMessage::VerifyStart { start }.encode(),
+                )
                 .expect("written");
             let message = PairingMessage::decode(&reply[0].value).expect("a pairing message");
             let PairingMessage::VerifyReply { reply } = message else {
@@ -905,11 +910,8 @@ mod tests {
             "locked, and the device says for how long"
         );
         let later = now + crate::pairing_lock::FIRST_LOCKOUT;
-        let (_, start) = PhonePake::start(
-            &SetupCode::parse("1234-5678").expect("code"),
-            &d.id,
-            OsRng,
-        );
+        let (_, start) =
+            PhonePake::start(&SetupCode::parse("1234-5678").expect("code"), &d.id, OsRng);
         let reply = d
             .write_at(
                 uuids::PAIRING,
@@ -988,7 +990,10 @@ mod tests {
             Err(PairingMessage::Outcome(PairingOutcome::WrongProof)),
             "a removed phone's old key is refused"
         );
-        assert!(phone_b.verify(&mut d).is_ok(), "the other phone is untouched");
+        assert!(
+            phone_b.verify(&mut d).is_ok(),
+            "the other phone is untouched"
+        );
 
         let boot = d.boot_id();
         d.reset();
@@ -1057,13 +1062,13 @@ mod tests {
             ));
         }
         d.open_pairing(Instant::now());
-        let (_, start) = PhonePake::start(
-            &SetupCode::parse("1234-5678").expect("code"),
-            &d.id,
-            OsRng,
-        );
+        let (_, start) =
+            PhonePake::start(&SetupCode::parse("1234-5678").expect("code"), &d.id, OsRng);
         let reply = d
-            .write(uuids::PAIRING, &PairingMessage::PakeStart { start }.encode())
+            .write(
+                uuids::PAIRING,
+                &PairingMessage::PakeStart { start }.encode(),
+            )
             .expect("written");
         assert_eq!(
             PairingMessage::decode(&reply[0].value),

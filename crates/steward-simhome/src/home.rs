@@ -412,7 +412,6 @@ impl Shared {
     }
 }
 
-
 /// The simulated home, serving `org.bluez` on a bus until dropped.
 pub struct SimHome {
     connection: Connection,

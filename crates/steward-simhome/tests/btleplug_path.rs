@@ -197,7 +197,11 @@ async fn btleplug_drives_a_simulated_device_end_to_end() {
     macro_rules! next_message {
         () => {{
             let n = next!();
-            assert_eq!(n.uuid, uuids::SESSION, "after pair-verify, only session frames");
+            assert_eq!(
+                n.uuid,
+                uuids::SESSION,
+                "after pair-verify, only session frames"
+            );
             let plaintext = channel.open(&n.value).expect("a genuine frame");
             DeviceMessage::decode(DeviceKind::SoapDispenser, &plaintext).expect("a valid message")
         }};
@@ -253,7 +257,10 @@ async fn btleplug_drives_a_simulated_device_end_to_end() {
         .expect("written");
     home.dispense(&soap_id);
     assert!(
-        matches!(next_message!(), DeviceMessage::Event(EventFrame { seq: 3, .. })),
+        matches!(
+            next_message!(),
+            DeviceMessage::Event(EventFrame { seq: 3, .. })
+        ),
         "the replayed command caused nothing"
     );
     assert!(matches!(next_message!(), DeviceMessage::State(_)));

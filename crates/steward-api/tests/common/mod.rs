@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use steward_api::{AppEvent, EventSink};
 use steward_devices::Backoff;
+use steward_keystore::{Keystore, MemoryKeystore};
 
 /// Keeps every event emitted, for the test to inspect.
 #[derive(Clone, Default)]
@@ -25,3 +26,11 @@ pub const FAST: Backoff = Backoff {
     first: Duration::from_millis(100),
     max: Duration::from_millis(400),
 };
+
+/// The keystore of this test binary, standing for the platform's: one per process, so an app
+/// opened again (a restart) finds its keys.
+pub fn keys() -> Arc<dyn Keystore> {
+    static KEYS: std::sync::LazyLock<Arc<MemoryKeystore>> =
+        std::sync::LazyLock::new(|| Arc::new(MemoryKeystore::default()));
+    Arc::clone(&*KEYS) as Arc<dyn Keystore>
+}

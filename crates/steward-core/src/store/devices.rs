@@ -231,10 +231,9 @@ mod tests {
     fn the_schema_refuses_keys_of_the_wrong_size() {
         let mut store = Store::open_in_memory().expect("store");
         assert!(save_paired(&mut store, &row("a", "Lamp"), &[7; 32], &[1; 8]).is_ok());
-        let short = store.conn().execute(
-            "UPDATE devices SET device_key = x'0102' WHERE id = 'a'",
-            [],
-        );
+        let short = store
+            .conn()
+            .execute("UPDATE devices SET device_key = x'0102' WHERE id = 'a'", []);
         assert!(short.is_err(), "a 2-byte key is refused by the schema");
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod consumables;
 pub mod devices;
+mod encryption;
 pub mod household;
 pub mod ingest;
 pub mod migrations;
@@ -18,6 +19,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::Connection;
+
+pub use encryption::DatabaseKey;
 
 use crate::{Error, Result};
 
@@ -40,6 +43,26 @@ impl Store {
         })?;
         let path = data_dir.join(FILE_NAME);
         let conn = Connection::open(&path)?;
+        Self::prepare(conn, Some(path))
+    }
+
+    /// Opens (creating if needed) the encrypted store in `data_dir` with `key`, then migrates it.
+    /// A plain database from an earlier release is encrypted in place first. A key that does
+    /// not open the file is [`Error::WrongKey`], and the file is left as it was.
+    pub fn open_encrypted(data_dir: &Path, key: &DatabaseKey) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join(FILE_NAME);
+        if encryption::is_plain(&path) {
+            // A newer app's database is refused before anything rewrites it.
+            migrations::refuse_newer(&Connection::open(&path)?)?;
+            tracing::info!(path = %path.display(), "encrypting the household database");
+            encryption::encrypt_plain(&path, key)?;
+        }
+        let conn = Connection::open(&path)?;
+        encryption::apply_key(&conn, key)?;
         Self::prepare(conn, Some(path))
     }
 
@@ -70,6 +93,15 @@ impl Store {
     /// The schema version the database is at.
     pub fn schema_version(&self) -> Result<u32> {
         migrations::current_version(&self.conn)
+    }
+
+    /// SQLCipher's version, when the library is SQLCipher (it always is in Steward's builds).
+    pub fn cipher_version(&self) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("PRAGMA cipher_version", [], |row| row.get(0))
+            .optional()?)
     }
 
     /// SQLite's own check of the file: `"ok"`, or what is wrong.

@@ -55,6 +55,8 @@ export const commands = {
 	removeShoppingItem: (id: number) => typedError<ShoppingListView, ApiError>(__TAURI_INVOKE("remove_shopping_item", { id })),
 	/**  Writes everything stored about the household to one JSON file. */
 	exportHousehold: () => typedError<ExportView, ApiError>(__TAURI_INVOKE("export_household")),
+	/**  How the household's data is protected at rest. */
+	dataProtection: () => typedError<DataProtectionView, ApiError>(__TAURI_INVOKE("data_protection")),
 	/**  Erases everything stored about the household, once confirmed. */
 	eraseHousehold: (confirmation: string) => typedError<HomeView, ApiError>(__TAURI_INVOKE("erase_household", { confirmation })),
 	/**  Tells the core the owner's offset from UTC, in minutes east, so days start at their midnight. */
@@ -162,6 +164,17 @@ export type ConsumableSummaryView = {
 	emptyDate: string | null,
 	/**  The device that counts it, if any (its id). */
 	deviceId: string | null,
+};
+
+/**  How the household's data is protected at rest, as the owner is told. */
+export type DataProtectionView = {
+	/**  Whether the keys are in the platform's keystore (not a file beside the data). */
+	inKeystore: boolean,
+	/**
+	 *  One sentence for the owner: where the key that encrypts the data is kept, and what that
+	 *  means.
+	 */
+	message: string,
 };
 
 /**  One day's use. */

@@ -6,6 +6,7 @@ import type {
   RemovedDeviceView,
   ConsumableDetailView,
   ConsumableInputView,
+  DataProtectionView,
   DeviceDetailView,
   ErrorCode,
   ExportView,
@@ -24,6 +25,7 @@ export type {
   ConsumableDetailView,
   ConsumableInputView,
   ConsumableSummaryView,
+  DataProtectionView,
   DayUseView,
   ExportView,
   InventoryView,
@@ -87,6 +89,8 @@ export interface Backend {
   setUtcOffset(minutes: number): Promise<void>;
   /** Writes everything stored about the household to a JSON file; resolves to where. */
   exportHousehold(): Promise<ExportView>;
+  /** How the data is protected at rest (encrypted; where its key is kept). */
+  dataProtection(): Promise<DataProtectionView>;
   /** Erases everything, once `confirmation` is the word the core asks for. */
   eraseHousehold(confirmation: string): Promise<HomeView>;
 }

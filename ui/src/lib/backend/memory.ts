@@ -7,6 +7,7 @@ import {
   type CommandInput,
   type ConsumableDetailView,
   type ConsumableInputView,
+  type DataProtectionView,
   type DeviceDetailView,
   type ExportView,
   type FoundDeviceView,
@@ -371,6 +372,17 @@ export class MemoryBackend implements Backend {
     const path = `/home/owner/Downloads/steward-export-${this.exports.length + 1}.json`;
     this.exports.push(path);
     return { path, bytes: 1234 };
+  }
+
+  /** What `dataProtection` answers; a test sets it to the no-keyring case. */
+  protection: DataProtectionView = {
+    inKeystore: true,
+    message: 'It is encrypted, and the key is kept in the system keyring (Secret Service), not beside the data.',
+  };
+
+  async dataProtection(): Promise<DataProtectionView> {
+    this.check();
+    return structuredClone(this.protection);
   }
 
   async eraseHousehold(confirmation: string): Promise<HomeView> {

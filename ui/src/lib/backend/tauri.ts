@@ -8,6 +8,7 @@ import {
   type ConsumableDetailView,
   type ConsumableInputView,
   type DeviceDetailView,
+  type DataProtectionView,
   type ExportView,
   type FoundDeviceView,
   type HomeView,
@@ -144,6 +145,10 @@ export class TauriBackend implements Backend {
 
   async exportHousehold(): Promise<ExportView> {
     return unwrap(await commands.exportHousehold());
+  }
+
+  async dataProtection(): Promise<DataProtectionView> {
+    return unwrap(await commands.dataProtection());
   }
 
   async eraseHousehold(confirmation: string): Promise<HomeView> {

@@ -84,6 +84,25 @@ describe('Home screen', () => {
 });
 
 describe('Your data', () => {
+  it('says the data is encrypted and where its key is kept', async () => {
+    renderHome(new MemoryBackend());
+    const said = await screen.findByTestId('data-protection');
+    expect(said.textContent).toContain('system keyring');
+    expect(said.className).toBe('state');
+  });
+
+  it('warns, in plain words, when there is no keyring and the key is in a file', async () => {
+    const backend = new MemoryBackend();
+    backend.protection = {
+      inKeystore: false,
+      message: 'It is encrypted, but this system has no keyring to keep the key in, so the key is in a file only your account can read (/home/owner/.local/share/steward/keys).',
+    };
+    renderHome(backend);
+    const said = await screen.findByTestId('data-protection');
+    expect(said.textContent).toContain('no keyring');
+    expect(said.className).toBe('warning');
+  });
+
   it('exports everything and says where the file is', async () => {
     const backend = new MemoryBackend();
     renderHome(backend);

@@ -1,12 +1,14 @@
 // The home screen's state: the summary the core returned, whether it is loading, and the last
 // failure to show. Screens read it; only this store calls the backend for the home.
-import { messageOf, type Backend, type ExportView, type HomeView } from '../backend';
+import { messageOf, type Backend, type DataProtectionView, type ExportView, type HomeView } from '../backend';
 
 export class HomeStore {
   home = $state<HomeView | null>(null);
   loading = $state(true);
   /** Why loading failed, for a person to read; null when it did not. */
   loadError = $state<string | null>(null);
+  /** How the data is protected at rest; null until known. */
+  protection = $state<DataProtectionView | null>(null);
 
   constructor(private readonly backend: Backend) {}
 
@@ -24,6 +26,7 @@ export class HomeStore {
     try {
       this.home = await this.backend.home();
       this.loadError = null;
+      this.protection = await this.backend.dataProtection().catch(() => null);
     } catch (error) {
       this.loadError = messageOf(error);
     } finally {
