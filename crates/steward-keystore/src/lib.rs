@@ -59,6 +59,20 @@ pub trait Keystore: Send + Sync {
 
     /// Forgets the secret named `name` (nothing happens when there is none).
     fn delete(&self, name: &str) -> Result<(), KeystoreError>;
+
+    /// Stores `secret` under `name` unless a secret is already there, and returns what is
+    /// stored now: two callers creating the same secret at once end up with the same one. A
+    /// keystore that can do this atomically overrides it.
+    fn write_new(&self, name: &str, secret: &Secret) -> Result<Secret, KeystoreError> {
+        if let Some(existing) = self.read(name)? {
+            return Ok(existing);
+        }
+        self.write(name, secret)?;
+        // Read back: a keystore that accepts a write and then loses it must not leave the app
+        // with a key nothing else will ever know again.
+        self.read(name)?
+            .ok_or_else(|| KeystoreError::Failed(format!("the keystore did not keep {name:?}")))
+    }
 }
 
 /// The secret named `name`, made from the OS's randomness and stored the first time it is asked
@@ -68,15 +82,9 @@ pub fn get_or_create(keystore: &dyn Keystore, name: &str) -> Result<(Secret, boo
         return Ok((secret, false));
     }
     let secret = Secret::random()?;
-    keystore.write(name, &secret)?;
-    // Read back: a keystore that accepts a write and then loses it must not leave the app with
-    // a key nothing else will ever know again.
-    match keystore.read(name)? {
-        Some(stored) if stored == secret => Ok((secret, true)),
-        _ => Err(KeystoreError::Failed(format!(
-            "the keystore did not keep {name:?}"
-        ))),
-    }
+    let stored = keystore.write_new(name, &secret)?;
+    let made = stored == secret;
+    Ok((stored, made))
 }
 
 #[cfg(test)]

@@ -34,6 +34,16 @@ impl Keystore for MemoryKeystore {
         Ok(())
     }
 
+    fn write_new(&self, name: &str, secret: &Secret) -> Result<Secret, KeystoreError> {
+        Ok(self
+            .secrets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(name.to_owned())
+            .or_insert_with(|| secret.clone())
+            .clone())
+    }
+
     fn delete(&self, name: &str) -> Result<(), KeystoreError> {
         self.secrets
             .lock()

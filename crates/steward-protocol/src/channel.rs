@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use snow::StatelessTransportState;
 
-/// The first byte of every session frame.
-pub const FRAME_VERSION: u8 = 1;
+/// The first byte of every session frame: the profile version, as on every other frame.
+pub const FRAME_VERSION: u8 = crate::PROFILE_VERSION;
 /// Version byte and counter.
 pub const FRAME_HEADER_LEN: usize = 1 + 8;
 /// The Poly1305 tag.
@@ -29,7 +29,7 @@ pub const MAX_FRAME: usize = FRAME_HEADER_LEN + MAX_PLAINTEXT + TAG_LEN;
 pub enum FrameError {
     #[error("a session frame of {found} bytes (at least {min}, at most {max})", min = FRAME_HEADER_LEN + TAG_LEN, max = MAX_FRAME)]
     WrongLength { found: usize },
-    #[error("a session frame of version {0} (this app speaks version 1)")]
+    #[error("a session frame of version {0} (this app speaks version 2)")]
     UnsupportedVersion(u8),
     /// The counter is not above the last accepted one: a replay or a reordered frame.
     #[error("a session frame numbered {counter}, not after {last}: replayed or reordered")]
@@ -268,8 +268,8 @@ mod tests {
             })
         );
         let mut frame = device.seal(b"x").expect("seal");
-        frame[0] = 2;
-        assert_eq!(phone.open(&frame), Err(FrameError::UnsupportedVersion(2)));
+        frame[0] = 1;
+        assert_eq!(phone.open(&frame), Err(FrameError::UnsupportedVersion(1)));
         assert_eq!(
             device.seal(&[0; MAX_PLAINTEXT + 1]),
             Err(FrameError::TooLong(MAX_PLAINTEXT + 1))

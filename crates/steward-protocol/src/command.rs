@@ -237,7 +237,7 @@ mod tests {
             request_id: 0x0102,
             command: Command::SetTarget(2150),
         };
-        assert_eq!(frame.encode(), [1, 0x02, 0x01, 0x20, 0x66, 0x08]);
+        assert_eq!(frame.encode(), [2, 0x02, 0x01, 0x20, 0x66, 0x08]);
         assert_eq!(CommandFrame::decode(&frame.encode()), Ok(frame));
         assert_eq!(
             CommandFrame {
@@ -245,7 +245,7 @@ mod tests {
                 command: Command::Identify
             }
             .encode(),
-            [1, 9, 0, 0x01]
+            [2, 9, 0, 0x01]
         );
     }
 
@@ -285,12 +285,12 @@ mod tests {
             request_id: 77,
             status: CommandStatus::Busy,
         };
-        assert_eq!(result.encode(), [1, 77, 0, 3]);
+        assert_eq!(result.encode(), [2, 77, 0, 3]);
         assert_eq!(ResultFrame::decode(&result.encode()), Ok(result));
         assert!(
-            ResultFrame::decode(&[1, 77, 0, 6]).is_err(),
+            ResultFrame::decode(&[2, 77, 0, 6]).is_err(),
             "status 6 is not defined"
         );
-        assert!(ResultFrame::decode(&[1, 77, 0]).is_err(), "truncated");
+        assert!(ResultFrame::decode(&[2, 77, 0]).is_err(), "truncated");
     }
 }

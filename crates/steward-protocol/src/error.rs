@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     /// The frame speaks a profile version this app does not know.
-    #[error("{what}: profile version {found} is not supported (this app speaks version 1)")]
+    #[error("{what}: profile version {found} is not supported (this app speaks version 2)")]
     UnsupportedVersion { what: &'static str, found: u8 },
     /// The frame is shorter or longer than its type requires.
     #[error("{what}: expected {expected} bytes, got {found}")]

@@ -218,7 +218,7 @@ mod tests {
     #[test]
     fn decodes_a_dispensed_packet_from_spec_bytes() {
         // version 1, seq 30, type 1, 10 remaining, 30 dispensed in total.
-        let bytes = [1, 30, 0, 0, 0, 1, 10, 0, 30, 0, 0, 0];
+        let bytes = [2, 30, 0, 0, 0, 1, 10, 0, 30, 0, 0, 0];
         let frame = EventFrame::decode(DeviceKind::SoapDispenser, &bytes).expect("valid");
         assert_eq!(
             frame,
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn decodes_state_changes_by_the_sending_kind() {
-        let bytes = [1, 7, 0, 0, 0, 4, 1, 40];
+        let bytes = [2, 7, 0, 0, 0, 4, 1, 40];
         assert_eq!(
             EventFrame::decode(DeviceKind::Light, &bytes),
             Ok(EventFrame {
@@ -256,38 +256,38 @@ mod tests {
     fn refuses_malformed_and_misattributed_events() {
         let cases: &[(&str, DeviceKind, &[u8])] = &[
             ("empty", DeviceKind::Toaster, &[]),
-            ("header only, truncated", DeviceKind::Toaster, &[1, 1, 0, 0]),
+            ("header only, truncated", DeviceKind::Toaster, &[2, 1, 0, 0]),
             (
                 "version 0",
                 DeviceKind::Toaster,
                 &[0, 1, 0, 0, 0, 2, 5, 0, 0, 0, 3],
             ),
-            ("unknown type 9", DeviceKind::Toaster, &[1, 1, 0, 0, 0, 9]),
+            ("unknown type 9", DeviceKind::Toaster, &[2, 1, 0, 0, 0, 9]),
             (
                 "slice with one byte missing",
                 DeviceKind::Toaster,
-                &[1, 1, 0, 0, 0, 2, 5, 0, 0, 0],
+                &[2, 1, 0, 0, 0, 2, 5, 0, 0, 0],
             ),
             (
                 "slice with a byte too many",
                 DeviceKind::Toaster,
-                &[1, 1, 0, 0, 0, 2, 5, 0, 0, 0, 3, 0],
+                &[2, 1, 0, 0, 0, 2, 5, 0, 0, 0, 3, 0],
             ),
             (
                 "shade 12",
                 DeviceKind::Toaster,
-                &[1, 1, 0, 0, 0, 2, 5, 0, 0, 0, 12],
+                &[2, 1, 0, 0, 0, 2, 5, 0, 0, 0, 12],
             ),
             (
                 "a toaster reporting soap",
                 DeviceKind::Toaster,
-                &[1, 1, 0, 0, 0, 1, 10, 0, 30, 0, 0, 0],
+                &[2, 1, 0, 0, 0, 1, 10, 0, 30, 0, 0, 0],
             ),
-            ("button 0", DeviceKind::BluRayPlayer, &[1, 1, 0, 0, 0, 3, 0]),
+            ("button 0", DeviceKind::BluRayPlayer, &[2, 1, 0, 0, 0, 3, 0]),
             (
                 "refill above capacity",
                 DeviceKind::SoapDispenser,
-                &[1, 1, 0, 0, 0, 5, 50, 0, 40, 0],
+                &[2, 1, 0, 0, 0, 5, 50, 0, 40, 0],
             ),
         ];
         for (why, kind, bytes) in cases {

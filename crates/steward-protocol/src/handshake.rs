@@ -405,3 +405,92 @@ mod tests {
         assert_ne!(first.reply, second.reply, "fresh ephemeral keys every time");
     }
 }
+
+/// The test vectors in docs/protocol/gatt.md, "Test vectors: keys and sessions".
+#[cfg(test)]
+mod vectors {
+    use super::*;
+    use crate::keys::{seal_public_key, Sealer};
+    use crate::pairing::PairingKey;
+    use crate::session_message::{wrap, Channel, DeviceMessage};
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn counting(from: u8) -> [u8; 32] {
+        core::array::from_fn(|i| from.wrapping_add(i as u8))
+    }
+
+    #[test]
+    fn the_spec_session_vectors_hold() {
+        let id = DeviceId(core::array::from_fn(|i| i as u8));
+        // The pairing key of the SPAKE2 vectors above it in the spec.
+        let pairing = PairingKey::from_bytes(
+            <[u8; 32]>::try_from(
+                (0..32)
+                    .map(|i| {
+                        u8::from_str_radix(
+                            &"885ee91478841e9e20178892f7650e1abddb317faee2f37020ff04737d187af2"
+                                [2 * i..2 * i + 2],
+                            16,
+                        )
+                        .expect("hex")
+                    })
+                    .collect::<Vec<u8>>(),
+            )
+            .expect("32 bytes"),
+        );
+        let phone = StaticSecret::from_bytes(counting(0x20));
+        let device = StaticSecret::from_bytes(counting(0xa0));
+        let sealed_phone = seal_public_key(&pairing, Sealer::Phone, &id, &phone.public());
+        let sealed_device = seal_public_key(&pairing, Sealer::Device, &id, &device.public());
+        let hello = SessionHello {
+            boot_id: [1, 2, 3, 4, 5, 6, 7, 8],
+            last_seq: 5,
+        };
+        let (handshake, start) =
+            PhoneHandshake::start_with_ephemeral(&phone, &device.public(), &id, &counting(0x40))
+                .expect("start");
+        let verified = device_verify_with_ephemeral(
+            &device,
+            &id,
+            &[phone.public()],
+            &start,
+            hello,
+            &counting(0xc0),
+        )
+        .expect("verify");
+        let (mut phone_channel, got) = handshake.finish(&verified.reply).expect("finish");
+        assert_eq!(got, hello);
+        let mut device_channel = verified.channel;
+        let ready = phone_channel
+            .seal(&wrap(Channel::Ready, &[]))
+            .expect("sealed");
+        let battery = device_channel
+            .seal(&DeviceMessage::Battery(87).encode())
+            .expect("sealed");
+        assert_eq!(device_channel.open(&ready).expect("opens"), vec![6]);
+        let vectors = [
+            ("phone public key", hex(phone.public().as_bytes())),
+            ("device public key", hex(device.public().as_bytes())),
+            ("sealed phone key", hex(&sealed_phone)),
+            ("sealed device key", hex(&sealed_device)),
+            ("verify start", hex(&start)),
+            ("verify reply", hex(&verified.reply)),
+            ("first phone frame (ready)", hex(&ready)),
+            ("first device frame (battery 87)", hex(&battery)),
+        ];
+        let spec = include_str!("../../../docs/protocol/gatt.md");
+        let lines: Vec<String> = vectors
+            .iter()
+            .map(|(name, value)| format!("{name}: `{value}`"))
+            .collect();
+        let missing: Vec<&String> = lines.iter().filter(|l| !spec.contains(*l)).collect();
+        assert!(
+            missing.is_empty(),
+            "docs/protocol/gatt.md must list the vectors as computed:\n{}",
+            lines.join("\n")
+        );
+    }
+}

@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn decodes_the_spec_layout() {
-        let mut bytes = vec![1, 4];
+        let mut bytes = vec![2, 4];
         bytes.extend_from_slice(&ID);
         bytes.extend_from_slice(&[1, 0]);
         let identity = Identity::decode(&bytes).expect("a valid light identity");
@@ -127,12 +127,15 @@ mod tests {
             pairing_open: true,
         }
         .encode();
-        let mut v2 = good.clone();
-        v2[0] = 2;
-        assert!(matches!(
-            Identity::decode(&v2),
-            Err(DecodeError::UnsupportedVersion { found: 2, .. })
-        ));
+        let mut first_release = good.clone();
+        first_release[0] = 1;
+        assert!(
+            matches!(
+                Identity::decode(&first_release),
+                Err(DecodeError::UnsupportedVersion { found: 1, .. })
+            ),
+            "a first-release device (plain sessions) is refused, not guessed at"
+        );
         assert!(matches!(
             Identity::decode(&good[..19]),
             Err(DecodeError::WrongLength {

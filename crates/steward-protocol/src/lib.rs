@@ -33,4 +33,4 @@ pub use state::{
 };
 
 /// The profile version byte that starts every versioned frame.
-pub const PROFILE_VERSION: u8 = 1;
+pub const PROFILE_VERSION: u8 = 2;
