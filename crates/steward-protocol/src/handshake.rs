@@ -36,7 +36,7 @@ pub struct SessionHello {
 
 impl SessionHello {
     const LEN: usize = 1 + 8 + 4;
-    const VERSION: u8 = 1;
+    const VERSION: u8 = crate::PROFILE_VERSION;
 
     fn encode(&self) -> [u8; Self::LEN] {
         let mut out = [0u8; Self::LEN];

@@ -1,17 +1,24 @@
 """A BlueZ client that is not btleplug: dbus-python with GLib, written the way BlueZ's own
 test scripts are (bluez/test/example-gatt-client). It drives the simulated home through the
-standard org.bluez API only, to show that any BlueZ client can use it, as the GATT profile spec
-(docs/protocol/gatt.md) says an independent implementation can.
+standard org.bluez API only, to show that any BlueZ client can use it, and speaks the Steward
+profile from docs/protocol/gatt.md alone (steward_client.py: python-spake2, pyca/cryptography,
+Noise IK by hand): it pairs, opens a session, receives an event and commands the device.
 
-Run by tests/other_client.rs with DBUS_SYSTEM_BUS_ADDRESS pointing at the simulated home's bus.
-It prints one line per step; after "subscribed" the Rust side makes the device dispense, and
-the script waits for that event's notification. Any failure exits non-zero with the reason.
+Run by tests/other_client.rs with DBUS_SYSTEM_BUS_ADDRESS pointing at the simulated home's bus
+and the soap dispenser's setup code as its argument. It prints one line per step; after
+"subscribed" the Rust side makes the device dispense, and the script waits for that event.
+Any failure exits non-zero with the reason.
 """
 
 import os
+import struct
 import sys
 
 import dbus
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from spake2 import SPAKE2_A
+
+import steward_client as steward
 import dbus.mainloop.glib
 from gi.repository import GLib
 
@@ -37,7 +44,8 @@ LIGHT = 4
 SOAP_SERVICE = steward_uuid(0x2000 + SOAP_DISPENSER)
 LIGHT_SERVICE = steward_uuid(0x2000 + LIGHT)
 IDENTITY = steward_uuid(0x1001)
-EVENTS = steward_uuid(0x1005)
+PAIRING = steward_uuid(0x1002)
+SESSION = steward_uuid(0x1006)
 CCCD = "00002902-0000-1000-8000-00805f9b34fb"
 TIMEOUT_MS = 10_000
 
@@ -61,16 +69,16 @@ def wait_until(loop, check, what):
     def poll():
         if check():
             loop.quit()
-            return False
         return True
 
     def give_up():
         fail(f"timed out waiting for {what}")
 
-    GLib.timeout_add(20, poll)
+    poller = GLib.timeout_add(20, poll)
     timer = GLib.timeout_add(TIMEOUT_MS, give_up)
-    if not check():
+    while not check():
         loop.run()
+    GLib.source_remove(poller)
     GLib.source_remove(timer)
 
 
@@ -152,53 +160,127 @@ def main():
             characteristics[str(ifaces[CHARACTERISTIC]["UUID"])] = (path, ifaces[CHARACTERISTIC])
         if DESCRIPTOR in ifaces:
             descriptors.append(ifaces[DESCRIPTOR])
-    for uuid in (IDENTITY, EVENTS):
+    for uuid in (IDENTITY, PAIRING, SESSION):
         if uuid not in characteristics:
             fail(f"no characteristic {uuid}")
-    if "MTU" not in characteristics[EVENTS][1]:
-        fail("GattCharacteristic1 lacks MTU")
+    if int(characteristics[SESSION][1].get("MTU", 0)) < 231:
+        fail("GattCharacteristic1.MTU is below the profile's minimum of 231")
     if not any(str(d["UUID"]) == CCCD for d in descriptors):
         fail("no Client Characteristic Configuration descriptor under a notifying characteristic")
 
-    identity_path = characteristics[IDENTITY][0]
-    identity = bytes(dbus.Interface(bus.get_object(BLUEZ, identity_path), CHARACTERISTIC).ReadValue({}))
-    if len(identity) < 18 or identity[0] != 1 or identity[1] != SOAP_DISPENSER:
-        fail(f"identity {identity.hex()} is not a version-1 soap dispenser")
-    say("identity " + identity[2:18].hex())
+    def char(uuid):
+        return dbus.Interface(bus.get_object(BLUEZ, characteristics[uuid][0]), CHARACTERISTIC)
 
-    events_path = characteristics[EVENTS][0]
-    events = bus.get_object(BLUEZ, events_path)
-    events_char = dbus.Interface(events, CHARACTERISTIC)
+    identity = bytes(char(IDENTITY).ReadValue({}))
+    if len(identity) != 20 or identity[0] != steward.VERSION or identity[1] != SOAP_DISPENSER:
+        fail(f"identity {identity.hex()} is not a version-2 soap dispenser")
+    device_id = identity[2:18]
+    say("identity " + device_id.hex())
+
     try:
-        events_char.AcquireNotify({})
+        char(SESSION).AcquireNotify({})
         fail("AcquireNotify should be refused so that clients fall back to StartNotify")
     except dbus.exceptions.DBusException as error:
         if error.get_dbus_name() != "org.bluez.Error.NotSupported":
             fail(f"AcquireNotify refused with {error.get_dbus_name()}, not NotSupported")
 
-    changes = []
+    # Notifications by characteristic, in arrival order; Notifying as signalled.
+    received = {PAIRING: [], SESSION: []}
+    notifying = set()
 
-    def properties_changed(interface, changed, _invalidated):
-        if interface == CHARACTERISTIC:
-            changes.append(dict(changed))
+    def listener(uuid):
+        def properties_changed(interface, changed, _invalidated):
+            if interface != CHARACTERISTIC:
+                return
+            if changed.get("Notifying"):
+                notifying.add(uuid)
+            if "Value" in changed:
+                received[uuid].append(bytes(changed["Value"]))
+        return properties_changed
 
-    bus.add_signal_receiver(
-        properties_changed, dbus_interface=PROPERTIES, signal_name="PropertiesChanged", path=events_path
-    )
-    events_char.StartNotify()
-    wait_until(loop, lambda: any(c.get("Notifying") for c in changes), "Notifying to be signalled")
+    for uuid in (PAIRING, SESSION):
+        bus.add_signal_receiver(
+            listener(uuid), dbus_interface=PROPERTIES, signal_name="PropertiesChanged",
+            path=characteristics[uuid][0],
+        )
+        char(uuid).StartNotify()
+    wait_until(loop, lambda: notifying == {PAIRING, SESSION}, "Notifying to be signalled")
+    say("listening")
+
+    def next_from(uuid, what):
+        wait_until(loop, lambda: received[uuid], what)
+        return received[uuid].pop(0)
+
+    def pairing_exchange(frame, what):
+        char(PAIRING).WriteValue(dbus.ByteArray(frame), {"type": "request"})
+        kind, body = steward.parse_pairing(next_from(PAIRING, what))
+        return kind, body
+
+    # Pairing: SPAKE2 (python-spake2) with key confirmation, then the long-term keys.
+    code = sys.argv[1].encode()
+    pake = SPAKE2_A(code, idA=b"steward phone", idB=device_id)
+    start = pake.start()
+    kind, body = pairing_exchange(steward.pairing_frame(steward.PAKE_START, start), "the PAKE reply")
+    if kind != steward.PAKE_REPLY or len(body) != 65:
+        fail(f"expected a PAKE reply, got type {kind} {body.hex()}")
+    reply, device_confirm = body[:33], body[33:]
+    keys = steward.pake_keys(pake.finish(reply), device_id, start, reply)
+    if steward.confirmation(keys["device"], keys["transcript"]) != device_confirm:
+        fail("the device's confirmation does not verify: python-spake2 and the device disagree")
+    phone_key = X25519PrivateKey.generate()
+    confirm = steward.confirmation(keys["phone"], keys["transcript"])
+    sealed = steward.seal_public_key(keys["pairing"], "phone", device_id, steward.raw_public(phone_key))
+    kind, body = pairing_exchange(steward.pairing_frame(steward.PAKE_CONFIRM, confirm + sealed), "PairedWith")
+    if kind != steward.PAIRED_WITH:
+        fail(f"expected PairedWith, got type {kind} {body.hex()}")
+    device_key = steward.open_public_key(keys["pairing"], "device", device_id, body)
+    say("paired")
+
+    # Pair-verify: Noise IK, then the session.
+    handshake = steward.PhoneHandshake(phone_key, device_key, device_id)
+    kind, body = pairing_exchange(steward.pairing_frame(steward.VERIFY_START, handshake.start()), "VerifyReply")
+    if kind != steward.VERIFY_REPLY:
+        fail(f"expected VerifyReply, got type {kind} {body.hex()}")
+    session, boot_id, last_seq = handshake.finish(body)
+    say(f"session boot {boot_id.hex()} last {last_seq}")
+
+    def send(plaintext):
+        char(SESSION).WriteValue(dbus.ByteArray(session.seal(plaintext)), {"type": "request"})
+
+    def next_message(what):
+        plaintext = session.open(next_from(SESSION, what))
+        return plaintext[0], plaintext[1:]
+
+    send(bytes([steward.READY]))
+    seen = {}
+    while not (steward.BATTERY in seen and steward.STATE in seen):
+        channel, body = next_message("the battery and state after Ready")
+        seen[channel] = body
+    say(f"battery {seen[steward.BATTERY][0]} state {seen[steward.STATE].hex()}")
+
     say("subscribed")
+    while True:
+        channel, body = next_message("an event")
+        if channel == steward.EVENT:
+            break
+    if body[0] != steward.VERSION or body[5] != 0x01:
+        fail(f"event {body.hex()} is not a version-2 packet dispensed")
+    seq = struct.unpack("<I", body[1:5])[0]
+    remaining = struct.unpack("<H", body[6:8])[0]
+    say(f"event {seq} packet dispensed, {remaining} left")
 
-    def notified():
-        return [bytes(c["Value"]) for c in changes if "Value" in c]
+    # A command, confirmed by its result before what it caused.
+    refill = bytes([steward.VERSION]) + struct.pack("<H", 7) + bytes([0x40]) + struct.pack("<H", 1)
+    send(bytes([steward.COMMAND]) + refill)
+    channel, body = next_message("the command's result")
+    while channel == steward.STATE:  # the dispensed packet's own state snapshot, still arriving
+        channel, body = next_message("the command's result")
+    if channel != steward.RESULT or body != bytes([steward.VERSION]) + struct.pack("<H", 7) + b"\x00":
+        fail(f"expected result 7 done, got channel {channel} {body.hex()}")
+    say("commanded")
 
-    wait_until(loop, notified, "an event notification")
-    event = notified()[0]
-    if event[0] != 1:
-        fail(f"event {event.hex()} is not a version-1 frame")
-    say("notified " + event.hex())
-
-    events_char.StopNotify()
+    for uuid in (PAIRING, SESSION):
+        char(uuid).StopNotify()
     dbus.Interface(device, DEVICE).Disconnect()
     adapter.RemoveDevice(device_path)
     if device_path in [str(p) for p in objects(bus)]:
@@ -207,4 +289,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except steward.ProtocolError as error:
+        fail(str(error))

@@ -1,7 +1,10 @@
-//! The simulated home is a BlueZ that other clients can use, not only btleplug: a Python client
-//! on dbus-python (`bluez_client.py`, written like BlueZ's own example scripts) scans with a
-//! discovery filter, connects, finds the GATT objects and descriptors, reads the identity,
-//! subscribes to events and receives one, and removes the device. One bus per file.
+//! The simulated home is a BlueZ that other clients can use, not only btleplug, and the profile
+//! can be implemented from docs/protocol/gatt.md alone: a Python client on dbus-python
+//! (`bluez_client.py`, written like BlueZ's own example scripts) with its own implementation of
+//! the profile (`steward_client.py`: python-spake2, pyca/cryptography, Noise IK by hand) scans
+//! with a discovery filter, connects, finds the GATT objects and descriptors, reads the identity,
+//! pairs, opens a session, receives an event, commands the device, and removes it; and the same
+//! implementation recomputes the spec's test vectors. One bus per file.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -44,11 +47,12 @@ async fn a_python_bluez_client_scans_connects_reads_and_is_notified() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bluez_client.py");
     let mut client = Command::new(PYTHON)
         .arg(script)
+        .arg("11111111")
         .env("DBUS_SYSTEM_BUS_ADDRESS", bus.address())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("Debian's python3 runs (scripts/setup.sh installs python3-dbus and python3-gi)");
+        .expect("Debian's python3 runs (scripts/setup.sh installs python3-dbus, python3-gi, python3-spake2, python3-cryptography)");
     let stdout = client.stdout.take().expect("piped");
     let (lines_tx, mut lines) = tokio::sync::mpsc::unbounded_channel();
     std::thread::spawn(move || {
@@ -79,9 +83,47 @@ async fn a_python_bluez_client_scans_connects_reads_and_is_notified() {
     assert!(said
         .iter()
         .any(|l| l == &format!("identity {}", soap.to_hex())));
-    assert!(
-        said.iter().any(|l| l.starts_with("notified 01")),
-        "the dispensed packet arrived as a version-1 event: {said:?}"
-    );
+    for step in [
+        "paired",
+        "battery 87 state 28002800",
+        "event 1 packet dispensed, 39 left",
+        "commanded",
+    ] {
+        assert!(
+            said.iter().any(|l| l.starts_with(step)),
+            "{step:?} in {said:?}"
+        );
+    }
     assert_eq!(said.last().map(String::as_str), Some("removed"));
+    let device = home.device(&soap).expect("device");
+    assert_eq!(
+        device.paired_phones(),
+        1,
+        "the Python client is one of its phones"
+    );
+    assert_eq!(
+        device.refused_frames(),
+        0,
+        "and every frame it sent was genuine"
+    );
+}
+
+#[test]
+fn an_independent_implementation_computes_the_specs_test_vectors() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/steward_client.py");
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/protocol/gatt.md");
+    let output = Command::new(PYTHON)
+        .args([script, "--vectors", spec])
+        .output()
+        .expect("Debian's python3 runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "vectors: 8 match"
+    );
 }
