@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes the device-frame decoders and the SPAKE2 pairing with cargo-fuzz (libFuzzer).
-#   ./scripts/fuzz.sh [frames|codes|pake] [seconds]
+# Fuzzes the device-frame decoders, the SPAKE2 pairing, and pair-verify with session frames, with
+# cargo-fuzz (libFuzzer).
+#   ./scripts/fuzz.sh [frames|codes|pake|session] [seconds]
 # Installs cargo-fuzz if missing. cargo-fuzz needs nightly compiler flags; on a stable
 # toolchain RUSTC_BOOTSTRAP=1 lets the stable compiler accept them.
 set -euo pipefail

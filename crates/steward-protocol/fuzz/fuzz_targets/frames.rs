@@ -5,6 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 use steward_protocol::command::{CommandFrame, ResultFrame};
 use steward_protocol::pairing::PairingMessage;
+use steward_protocol::session_message::DeviceMessage;
 use steward_protocol::{DeviceKind, DeviceState, EventFrame, Identity};
 
 fuzz_target!(|data: &[u8]| {
@@ -27,5 +28,8 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(message) = PairingMessage::decode(bytes) {
         assert_eq!(PairingMessage::decode(&message.encode()), Ok(message));
+    }
+    if let Ok(message) = DeviceMessage::decode(kind, bytes) {
+        assert_eq!(DeviceMessage::decode(kind, &message.encode()), Ok(message.clone()));
     }
 });
