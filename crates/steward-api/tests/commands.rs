@@ -119,3 +119,26 @@ fn a_database_from_a_newer_app_is_explained_and_left_untouched() {
         "the newer database is byte-for-byte untouched"
     );
 }
+
+#[test]
+fn where_there_is_no_keyring_the_owner_is_told_where_the_key_is() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let keys = dir.path().join("keys");
+    let steward = Steward::open(
+        dir.path(),
+        steward_api::events::Discard,
+        std::sync::Arc::new(steward_keystore::FileKeystore::new(&keys)),
+    );
+    steward.set_household_name("Maple Street").expect("works");
+    let said = steward.data_protection();
+    assert!(!said.in_keystore);
+    assert!(
+        said.message.contains("no keyring") && said.message.contains(&keys.display().to_string()),
+        "{}",
+        said.message
+    );
+    assert!(
+        keys.join("database-key.key").is_file(),
+        "the key is where the owner is told it is"
+    );
+}

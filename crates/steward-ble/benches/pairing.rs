@@ -5,7 +5,9 @@
 //!   long-term keys swapped, and the first pair-verify (Noise IK) with its first frame;
 //! - reconnecting: connect, open the session, pair-verify with the kept keys, first frame;
 //! - the SPAKE2 exchange alone and the Noise IK handshake alone, both sides in memory (no radio),
-//!   as the crypto's share.
+//!   as the crypto's share;
+//! - one event's worth of session frames (its event and its state snapshot) opened by the phone,
+//!   as the crypto's share of the 50-device benchmark's CPU per event.
 //!
 //! Run with `scripts/bench.sh pairing`.
 
@@ -124,9 +126,41 @@ async fn main() {
         verify.push(started.elapsed());
     }
 
+    // One event's frames: the event (11 bytes with its channel) and the state snapshot (9).
+    let (handshake, start) = PhoneHandshake::start(&phone, &device.public(), &id).expect("start");
+    let verified = device_verify(&device, &id, &phones, &start, hello).expect("verify");
+    let (phone_channel, _) = handshake.finish(&verified.reply).expect("finish");
+    let (_, mut opener) = phone_channel.split();
+    let (mut sealer, _) = verified.channel.split();
+    let event = [3u8, 2, 1, 0, 0, 0, 1, 39, 0, 1, 0, 0, 0];
+    let state = [4u8, 39, 0, 40, 0, 1, 0, 0, 0];
+    let mut frames = Vec::new();
+    for _ in 0..10 {
+        let events = 10_000u32;
+        let sealed: Vec<Vec<u8>> = (0..events)
+            .flat_map(|_| [&event[..], &state[..]])
+            .map(|plaintext| sealer.seal(plaintext).expect("sealed"))
+            .collect();
+        // The phone's side only: opening (tag, counter check) what the device sealed.
+        let started = Instant::now();
+        for frame in &sealed {
+            std::hint::black_box(opener.open(frame).expect("opened"));
+        }
+        frames.push(started.elapsed() / events);
+    }
+
     println!("Pairing and reconnecting over btleplug against the simulated home (same process):");
     spread("pairing (SPAKE2 + keys + IK)", pairing);
     spread("reconnecting (pair-verify)", reconnecting);
     spread("SPAKE2 alone, both sides", crypto);
     spread("Noise IK alone, both sides", verify);
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    frames.sort();
+    println!(
+        "{:<28} min {:>8.2} µs   median {:>8.2} µs   max {:>8.2} µs   (10 x 10,000 events)",
+        "one event's frames, opened",
+        us(frames[0]),
+        us(frames[frames.len() / 2]),
+        us(frames[frames.len() - 1])
+    );
 }

@@ -1157,6 +1157,81 @@ mod tests {
     }
 
     #[test]
+    fn out_of_order_truncated_or_oversized_handshake_messages_change_nothing() {
+        let mut d = dispenser();
+        let stray = PairingMessage::PakeConfirm {
+            confirm: [1; 32],
+            phone_key: [2; 48],
+        };
+        let out = d.write(uuids::PAIRING, &stray.encode()).expect("written");
+        assert_eq!(
+            PairingMessage::decode(&out[0].value),
+            Ok(PairingMessage::Outcome(PairingOutcome::WrongProof)),
+            "a confirmation with no exchange started is a guess"
+        );
+        for device_only in [
+            PairingMessage::PakeReply {
+                reply: [3; 33],
+                confirm: [4; 32],
+            },
+            PairingMessage::PairedWith {
+                device_key: [5; 48],
+            },
+            PairingMessage::VerifyReply { reply: [6; 61] },
+            PairingMessage::Outcome(PairingOutcome::Paired),
+        ] {
+            assert!(
+                matches!(
+                    d.write(uuids::PAIRING, &device_only.encode()),
+                    Err(WriteRefused::Malformed(_))
+                ),
+                "{device_only:?} is not the phone's to send"
+            );
+        }
+        let start = PairingMessage::VerifyStart { start: [7; 96] }.encode();
+        for bad in [
+            &start[..start.len() - 1],
+            &[start.as_slice(), &[0]].concat()[..],
+            &[2][..],
+        ] {
+            assert!(
+                matches!(
+                    d.write(uuids::PAIRING, bad),
+                    Err(WriteRefused::Malformed(_))
+                ),
+                "{} bytes: refused with a write error",
+                bad.len()
+            );
+        }
+        assert!(d
+            .write(uuids::SESSION, &[2; 40])
+            .expect("written")
+            .is_empty());
+        assert_eq!(d.refused_frames(), 1, "a session frame before any session");
+        assert!(!d.is_paired(), "nothing of it paired anyone");
+
+        // A pairing begun and abandoned for pair-verify: the half exchange is gone.
+        let mut phone = Phone::new();
+        phone.pair(&mut d, "1234-5678");
+        d.open_pairing(Instant::now());
+        let (_, start) =
+            PhonePake::start(&SetupCode::parse("1234-5678").expect("code"), &d.id, OsRng);
+        d.write(
+            uuids::PAIRING,
+            &PairingMessage::PakeStart { start }.encode(),
+        )
+        .expect("started");
+        assert!(phone.verify(&mut d).is_ok());
+        let out = d.write(uuids::PAIRING, &stray.encode()).expect("written");
+        assert_eq!(
+            PairingMessage::decode(&out[0].value),
+            Ok(PairingMessage::Outcome(PairingOutcome::WrongProof))
+        );
+        assert_eq!(d.paired_phones(), 1, "still one phone");
+        assert!(d.is_authorised(), "and its session untouched");
+    }
+
+    #[test]
     fn a_paired_light_obeys_and_reports_its_new_state() {
         let mut light = SimDevice::new(
             DeviceKind::Light,

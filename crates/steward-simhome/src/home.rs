@@ -34,6 +34,9 @@ pub struct Faults {
     pub garble_next_event: Option<Vec<u8>>,
     /// Each new session starts with the device sending its last event again (a replay).
     pub replay_on_reconnect: bool,
+    /// The device sends this many more notifications, then goes silent (it stops half way):
+    /// writes are still acknowledged, nothing is answered.
+    pub silent_after: Option<usize>,
 }
 
 /// Session frames the home remembers per device, for tests that replay them as an attacker.
@@ -397,11 +400,22 @@ impl Shared {
     /// Sends notifications to a connected app. A device with no session has sealed nothing (its
     /// events wait in its own backlog), so nothing of the household is lost here.
     fn dispatch(&self, id: &DeviceId, notifications: Vec<Notification>) {
-        let live = self.with_slot(id, |slot| slot.connected).unwrap_or(false);
-        if !live {
-            return;
-        }
-        for notification in notifications {
+        let live = self
+            .with_slot_mut(id, |slot| {
+                if !slot.connected {
+                    return Vec::new();
+                }
+                match &mut slot.faults.silent_after {
+                    None => notifications,
+                    Some(left) => {
+                        let kept = notifications.into_iter().take(*left).collect::<Vec<_>>();
+                        *left -= kept.len();
+                        kept
+                    }
+                }
+            })
+            .unwrap_or_default();
+        for notification in live {
             self.send(*id, notification);
         }
     }
