@@ -62,7 +62,7 @@ describe('the soap dispenser feeds the inventory and the shopping list', () => {
       await click(app, button('Erase everything…'));
       await (await app.findElement(By.id('erase-confirmation'))).sendKeys('ERASE');
       await click(app, button('Erase'));
-      await waitForPageText(app, 'Everything was erased from this device.');
+      await waitForPageText(app, 'Everything was erased from this device, earlier exports included.');
       await waitForPageText(app, 'No devices paired yet.');
       await click(app, tab('Inventory'));
       await waitForPageText(app, 'Nothing tracked yet.');

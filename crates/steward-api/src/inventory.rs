@@ -163,7 +163,7 @@ impl Steward {
         let (y, m, d) = steward_core::inventory::forecast::civil_date(local.today());
         let secs = (local.now + local.offset).rem_euclid(DAY);
         let name = format!(
-            "steward-export-{y:04}-{m:02}-{d:02}-{:02}{:02}{:02}.json",
+            "{EXPORT_PREFIX}{y:04}-{m:02}-{d:02}-{:02}{:02}{:02}.json",
             secs / 3600,
             secs / 60 % 60,
             secs % 60
@@ -201,7 +201,12 @@ impl Steward {
                 }
             }
         }
-        tracing::info!("the household's data was erased at the owner's request");
+        // Exports are the household's data too: they go with it.
+        let exports = remove_exports(&self.export_dir());
+        tracing::info!(
+            exports,
+            "the household's data was erased at the owner's request"
+        );
         self.announce_home();
         self.announce_inventory();
         let _ = self.announce_shopping();
@@ -223,15 +228,67 @@ impl Steward {
     }
 }
 
+/// Writes `bytes` to `path` so that nobody else can read it and nothing half-written or
+/// redirected is ever left: a fresh file beside it (never following a link planted there),
+/// readable by the owner only, synced, then renamed into place and the folder synced.
 fn write_atomically(
     dir: &std::path::Path,
     path: &std::path::Path,
     bytes: &[u8],
 ) -> std::io::Result<()> {
+    use std::io::Write;
     std::fs::create_dir_all(dir)?;
     let partial: PathBuf = path.with_extension("json.partial");
-    std::fs::write(&partial, bytes)?;
-    std::fs::rename(&partial, path)
+    // A leftover (a crash) or something planted there goes: removing a link removes the link,
+    // not what it points to, and `create_new` refuses to follow anything that reappears.
+    match std::fs::remove_file(&partial) {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => return Err(error),
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&partial)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&partial, path)?;
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+/// Whether `name` is one of Steward's exports (or a half-written one).
+fn is_export(name: &str) -> bool {
+    name.starts_with(EXPORT_PREFIX) && (name.ends_with(".json") || name.ends_with(".json.partial"))
+}
+
+/// The prefix of every export's file name.
+const EXPORT_PREFIX: &str = "steward-export-";
+
+/// Removes every export Steward wrote to `dir`; returns how many.
+fn remove_exports(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let is_file = entry
+            .file_type()
+            .is_ok_and(|t| t.is_file() || t.is_symlink());
+        if is_file && name.to_str().is_some_and(is_export) {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => removed += 1,
+                Err(error) => {
+                    tracing::warn!(%error, file = ?entry.path(), "could not remove an export")
+                }
+            }
+        }
+    }
+    removed
 }
 
 fn core_input(input: ConsumableInputView) -> ConsumableInput {

@@ -142,3 +142,54 @@ fn where_there_is_no_keyring_the_owner_is_told_where_the_key_is() {
         "the key is where the owner is told it is"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn an_export_is_private_synced_and_never_follows_a_planted_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exports = dir.path().join("downloads");
+    std::fs::create_dir_all(&exports).expect("dir");
+    let steward = Steward::open(
+        &dir.path().join("data"),
+        steward_api::events::Discard,
+        common::keys(),
+    )
+    .with_export_dir(exports.clone());
+    steward.set_household_name("Maple Street").expect("named");
+
+    // Someone plants links at every name the export could use this minute.
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, b"not Steward's").expect("victim");
+    let first = steward.export_household().expect("export");
+    let name = std::path::Path::new(&first.path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("name")
+        .to_owned();
+    std::fs::remove_file(&first.path).expect("removed");
+    std::os::unix::fs::symlink(&victim, exports.join(format!("{name}.partial"))).expect("link");
+
+    let export = steward.export_household().expect("export despite the link");
+    assert_eq!(
+        std::fs::read(&victim).expect("victim"),
+        b"not Steward's",
+        "the planted link was not followed"
+    );
+    let meta = std::fs::symlink_metadata(&export.path).expect("export");
+    assert!(meta.file_type().is_file(), "a real file, not a link");
+    assert_eq!(
+        meta.permissions().mode() & 0o777,
+        0o600,
+        "readable by the owner only"
+    );
+    let text = std::fs::read_to_string(&export.path).expect("read");
+    assert!(text.contains("Maple Street"));
+    assert!(
+        std::fs::read_dir(&exports)
+            .expect("list")
+            .flatten()
+            .all(|e| !e.file_name().to_string_lossy().ends_with(".partial")),
+        "nothing half-written is left"
+    );
+}

@@ -220,6 +220,10 @@ async fn soap_and_bread_reach_the_shopping_list_from_the_devices() {
         "nothing erased yet"
     );
     let home_after = app.erase_household("ERASE").await.expect("erased");
+    assert!(
+        !std::path::Path::new(&export.path).exists(),
+        "earlier exports are erased with the household"
+    );
     assert!(home_after.devices.is_empty());
     assert!(app.inventory().expect("inventory").consumables.is_empty());
     assert!(app.shopping_list().expect("list").items.is_empty());

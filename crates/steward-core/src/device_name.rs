@@ -15,11 +15,11 @@ impl DeviceName {
         let cleaned: String = advertised
             .unwrap_or_default()
             .chars()
-            .filter(|c| !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{FEFF}'))
+            .filter(|c| !crate::text::is_forbidden(*c))
             .take(MAX_CHARS)
             .collect();
         let trimmed = cleaned.trim();
-        Self(if trimmed.is_empty() {
+        Self(if !crate::text::has_visible(trimmed) {
             fallback.to_owned()
         } else {
             trimmed.to_owned()
@@ -49,6 +49,16 @@ mod tests {
             DeviceName::from_advertised(Some("  \u{200B} "), "Light").as_str(),
             "Light",
             "nothing printable left"
+        );
+        assert_eq!(
+            DeviceName::from_advertised(Some("Lamp\u{200F}\u{2028}\u{E0041}"), "Light").as_str(),
+            "Lamp",
+            "bidi marks, separators and tag characters are stripped"
+        );
+        assert_eq!(
+            DeviceName::from_advertised(Some("\u{3164}\u{2800}"), "Light").as_str(),
+            "Light",
+            "blank-looking fillers are not a name"
         );
         assert_eq!(
             DeviceName::from_advertised(None, "Toaster").as_str(),

@@ -15,7 +15,7 @@ impl HouseholdName {
     /// Validates `raw` as typed by the owner.
     pub fn parse(raw: &str) -> Result<Self> {
         let name = raw.trim();
-        if name.is_empty() {
+        if !crate::text::has_visible(name) {
             return Err(invalid("a name needs at least one visible character"));
         }
         let chars = name.chars().count();
@@ -24,10 +24,10 @@ impl HouseholdName {
                 "a name can be at most {MAX_CHARS} characters (this one has {chars})"
             )));
         }
-        if let Some(c) = name.chars().find(|c| is_forbidden(*c)) {
+        if let Some(c) = name.chars().find(|c| crate::text::is_forbidden(*c)) {
             return Err(invalid(format!(
-                "a name cannot contain the control character U+{:04X}",
-                u32::from(c)
+                "a name {}",
+                crate::text::forbidden_reason(c)
             )));
         }
         Ok(Self(name.to_owned()))
@@ -36,13 +36,6 @@ impl HouseholdName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// Control characters and the bidirectional overrides that can make text display differently
-/// from what it says.
-fn is_forbidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{FEFF}')
 }
 
 fn invalid(reason: impl Into<String>) -> Error {

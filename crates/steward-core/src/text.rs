@@ -1,6 +1,8 @@
 //! Free text from the owner or a device, checked before it is stored: trimmed, bounded, and free
 //! of control and invisible formatting characters that make text display differently from what
-//! it says. Markup is ordinary text here; the UI never renders stored text as HTML.
+//! it says. Markup is ordinary text here; the UI never renders stored text as HTML. This is the
+//! one validator: every name that enters (household, consumable, shopping item, device) goes
+//! through [`is_forbidden`] and [`has_visible`].
 //!
 //! It must never silently alter what it keeps beyond trimming: text is accepted as given or
 //! refused with a reason.
@@ -10,10 +12,10 @@ use crate::{Error, Result};
 /// Validates a required piece of text of at most `max_chars` characters.
 pub fn required(field: &'static str, raw: &str, max_chars: usize) -> Result<String> {
     let text = raw.trim();
-    if text.is_empty() {
+    check(field, text, max_chars)?;
+    if !has_visible(text) {
         return Err(invalid(field, "needs at least one visible character"));
     }
-    check(field, text, max_chars)?;
     Ok(text.to_owned())
 }
 
@@ -27,6 +29,12 @@ pub fn optional(
         None | Some("") => Ok(None),
         Some(text) => {
             check(field, text, max_chars)?;
+            if !has_visible(text) {
+                return Err(invalid(
+                    field,
+                    "needs at least one visible character, or none at all",
+                ));
+            }
             Ok(Some(text.to_owned()))
         }
     }
@@ -41,22 +49,58 @@ fn check(field: &'static str, text: &str, max_chars: usize) -> Result<()> {
         ));
     }
     if let Some(c) = text.chars().find(|c| is_forbidden(*c)) {
-        return Err(invalid(
-            field,
-            format!(
-                "cannot contain the control character U+{:04X}",
-                u32::from(c)
-            ),
-        ));
+        return Err(invalid(field, forbidden_reason(c)));
     }
     Ok(())
 }
 
-/// Control characters and the bidirectional overrides and invisible characters that can make
-/// text display differently from what it says.
+/// Why `c` is refused, for the owner.
+pub fn forbidden_reason(c: char) -> String {
+    format!(
+        "cannot contain the invisible or control character U+{:04X}",
+        u32::from(c)
+    )
+}
+
+/// Characters that make text display differently from what it says, or hide text: controls
+/// (line breaks and tabs included), the bidirectional marks, embeddings, overrides and isolates,
+/// the line and paragraph separators, the zero-width space and byte-order mark, and the tag
+/// characters. Zero-width joiners and non-joiners stay: emoji sequences and Persian need them.
 pub fn is_forbidden(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{FEFF}')
+        || matches!(
+            c,
+            '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{FEFF}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// Whether `text` has a character that shows: not only spaces, joiners and the blank-looking
+/// fillers some scripts have (Hangul fillers, the braille blank, the Mongolian vowel separator).
+pub fn has_visible(text: &str) -> bool {
+    text.chars().any(|c| {
+        !c.is_whitespace()
+            && !matches!(
+                c,
+                '\u{200C}'
+                    | '\u{200D}'
+                    | '\u{2800}'
+                    | '\u{3164}'
+                    | '\u{115F}'
+                    | '\u{1160}'
+                    | '\u{FFA0}'
+                    | '\u{180E}'
+            )
+            && !is_forbidden(c)
+    })
 }
 
 /// Validates a whole number the owner typed, within `min..=max`.
@@ -99,10 +143,38 @@ mod tests {
             required("name", &"é".repeat(10), 10).is_ok(),
             "characters, not bytes"
         );
-        for hostile in ["a\u{0}b", "a\nb", "Soap\u{202E}gnp.exe", "\u{200B}"] {
+        for hostile in [
+            "a\u{0}b",
+            "a\nb",
+            "Soap\u{202E}gnp.exe",
+            "\u{200B}",
+            "Soap\u{200E}",
+            "Soap\u{200F}",
+            "a\u{2028}b",
+            "a\u{2029}b",
+            "Soap\u{2066}x\u{2069}",
+            "Soap\u{E0041}\u{E007F}",
+            "\u{061C}x",
+        ] {
             let err = required("name", hostile, 40).expect_err(hostile);
             assert!(err.to_string().starts_with("name: "), "{err}");
         }
+        for blank in [
+            "\u{3000}\u{00A0}",
+            "\u{2800}",
+            "\u{3164}\u{3164}",
+            "\u{200D}",
+            " \u{FFA0} ",
+        ] {
+            assert!(
+                required("name", blank, 40).is_err(),
+                "{blank:?} shows nothing"
+            );
+        }
+        assert!(
+            required("name", "The 👨\u{200D}👩\u{200D}👧 home", 40).is_ok(),
+            "joiners in emoji stay"
+        );
     }
 
     #[test]

@@ -124,7 +124,7 @@ describe('Your data', () => {
     await userEvent.clear(input);
     await userEvent.type(input, 'ERASE');
     await userEvent.click(screen.getByRole('button', { name: 'Erase' }));
-    expect(await screen.findByText('Everything was erased from this device.')).toBeTruthy();
+    expect(await screen.findByText('Everything was erased from this device, earlier exports included.')).toBeTruthy();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Your home');
   });
 });
