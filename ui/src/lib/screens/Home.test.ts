@@ -58,6 +58,26 @@ describe('Home screen', () => {
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Before');
   });
 
+  it('shows the limit before it bites and clears the error once the name is changed', async () => {
+    const backend = new MemoryBackend({ householdName: 'Before' });
+    renderHome(backend);
+    const input = await screen.findByLabelText('Rename your home');
+    expect(screen.getByTestId('name-limit').textContent?.trim()).toBe('0 of 60 characters');
+    await userEvent.type(input, 'x'.repeat(61));
+    const limit = screen.getByTestId('name-limit');
+    expect(limit.textContent?.trim()).toBe('61 of 60 characters');
+    expect(limit.className).toBe('error');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('at most 60 characters (this one has 61)');
+    expect(backend.state.householdName).toBe('Before');
+    await userEvent.type(input, '{Backspace}');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(input.getAttribute('aria-invalid')).toBe('false');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved on this device.')).toBeTruthy();
+    expect(backend.state.householdName).toBe('x'.repeat(60));
+  });
+
   it('renders hostile text from the core as text, never as markup', async () => {
     renderHome(new MemoryBackend({ householdName: '<img src=x onerror=alert(1)>' }));
     const heading = await screen.findByRole('heading', { level: 1, name: '<img src=x onerror=alert(1)>' });

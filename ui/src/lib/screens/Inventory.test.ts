@@ -104,6 +104,25 @@ describe('Consumable screen', () => {
     expect(screen.getByRole('list', { name: 'Bought' }).textContent).toContain('40 packets');
   });
 
+  it('an empty quantity is an error next to the field, never the placeholder recorded', async () => {
+    const { backend, id } = soapBackend();
+    render(Consumable, { props: { id, inventory: await started(backend), nav: new NavStore() } });
+    const quantity = await screen.findByLabelText('How many packets');
+    await userEvent.click(screen.getByRole('button', { name: 'Record' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('enter how many packets you bought');
+    expect(quantity.getAttribute('aria-invalid')).toBe('true');
+    expect(quantity.getAttribute('aria-describedby')).toBe(alert.id);
+    expect(screen.getByTestId('consumable-stock').textContent).toBe('8 of 40 packets left');
+    expect(screen.queryByRole('list', { name: 'Bought' })).toBeNull();
+    await userEvent.type(quantity, '2');
+    expect(screen.queryByRole('alert')).toBeNull();
+    const threshold = screen.getByLabelText('Add it to the list when this many are left');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('Threshold: enter how many');
+    expect(threshold.getAttribute('aria-invalid')).toBe('true');
+  });
+
   it('text from the core is shown as text, never as markup', async () => {
     const backend = new MemoryBackend();
     const id = backend.seedConsumable({ summary: { name: '<img src=x onerror=alert(1)>', unit: 'unit' } });
