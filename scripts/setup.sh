@@ -9,12 +9,14 @@ for_tests=0
 
 # What building and running the app needs (see ../shared/notes/tauri-on-linux.md for why), and
 # gnome-keyring: the Secret Service the demo and the tests keep the app's keys in (the app runs
-# without one, saying where its keys are instead).
+# without one, saying where its keys are instead), and Xvfb: on a machine with no display, run.sh
+# advises `xvfb-run -a ./scripts/run.sh`, so what that advice needs is already there.
 packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   libdbus-1-dev dbus dbus-x11
   gnome-keyring
+  xvfb xauth
 )
 # What the tests add: a virtual display, the WebDriver for WebKitGTK, Chromium for browser tests,
 # python3 to build old-schema databases for the end-to-end migration test, dbus-python and GLib
@@ -22,7 +24,7 @@ packages=(
 # phone check compiles C with (clang, llvm-ar, the aarch64 libc headers: see mobile-check.sh),
 # and what the other BlueZ client pairs with (python3-spake2, python3-cryptography).
 if [ "$for_tests" -eq 1 ]; then
-  packages+=(xvfb xauth webkit2gtk-driver chromium python3 python3-dbus python3-gi clang llvm libc6-dev-arm64-cross python3-spake2 python3-cryptography)
+  packages+=(webkit2gtk-driver chromium python3 python3-dbus python3-gi clang llvm libc6-dev-arm64-cross python3-spake2 python3-cryptography)
 fi
 
 missing=()

@@ -12,6 +12,13 @@ describe('describing devices', () => {
     expect(describeState(null)).toBe('No state reported yet');
   });
 
+  it('counts in the right number: 1 slice, 2 slices, 0 slices', () => {
+    const toaster = (slicesTotal: number) => describeState({ kind: 'toaster', toasting: false, shade: 4, slicesTotal });
+    expect(toaster(1)).toBe('Idle · 1 slice toasted');
+    expect(toaster(2)).toBe('Idle · 2 slices toasted');
+    expect(toaster(0)).toBe('Idle · 0 slices toasted');
+  });
+
   it('formats temperatures and names kinds, with a fallback for unknown ones', () => {
     expect(celsius(-1000)).toBe('-10.0 °C');
     expect(kindLabel('bluray_player')).toBe('Blu-ray player');

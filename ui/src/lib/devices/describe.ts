@@ -18,14 +18,21 @@ export function celsius(centi: number): string {
   return `${(centi / 100).toFixed(1)} °C`;
 }
 
+/** The English word for `count` of something, through the platform's plural rules. */
+function plural(count: number, one: string, other: string): string {
+  return new Intl.PluralRules('en').select(count) === 'one' ? one : other;
+}
+
 /** A one-line summary of what the device last reported. */
 export function describeState(state: DeviceStateView | null): string {
   if (state === null) return 'No state reported yet';
   switch (state.kind) {
     case 'soapDispenser':
-      return `${state.remaining} of ${state.capacity} packets left`;
+      return `${state.remaining} of ${state.capacity} ${plural(state.capacity, 'packet', 'packets')} left`;
     case 'toaster':
-      return state.toasting ? `Toasting at shade ${state.shade}` : `Idle · ${state.slicesTotal} slices toasted`;
+      return state.toasting
+        ? `Toasting at shade ${state.shade}`
+        : `Idle · ${state.slicesTotal} ${plural(state.slicesTotal, 'slice', 'slices')} toasted`;
     case 'bluRayPlayer':
       return state.power ? `On · ${state.playback}` : 'Off';
     case 'light':
