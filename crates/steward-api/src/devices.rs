@@ -23,6 +23,13 @@ use crate::{ApiError, ErrorCode, Steward};
 /// The most device events written in one transaction.
 const MAX_BATCH: usize = 1_000;
 
+/// Events kept for writing again while the store refuses them; beyond this the oldest are let
+/// go (their use is still counted from the device's own counter by the next event that lands).
+const MAX_UNRECORDED: usize = 100_000;
+
+/// How soon a batch that could not be written is tried again when nothing new arrives.
+const RETRY_UNRECORDED: Duration = Duration::from_secs(1);
+
 /// How long a scan for new devices listens.
 pub const SCAN_WINDOW: Duration = Duration::from_secs(2);
 
@@ -198,7 +205,18 @@ impl Steward {
     /// changes. Events that queue up while one batch is written go into the next, so a busy home
     /// costs one transaction per batch rather than one per event. Runs until the hub is gone.
     pub async fn follow_devices(&self, mut events: Receiver<HubEvent>) {
-        while let Some(first) = events.recv().await {
+        loop {
+            let first = match tokio::time::timeout(RETRY_UNRECORDED, events.recv()).await {
+                Ok(Some(first)) => first,
+                Ok(None) => break,
+                Err(_) => {
+                    // Quiet: a good moment to write what an earlier batch could not.
+                    if !self.lock_unrecorded().is_empty() {
+                        self.record_events(&[]);
+                    }
+                    continue;
+                }
+            };
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
                 match events.try_recv() {
@@ -279,6 +297,14 @@ impl Steward {
                 _ => None,
             })
             .collect();
+        // What an earlier batch could not write goes first, in order; writing twice is safe
+        // (events at or below a device's stored number are skipped).
+        let mut events = {
+            let mut unrecorded = self.lock_unrecorded();
+            let mut all = std::mem::take(&mut *unrecorded);
+            all.extend(events);
+            all
+        };
         if events.is_empty() {
             return;
         }
@@ -298,12 +324,24 @@ impl Steward {
                     self.announce_inventory();
                 }
             }
-            // Nothing was recorded and the positions did not move: the devices' sequence
-            // numbers let the events be counted when they are delivered again.
+            // Nothing was recorded and the positions did not move: the events are kept and
+            // written again, before anything newer.
             Err(error) => {
-                tracing::error!(message = %error.message, "could not record device events")
+                tracing::error!(message = %error.message, events = events.len(), "could not record device events; they are kept and written again");
+                if events.len() > MAX_UNRECORDED {
+                    let excess = events.len() - MAX_UNRECORDED;
+                    tracing::warn!(excess, "too many unrecorded events: the oldest are let go");
+                    events.drain(..excess);
+                }
+                *self.lock_unrecorded() = events;
             }
         }
+    }
+
+    fn lock_unrecorded(&self) -> std::sync::MutexGuard<'_, Vec<DeviceEvent>> {
+        self.unrecorded
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Starts tracking what a newly paired device uses up, where its use counter stands.

@@ -39,6 +39,9 @@ pub struct Steward {
     utc_offset_minutes: std::sync::atomic::AtomicI32,
     /// Each device's last reported state.
     live: Mutex<HashMap<steward_protocol::DeviceId, DeviceStateView>>,
+    /// Device events whose batch could not be committed (a busy or full disk), kept in order to
+    /// be written again: an event is only ever acknowledged by its commit.
+    pub(crate) unrecorded: Mutex<Vec<steward_core::store::ingest::DeviceEvent>>,
 }
 
 impl std::fmt::Debug for Steward {
@@ -70,6 +73,7 @@ impl Steward {
             bluetooth_access: None,
             scanned: Mutex::default(),
             live: Mutex::default(),
+            unrecorded: Mutex::default(),
         };
         if let Err(error) = steward.with_store(|_| Ok(())) {
             tracing::error!(%error, dir = %data_dir.display(), "the store could not be opened at start");
