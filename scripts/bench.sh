@@ -5,10 +5,15 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
 
-# `scripts/bench.sh pairing` runs that one alone.
+# `scripts/bench.sh pairing` and `scripts/bench.sh growth` run that one alone.
 if [ "${1:-}" = "pairing" ]; then
   step "Pairing and reconnecting, end to end, and the SPAKE2 exchange alone"
   cargo bench -p steward-ble --bench pairing --locked
+  exit 0
+fi
+if [ "${1:-}" = "growth" ]; then
+  step "The screens' reads with 10 k to 3 M events of history"
+  cargo bench -p steward-api --bench growth --locked
   exit 0
 fi
 
@@ -26,3 +31,6 @@ BENCH_BATCH=50 BENCH_EVENTS=200000 cargo bench -p steward-core --bench ingest --
 
 step "Pairing and reconnecting, end to end, and the SPAKE2 exchange alone"
 cargo bench -p steward-ble --bench pairing --locked
+
+step "The screens' reads with 10 k to 3 M events of history"
+cargo bench -p steward-api --bench growth --locked

@@ -82,3 +82,33 @@ fn each_older_version_built_by_its_migrations_reaches_the_latest() {
         );
     }
 }
+
+#[test]
+fn a_year_of_use_recorded_before_the_quarter_hour_summary_is_summed_into_it() {
+    use steward_core::store::usage;
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let mut conn = Connection::open(dir.path().join(FILE_NAME)).expect("create");
+        migrations::migrate_to(&mut conn, 5).expect("version 5, before the summary");
+        conn.execute_batch(
+            "INSERT INTO consumables (id, name, unit, capacity, remaining, threshold, created_at, updated_at)
+                 VALUES (1, 'Soap', 'packet', 40, 40, 8, 0, 0);
+             INSERT INTO usage_events (consumable_id, seq, amount, at) VALUES
+                 (1, 1, 1, 1795000000), (1, 2, 2, 1795000100), (1, 3, 1, 1795000950),
+                 (1, 4, 3, 1795086400);",
+        )
+        .expect("old rows");
+    }
+    let store = Store::open_in(dir.path()).expect("migrates");
+    assert_eq!(
+        usage::total(&store, 1).expect("total"),
+        7,
+        "every event summed"
+    );
+    let days = usage::daily(&store, 1, 1_795_086_400 + 10, 2, 0).expect("daily");
+    assert_eq!(
+        days.iter().sum::<u32>(),
+        7,
+        "and placed on its day: {days:?}"
+    );
+}

@@ -220,7 +220,8 @@ pub fn export(store: &Store, now: i64) -> Result<HouseholdExport> {
 pub fn erase(store: &mut Store) -> Result<()> {
     let tx = store.conn_mut().transaction()?;
     tx.execute_batch(
-        "DELETE FROM usage_events;
+        "DELETE FROM usage_quarters;
+         DELETE FROM usage_events;
          DELETE FROM purchases;
          DELETE FROM event_issues;
          DELETE FROM shopping_items;

@@ -98,6 +98,9 @@ pub fn ingest(store: &mut Store, events: &[DeviceEvent]) -> Result<IngestReport>
     }
     let tx = store.conn_mut().transaction()?;
     let mut cursors: HashMap<&str, DeviceCursor> = HashMap::new();
+    // This batch's use per consumable and quarter hour, added to the summary at the end.
+    let mut quarters: std::collections::BTreeMap<(i64, i64), u64> =
+        std::collections::BTreeMap::new();
     for event in events {
         if !cursors.contains_key(event.device_id.as_str()) {
             match load_cursor(&tx, &event.device_id)? {
@@ -188,6 +191,9 @@ pub fn ingest(store: &mut Store, events: &[DeviceEvent]) -> Result<IngestReport>
                         "INSERT INTO usage_events (consumable_id, seq, amount, at) VALUES (?1, ?2, ?3, ?4)",
                     )?
                     .execute(params![*id, event.seq, amount, event.at])?;
+                    *quarters
+                        .entry((*id, super::usage::quarter_of(event.at)))
+                        .or_default() += u64::from(amount);
                     stock.remaining = stock.remaining.saturating_sub(amount);
                     report.usage_rows += 1;
                 }
@@ -237,6 +243,7 @@ pub fn ingest(store: &mut Store, events: &[DeviceEvent]) -> Result<IngestReport>
             }
         }
     }
+    super::usage::add_to_quarters(&tx, &quarters)?;
     if report.gaps + report.anomalies > 0 {
         tx.prepare_cached(
             "DELETE FROM event_issues WHERE id <= (SELECT max(id) FROM event_issues) - ?1",

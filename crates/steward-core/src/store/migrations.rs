@@ -106,11 +106,29 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
              ALTER TABLE devices ADD COLUMN boot_id BLOB
                  CHECK (boot_id IS NULL OR length(boot_id) = 8);",
         ),
+        // 6: use kept per quarter hour as well as per event, so that the screens' reads (the
+        // forecast, the chart) cost the same after a year of events as after a day. Kept up to
+        // date in the same transaction as the usage rows (`usage::add_to_quarters`, summed per
+        // batch); usage rows are only ever inserted that way, or deleted with their consumable
+        // (cascading to both) or by erase (which clears both). Quarter hours, not days: the
+        // owner's day starts at their midnight, and every UTC offset in use is a whole number of
+        // quarter hours.
+        M::up(
+            "CREATE TABLE usage_quarters (
+                consumable_id INTEGER NOT NULL REFERENCES consumables(id) ON DELETE CASCADE,
+                quarter       INTEGER NOT NULL,
+                amount        INTEGER NOT NULL CHECK (amount > 0),
+                PRIMARY KEY (consumable_id, quarter)
+             ) STRICT, WITHOUT ROWID;
+             INSERT INTO usage_quarters (consumable_id, quarter, amount)
+                 SELECT consumable_id, at / 900, sum(amount) FROM usage_events
+                 GROUP BY consumable_id, at / 900;",
+        ),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 5;
+pub const LATEST: u32 = 6;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {
