@@ -54,7 +54,7 @@ fn commands_reach_sqlite_through_the_acl_and_undeclared_ones_are_refused() {
         call(&main, "home", serde_json::json!({})).expect("the main window may read the home");
     assert_eq!(
         home,
-        serde_json::json!({"householdName": null, "devices": [], "schemaVersion": 5}),
+        serde_json::json!({"householdName": null, "devices": [], "schemaVersion": 6}),
         "a new household, in the camelCase wire shape the generated bindings promise"
     );
     let protection = call(&main, "data_protection", serde_json::json!({}))

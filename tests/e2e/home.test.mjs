@@ -62,7 +62,7 @@ describe('a new household', () => {
       await first.wait(until.elementLocated(By.css('.devices .empty')), WAIT_MS);
       assert.equal(await text(first, By.css('.devices .empty')), 'No devices paired yet.');
       assert.equal(await text(first, By.css('h1')), 'Your home');
-      assert.match(await text(first, By.css('[data-testid="schema-version"]')), /version 5$/);
+      assert.match(await text(first, By.css('[data-testid="schema-version"]')), /version 6$/);
       assert.match(
         await text(first, By.css('[data-testid="data-protection"]')),
         /encrypted, and the key is kept in the system keyring/,
@@ -116,7 +116,7 @@ describe('a household saved by an older Steward', () => {
     const session = await driver.session();
     try {
       await waitForText(session, By.css('h1'), 'Maple Street ☀');
-      assert.match(await text(session, By.css('[data-testid="schema-version"]')), /version 5$/);
+      assert.match(await text(session, By.css('[data-testid="schema-version"]')), /version 6$/);
     } finally {
       await session.quit();
     }
