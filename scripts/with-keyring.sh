@@ -10,8 +10,26 @@
 set -euo pipefail
 
 if [ -z "${STEWARD_KEYRING_INNER:-}" ]; then
-  exec env STEWARD_KEYRING_INNER=1 dbus-run-session -- "$0" "$@"
+  # A session bus without service activation: the stock configuration would start GNOME
+  # Keyring, locked, for the first client that asks, before the unlocked one below is up.
+  conf="$(mktemp "${TMPDIR:-/tmp}/steward-session-bus.XXXXXX")"
+  cat > "$conf" <<'CONF'
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+CONF
+  exec env STEWARD_KEYRING_INNER="$conf" dbus-run-session --config-file="$conf" -- "$0" "$@"
 fi
+rm -f "$STEWARD_KEYRING_INNER"
 unset STEWARD_KEYRING_INNER
 
 if [ -n "${STEWARD_KEYRING_DIR:-}" ]; then

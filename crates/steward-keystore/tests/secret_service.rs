@@ -4,7 +4,9 @@
 //! clear. libdbus reads the session bus address once per process: one test per file.
 #![cfg(target_os = "linux")]
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use std::io::Write;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -13,17 +15,15 @@ use steward_keystore::{get_or_create, Backing, Keystore};
 
 /// A session bus and an unlocked GNOME Keyring on it, stopped on drop.
 struct Keyring {
-    bus: Child,
     daemon: Child,
     dir: tempfile::TempDir,
+    _bus: common::SessionBus,
 }
 
 impl Drop for Keyring {
     fn drop(&mut self) {
         let _ = self.daemon.kill();
-        let _ = self.bus.kill();
         let _ = self.daemon.wait();
-        let _ = self.bus.wait();
     }
 }
 
@@ -33,16 +33,9 @@ fn start_keyring() -> Keyring {
     std::fs::create_dir(&run).expect("run dir");
     std::fs::set_permissions(&run, std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .expect("mode");
-    let mut bus = Command::new("dbus-daemon")
-        .args(["--session", "--nofork", "--print-address=1"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("dbus-daemon (apt: dbus)");
-    let mut address = String::new();
-    BufReader::new(bus.stdout.take().expect("stdout"))
-        .read_line(&mut address)
-        .expect("the bus address");
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", address.trim());
+    // No service activation on this bus: only the daemon started below can own the name.
+    let bus = common::session_bus();
+    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
     let mut daemon = Command::new("gnome-keyring-daemon")
         .args(["--foreground", "--unlock", "--components=secrets"])
         .env("HOME", dir.path())
@@ -57,7 +50,11 @@ fn start_keyring() -> Keyring {
         let mut stdin = daemon.stdin.take().expect("stdin");
         stdin.write_all(b"test password").expect("password");
     }
-    let keyring = Keyring { bus, daemon, dir };
+    let keyring = Keyring {
+        daemon,
+        dir,
+        _bus: bus,
+    };
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         match SecretService::open("/probe") {
