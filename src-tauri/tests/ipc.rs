@@ -54,7 +54,11 @@ fn commands_reach_sqlite_through_the_acl_and_undeclared_ones_are_refused() {
         call(&main, "home", serde_json::json!({})).expect("the main window may read the home");
     assert_eq!(
         home,
-        serde_json::json!({"householdName": null, "devices": [], "schemaVersion": 6}),
+        serde_json::json!({
+            "householdName": null,
+            "devices": [],
+            "schemaVersion": steward_core::store::migrations::LATEST
+        }),
         "a new household, in the camelCase wire shape the generated bindings promise"
     );
     let protection = call(&main, "data_protection", serde_json::json!({}))

@@ -240,7 +240,10 @@ impl Steward {
             Some(store) => store,
             empty => {
                 let key = self.database_key()?;
-                let store = Store::open_encrypted(&self.data_dir, &key)?;
+                let mut store = Store::open_encrypted(&self.data_dir, &key)?;
+                // "Low means listed" at start too: a level recorded while the rule was another,
+                // or by an older release, reaches the list now.
+                steward_core::store::consumables::apply_list_rule_to_all(&mut store, unix_now())?;
                 tracing::info!(path = ?store.path(), "store opened");
                 empty.insert(store)
             }

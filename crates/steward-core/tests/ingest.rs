@@ -117,12 +117,15 @@ fn the_toaster_scenario_lists_bread_near_the_end_of_the_bag() {
     let mut store = Store::open_in_memory().expect("store");
     paired(&mut store, TOASTER, "toaster");
     let bread = consumable(&mut store, TOASTER, "Bread", 10, 0);
-    ingest::ingest(&mut store, &[used(TOASTER, 1, 1)]).expect("ingest");
-    assert!(
-        open_items(&store).is_empty(),
-        "stock never recorded: toasting does not nag"
+    assert_eq!(
+        open_items(&store),
+        ["Bread"],
+        "none in the house is low: low means listed, from the first moment"
     );
+    ingest::ingest(&mut store, &[used(TOASTER, 1, 1)]).expect("ingest");
+    assert_eq!(open_items(&store), ["Bread"], "listed once, not twice");
     purchases::record(&mut store, bread, 10, Some("a bag of 10"), NOW).expect("bought");
+    assert!(open_items(&store).is_empty(), "the purchase ticked it off");
     let slices: Vec<DeviceEvent> = (2..=9).map(|n| used(TOASTER, n, n)).collect();
     ingest::ingest(&mut store, &slices).expect("ingest");
     assert_eq!(remaining(&store, bread), 2);
@@ -317,4 +320,63 @@ fn a_device_that_was_reset_starts_a_new_history() {
             .replays,
         1
     );
+}
+
+#[test]
+fn low_means_listed_whenever_the_level_is_looked_at_unless_taken_off() {
+    let mut store = Store::open_in_memory().expect("store");
+    paired(&mut store, SOAP, "soap_dispenser");
+    // Paired a minute into the demo: 7 of 40 left, the threshold of 8 passed while unpaired.
+    let soap = consumable(&mut store, SOAP, "Dish soap", 40, 7);
+    assert_eq!(open_items(&store), ["Dish soap"], "listed at pairing");
+
+    // The owner ticks it off (bought some, not yet put in): it stays off while still low.
+    let item = shopping::list(&store).expect("list")[0].id;
+    shopping::set_done(&mut store, item, true, NOW).expect("ticked");
+    ingest::ingest(&mut store, &[used(SOAP, 1, 1), used(SOAP, 2, 2)]).expect("ingest");
+    assert!(
+        open_items(&store).is_empty(),
+        "not back on its own this spell"
+    );
+    consumables::apply_list_rule_to_all(&mut store, NOW).expect("app start");
+    assert!(open_items(&store).is_empty(), "nor at the next start");
+
+    // Refilled above the threshold: the spell ends; the next one lists it again.
+    purchases::record(&mut store, soap, 40, None, NOW).expect("refill");
+    assert!(remaining(&store, soap) > 8);
+    let uses: Vec<DeviceEvent> = (3..=40).map(|n| used(SOAP, n, n)).collect();
+    ingest::ingest(&mut store, &uses).expect("ingest");
+    assert_eq!(
+        open_items(&store),
+        ["Dish soap"],
+        "the next low spell lists it"
+    );
+
+    // Removing the item is taking it off too; putting a ticked one back is asking for it.
+    let item = shopping::list(&store).expect("list")[0].id;
+    shopping::remove(&mut store, item).expect("removed");
+    consumables::apply_list_rule_to_all(&mut store, NOW).expect("app start");
+    assert!(
+        open_items(&store).is_empty(),
+        "removed means off for this spell"
+    );
+}
+
+#[test]
+fn raising_the_threshold_or_an_old_low_level_lists_it_at_once() {
+    let mut store = Store::open_in_memory().expect("store");
+    paired(&mut store, SOAP, "soap_dispenser");
+    let soap = consumable(&mut store, SOAP, "Dish soap", 40, 12);
+    assert!(open_items(&store).is_empty(), "12 of 40 is not low");
+    let spec = ConsumableSpec::parse(&ConsumableInput {
+        name: "Dish soap".into(),
+        unit: "packet".into(),
+        capacity: 40,
+        remaining: 12,
+        threshold: Some(15),
+        ..Default::default()
+    })
+    .expect("valid");
+    consumables::update(&mut store, soap, &spec, NOW).expect("edit");
+    assert_eq!(open_items(&store), ["Dish soap"], "the edit made it low");
 }

@@ -1,6 +1,7 @@
-//! When a consumable goes on the shopping list: when its remaining stock crosses the owner's
-//! threshold from above. Crossing, not being below, so ticking an item off does not bring it
-//! straight back, and a consumable whose stock was never recorded does not nag.
+//! When a consumable goes on the shopping list: whenever its stock is at or below the owner's
+//! threshold ("low means listed"), at every moment its level is looked at (pairing, a refill, an
+//! edit, a device event, the app starting), unless the owner took it off the list during this
+//! low spell. A spell ends when the stock is back above the threshold.
 
 /// The threshold a new consumable gets unless the owner sets one: a fifth of a full pack,
 /// rounded up, so a 40-packet soap box is listed at 8 left and a 10-slice loaf at 2.
@@ -8,12 +9,15 @@ pub fn default_for(capacity: u32) -> u32 {
     capacity.div_ceil(5)
 }
 
-/// Whether a change from `before` to `after` (remaining, threshold) puts the consumable on the
-/// list.
-pub fn crossed(before: (u32, u32), after: (u32, u32)) -> bool {
-    let (was, was_threshold) = before;
-    let (now, threshold) = after;
-    was > was_threshold && now <= threshold
+/// Whether a consumable with `remaining` left and this `threshold` belongs on the list, given
+/// whether the owner took it off during this low spell (`dismissed`).
+pub fn should_list(remaining: u32, threshold: u32, dismissed: bool) -> bool {
+    is_low(remaining, threshold) && !dismissed
+}
+
+/// At or below the threshold.
+pub fn is_low(remaining: u32, threshold: u32) -> bool {
+    remaining <= threshold
 }
 
 #[cfg(test)]
@@ -28,18 +32,17 @@ mod tests {
     }
 
     #[test]
-    fn only_a_crossing_from_above_counts() {
-        assert!(crossed((9, 8), (8, 8)), "reaching the threshold lists it");
-        assert!(crossed((12, 8), (3, 8)), "jumping past it too");
+    fn low_means_listed_unless_taken_off() {
+        assert!(should_list(8, 8, false), "at the threshold");
+        assert!(should_list(3, 8, false), "below it, however it got there");
         assert!(
-            !crossed((8, 8), (7, 8)),
-            "already at or below: already listed once"
+            should_list(0, 2, false),
+            "empty from the start is low too: it is listed"
         );
-        assert!(!crossed((0, 2), (0, 2)), "stock never recorded: no nagging");
-        assert!(!crossed((10, 8), (9, 8)), "still above");
+        assert!(!should_list(9, 8, false), "above");
         assert!(
-            crossed((10, 8), (10, 10)),
-            "raising the threshold above the stock lists it"
+            !should_list(3, 8, true),
+            "the owner took it off during this low spell"
         );
     }
 }

@@ -102,6 +102,7 @@ pub fn create(
         ],
     )?;
     let id = tx.last_insert_rowid();
+    apply_list_rule(&tx, id, now)?;
     tx.commit()?;
     Ok(id)
 }
@@ -126,12 +127,11 @@ pub fn update(store: &mut Store, id: i64, spec: &ConsumableSpec, now: i64) -> Re
             now
         ],
     )?;
-    if threshold::crossed(
-        (before.remaining, before.threshold),
-        (spec.remaining, spec.threshold),
-    ) {
-        shopping::list_for_consumable(&tx, id, &spec.name, now)?;
+    if spec.remaining > before.remaining && !threshold::is_low(spec.remaining, spec.threshold) {
+        // Corrected upwards past the threshold: a restock, as far as the list is concerned.
+        shopping::clear_for_consumable(&tx, id, now)?;
     }
+    apply_list_rule(&tx, id, now)?;
     tx.commit()?;
     Ok(())
 }
@@ -178,17 +178,63 @@ pub(crate) fn change_stock(
         "UPDATE consumables SET remaining = ?2, capacity = ?3, updated_at = ?4 WHERE id = ?1",
     )?
     .execute(params![id, after.remaining, after.capacity, now])?;
-    if threshold::crossed(
-        (before.remaining, before.threshold),
-        (after.remaining, after.threshold),
-    ) {
-        let name: String = tx
-            .prepare_cached("SELECT name FROM consumables WHERE id = ?1")?
-            .query_row(params![id], |row| row.get(0))?;
-        shopping::list_for_consumable(tx, id, &name, now)?;
-    } else if after.remaining > before.remaining && after.remaining > after.threshold {
+    if after.remaining > before.remaining && !threshold::is_low(after.remaining, after.threshold) {
         shopping::clear_for_consumable(tx, id, now)?;
     }
+    apply_list_rule(tx, id, now)
+}
+
+/// "Low means listed", applied to one consumable as it is now: at or below its threshold it
+/// gets an open item unless the owner took it off during this low spell; above it, a past
+/// "taken off" is forgotten, so the next low spell lists it again.
+pub(crate) fn apply_list_rule(tx: &Transaction<'_>, id: i64, now: i64) -> Result<()> {
+    let Some((name, remaining, limit, dismissed)) = tx
+        .prepare_cached(
+            "SELECT name, remaining, threshold, dismissed FROM consumables WHERE id = ?1",
+        )?
+        .query_row(params![id], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, u32>(1)?,
+                row.get::<_, u32>(2)?,
+                row.get::<_, bool>(3)?,
+            ))
+        })
+        .optional()?
+    else {
+        return Ok(());
+    };
+    if threshold::should_list(remaining, limit, dismissed) {
+        shopping::list_for_consumable(tx, id, &name, now)?;
+    } else if dismissed && !threshold::is_low(remaining, limit) {
+        tx.prepare_cached("UPDATE consumables SET dismissed = 0 WHERE id = ?1")?
+            .execute(params![id])?;
+    }
+    Ok(())
+}
+
+/// Applies "low means listed" to every consumable (at app start: a level recorded by an older
+/// release, or a threshold that only now applies, reaches the list).
+pub fn apply_list_rule_to_all(store: &mut Store, now: i64) -> Result<()> {
+    let tx = store.conn_mut().transaction()?;
+    let ids: Vec<i64> = tx
+        .prepare("SELECT id FROM consumables")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in ids {
+        apply_list_rule(&tx, id, now)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The owner took a consumable's item off the list (ticked or removed it), or put it back:
+/// while the consumable stays low, it is not listed again on its own.
+pub(crate) fn set_dismissed(tx: &Transaction<'_>, id: i64, dismissed: bool) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE consumables SET dismissed = ?2 WHERE id = ?1 AND remaining <= threshold",
+    )?
+    .execute(params![id, dismissed])?;
     Ok(())
 }
 

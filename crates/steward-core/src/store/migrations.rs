@@ -124,11 +124,19 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
                  SELECT consumable_id, at / 900, sum(amount) FROM usage_events
                  GROUP BY consumable_id, at / 900;",
         ),
+        // 7: "low means listed". A consumable at or below its threshold is on the shopping list
+        // whenever its stock is looked at, unless the owner took it off during this low spell
+        // (ticked or removed its item); `dismissed` remembers that until the stock is back above
+        // the threshold.
+        M::up(
+            "ALTER TABLE consumables ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0
+                 CHECK (dismissed IN (0, 1));",
+        ),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 6;
+pub const LATEST: u32 = 7;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {

@@ -141,6 +141,11 @@ pub fn set_done(store: &mut Store, id: i64, done: bool, now: i64) -> Result<()> 
         "UPDATE shopping_items SET done_at = ?2 WHERE id = ?1",
         params![id, done.then_some(now)],
     );
+    if let Ok(1) = result {
+        if let Some(consumable) = consumable_of(&tx, id)? {
+            super::consumables::set_dismissed(&tx, consumable, done)?;
+        }
+    }
     match result {
         Ok(0) => return Err(unknown(id)),
         Ok(_) => {}
@@ -161,9 +166,33 @@ pub fn set_done(store: &mut Store, id: i64, done: bool, now: i64) -> Result<()> 
 /// Removes an item.
 pub fn remove(store: &mut Store, id: i64) -> Result<bool> {
     let tx = store.conn_mut().transaction()?;
+    let open_for = match consumable_of(&tx, id)? {
+        Some(consumable) if is_open(&tx, id)? => Some(consumable),
+        _ => None,
+    };
     let removed = tx.execute("DELETE FROM shopping_items WHERE id = ?1", params![id])? > 0;
+    if let Some(consumable) = open_for {
+        // Removing an open item takes the consumable off the list for this low spell.
+        super::consumables::set_dismissed(&tx, consumable, true)?;
+    }
     tx.commit()?;
     Ok(removed)
+}
+
+fn consumable_of(tx: &Transaction<'_>, id: i64) -> Result<Option<i64>> {
+    Ok(tx
+        .prepare_cached("SELECT consumable_id FROM shopping_items WHERE id = ?1")?
+        .query_row(params![id], |row| row.get::<_, Option<i64>>(0))
+        .optional()?
+        .flatten())
+}
+
+fn is_open(tx: &Transaction<'_>, id: i64) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT done_at IS NULL FROM shopping_items WHERE id = ?1")?
+        .query_row(params![id], |row| row.get::<_, bool>(0))
+        .optional()?
+        .unwrap_or(false))
 }
 
 /// Lists a consumable that crossed its threshold, unless it already has an open item.
