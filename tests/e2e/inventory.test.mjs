@@ -31,7 +31,7 @@ describe('the soap dispenser feeds the inventory and the shopping list', () => {
       await screenshot(app, 'inventory');
 
       await click(app, tab('Shopping'));
-      await waitForPageText(app, 'Added when Dish soap reached 8 packets left (your threshold)');
+      await waitForPageText(app, 'Added because Dish soap was down to 8 packets or fewer (your threshold)');
       await screenshot(app, 'shopping-list');
 
       await click(app, tab('Inventory'));
@@ -94,7 +94,7 @@ describe('the toaster counts slices and puts bread on the list', () => {
       await waitForPageText(app, 'it is on your shopping list');
 
       await click(app, tab('Shopping'));
-      await waitForPageText(app, 'Added when Bread reached 2 slices left (your threshold)');
+      await waitForPageText(app, 'Added because Bread was down to 2 slices or fewer (your threshold)');
       await screenshot(app, 'bread-on-the-list');
     } finally {
       await app.quit();

@@ -440,7 +440,7 @@ fn reason(store: &Store, item: &ShoppingItem) -> steward_core::Result<String> {
         (Origin::Owner, _) => "Added by you".into(),
         (Origin::Threshold, Some(id)) => match consumables::get(store, id)? {
             Some(c) => format!(
-                "Added when {} reached {} {} left (your threshold)",
+                "Added because {} was down to {} {} or fewer (your threshold)",
                 c.name,
                 c.threshold,
                 plural(&c.unit, c.threshold)

@@ -101,7 +101,7 @@ pub struct ShoppingItemView {
     pub quantity: u32,
     pub note: Option<String>,
     pub consumable_id: Option<u32>,
-    /// Why it is on the list, for a person: "Added when 8 were left (your threshold)".
+    /// Why it is on the list, for a person: "Added because Dish soap was down to 8 packets or fewer (your threshold)".
     pub reason: String,
     pub done: bool,
 }

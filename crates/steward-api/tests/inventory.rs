@@ -111,7 +111,7 @@ async fn soap_and_bread_reach_the_shopping_list_from_the_devices() {
     let reason = &app.shopping_list().expect("list").items[0].reason;
     assert_eq!(
         reason,
-        "Added when Dish soap reached 8 packets left (your threshold)"
+        "Added because Dish soap was down to 8 packets or fewer (your threshold)"
     );
     home.dispense(&soap_id);
     eventually("a third packet", || {

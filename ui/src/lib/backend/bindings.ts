@@ -316,7 +316,7 @@ export type ShoppingItemView = {
 	quantity: number,
 	note: string | null,
 	consumableId: number | null,
-	/**  Why it is on the list, for a person: "Added when 8 were left (your threshold)". */
+	/**  Why it is on the list, for a person: "Added because Dish soap was down to 8 packets or fewer (your threshold)". */
 	reason: string,
 	done: boolean,
 };

@@ -21,12 +21,12 @@ describe('Shopping list', () => {
       quantity: 1,
       note: null,
       consumableId: 1,
-      reason: 'Added when Dish soap reached 8 packets left (your threshold)',
+      reason: 'Added because Dish soap was down to 8 packets or fewer (your threshold)',
       done: false,
     });
     const store = await renderShopping(backend);
     const toBuy = await screen.findByRole('list', { name: 'To buy' });
-    expect(within(toBuy).getByText('Added when Dish soap reached 8 packets left (your threshold)')).toBeTruthy();
+    expect(within(toBuy).getByText('Added because Dish soap was down to 8 packets or fewer (your threshold)')).toBeTruthy();
     expect(store.openCount).toBe(1);
     await userEvent.click(screen.getByRole('checkbox', { name: 'Dish soap' }));
     const bought = await screen.findByRole('list', { name: 'Bought' });
