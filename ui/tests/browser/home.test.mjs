@@ -34,8 +34,9 @@ after(async () => {
   await new Promise((resolve) => server?.httpServer.close(resolve));
 });
 
-async function openPhone() {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+async function openPhone(viewport = { width: 390, height: 844 }) {
+  const phone = viewport.width < 700;
+  const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(error.message));
@@ -75,5 +76,42 @@ describe('home screen in Chromium', () => {
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 390px phone`);
     const box = await page.getByRole('button', { name: 'Save' }).boundingBox();
     assert.ok(box && box.height >= 44, `the Save button is ${box?.height}px tall; 44px is the touch minimum`);
+  });
+
+  for (const viewport of [
+    { width: 360, height: 780 },
+    { width: 1280, height: 800 },
+  ]) {
+    it(`shows a refusal where the owner is looking, not under the tab bar, at ${viewport.width}px`, async () => {
+      const { page } = await openPhone(viewport);
+      await page.getByText('No devices paired yet.').waitFor();
+      // The last form on the page, whose refusal used to land under the tab bar.
+      await page.getByRole('button', { name: 'Erase everything…' }).click();
+      await page.getByLabel(/Type ERASE to confirm/).fill('yes');
+      await page.getByRole('button', { name: 'Erase', exact: true }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      await page.waitForTimeout(300);
+      const seen = await alert.evaluate((node) => {
+        const box = node.getBoundingClientRect();
+        const x = box.left + box.width / 2;
+        const y = box.top + box.height / 2;
+        const top = document.elementFromPoint(x, y);
+        return {
+          inViewport: box.top >= 0 && box.bottom <= window.innerHeight,
+          onTop: top !== null && (top === node || node.contains(top)),
+        };
+      });
+      assert.ok(seen.inViewport, 'the alert is inside the window');
+      assert.ok(seen.onTop, 'nothing (the tab bar) covers it');
+    });
+  }
+
+  it('moves focus to the new screen\'s heading when the screen changes', async () => {
+    const { page } = await openPhone();
+    await page.getByText('No devices paired yet.').waitFor();
+    await page.getByRole('button', { name: /Inventory/ }).click();
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Inventory');
   });
 });

@@ -25,6 +25,14 @@ mockIPC(
         return { items: [] };
       case 'set_utc_offset':
         return null;
+      case 'erase_household':
+        if (String((args as { confirmation?: unknown }).confirmation ?? '').trim() !== 'ERASE') {
+          throw { code: 'invalidInput', message: 'Type ERASE to confirm. Nothing was erased.' };
+        }
+        state.householdName = null;
+        return structuredClone(state);
+      case 'data_protection':
+        return { inKeystore: true, message: 'It is encrypted, and the key is kept in the system keyring (Secret Service), not beside the data.' };
       case 'bluetooth':
         return { state: 'on', title: null, advice: null };
       default:
