@@ -38,10 +38,11 @@ describe('adding a device', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Scan' }));
     const found = await screen.findByRole('list', { name: 'Devices found' });
     expect(within(found).getByText('Kitchen light')).toBeTruthy();
-    expect(within(found).getByText('Light · -55 dBm')).toBeTruthy();
-    await userEvent.click(within(found).getByRole('radio'));
+    expect(within(found).getByText('Light · strong signal'), 'signal in words, not dBm').toBeTruthy();
+    await userEvent.click(within(found).getByText('Kitchen light'));
 
     const code = screen.getByLabelText('The 8 digits printed on the device, or the text of its QR code');
+    await expect.poll(() => document.activeElement, { timeout: 1000 }).toBe(code);
     await userEvent.type(code, '1111-1111');
     await userEvent.click(screen.getByRole('button', { name: 'Pair' }));
     expect((await screen.findByRole('alert')).textContent).toContain('does not match');
@@ -52,6 +53,28 @@ describe('adding a device', () => {
     await userEvent.type(code, '4567 8901');
     await userEvent.click(screen.getByRole('button', { name: 'Pair' }));
     await expect.poll(() => nav.screen).toEqual({ name: 'device', id: 'aa04' });
+  });
+
+  it('keeps the list walkable with the arrow keys, in a stable order', async () => {
+    const backend = homeWithALight();
+    backend.nearby.push({
+      ...structuredClone(backend.nearby[0]!),
+      found: { address: 'D0:5E:00:00:00:01', name: 'Dish soap', kind: 'soap_dispenser', rssi: -80, pairingOpen: true },
+    });
+    render(AddDevice, { props: { devices: new DevicesStore(backend), nav: new NavStore() } });
+    await userEvent.click(screen.getByRole('button', { name: 'Scan' }));
+    const found = await screen.findByRole('list', { name: 'Devices found' });
+    const names = within(found)
+      .getAllByRole('radio')
+      .map((radio) => radio.closest('label')?.querySelector('.device-name')?.textContent);
+    expect(names, 'by name, whatever order the radio heard them in').toEqual(['Dish soap', 'Kitchen light']);
+    expect(within(found).getByText('Soap dispenser · weak signal')).toBeTruthy();
+    const [first, second] = within(found).getAllByRole('radio');
+    // jsdom has no CSS.escape, which user-event's radio walking uses; the radio names are plain.
+    (globalThis as { CSS?: { escape: (s: string) => string } }).CSS ??= { escape: (s: string) => s };
+    first!.focus();
+    await userEvent.keyboard('{ArrowDown}');
+    expect(document.activeElement, 'the arrow moves along the list, not into the code field').toBe(second);
   });
 
   it('says which devices will not accept pairing until their button is pressed', async () => {
