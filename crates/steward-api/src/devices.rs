@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use steward_core::inventory::supplies::{self, DeviceStock};
-use steward_core::store::consumables;
 use steward_core::store::devices::{self, DeviceRow};
 use steward_core::store::ingest::{self, DeviceEvent, Reading};
 use steward_core::DeviceName;
@@ -82,11 +81,26 @@ impl Steward {
             kind: identity.kind.as_str().to_owned(),
             paired_at: crate::steward::unix_now(),
         };
+        // What it uses up, where its counter stands: read before anything is stored, so the
+        // device and its supply are recorded in one transaction.
+        let (counter, supply) = self
+            .device_supply(identity.id, identity.kind, &row.name)
+            .await?;
+        let now = crate::steward::unix_now();
         self.with_store(|store| {
-            devices::save_paired(store, &row, paired.device_key.as_bytes(), &paired.boot_id)
+            devices::save_paired_with_supply(
+                store,
+                &row,
+                paired.device_key.as_bytes(),
+                &paired.boot_id,
+                counter,
+                supply.as_ref(),
+                now,
+            )
         })?;
-        self.adopt_supply(identity.id, identity.kind, &row.name)
-            .await;
+        if supply.is_some() {
+            self.announce_inventory();
+        }
         let detail = self.device_detail(&row.id).await?;
         self.announce_home();
         Ok(detail)
@@ -344,10 +358,16 @@ impl Steward {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Starts tracking what a newly paired device uses up, where its use counter stands.
-    async fn adopt_supply(&self, id: DeviceId, kind: DeviceKind, name: &str) {
+    /// What a newly paired device uses up, and where its use counter stands (from its state);
+    /// nothing for devices that use nothing up, or whose state cannot be read.
+    async fn device_supply(
+        &self,
+        id: DeviceId,
+        kind: DeviceKind,
+        name: &str,
+    ) -> Result<(Option<u32>, Option<steward_core::inventory::ConsumableSpec>), ApiError> {
         let Some(control) = self.devices.get() else {
-            return;
+            return Ok((None, None));
         };
         let stock = match control.read_state(id).await {
             Ok(DeviceState::SoapDispenser(s)) => DeviceStock {
@@ -360,25 +380,14 @@ impl Steward {
                 capacity: None,
                 counter: s.slices_total,
             },
-            _ => return,
-        };
-        let hex = id.to_hex();
-        let result = self.with_store(|store| {
-            ingest::set_counter(store, &hex, stock.counter)?;
-            if consumables::for_device(store, &hex)?.is_some() {
-                return Ok(());
-            }
-            if let Some(spec) = supplies::supply_for(kind.as_str(), name, stock)? {
-                consumables::create(store, &spec, Some(&hex), crate::steward::unix_now())?;
-            }
-            Ok(())
-        });
-        match result {
-            Ok(()) => self.announce_inventory(),
+            Ok(_) => return Ok((None, None)),
             Err(error) => {
-                tracing::error!(device = %hex, message = %error.message, "could not start tracking the device's supplies")
+                tracing::warn!(device = %id, %error, "could not read the new device's state; its supply starts when it answers");
+                return Ok((None, None));
             }
-        }
+        };
+        let spec = supplies::supply_for(kind.as_str(), name, stock)?;
+        Ok((Some(stock.counter), spec))
     }
 
     /// The devices, opening the radio first if it was left for the first use.

@@ -86,6 +86,18 @@ pub fn create(
     now: i64,
 ) -> Result<i64> {
     let tx = store.conn_mut().transaction()?;
+    let id = insert(&tx, spec, device_id, now)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// [`create`] inside the caller's transaction.
+pub(crate) fn insert(
+    tx: &Transaction<'_>,
+    spec: &ConsumableSpec,
+    device_id: Option<&str>,
+    now: i64,
+) -> Result<i64> {
     tx.execute(
         "INSERT INTO consumables (name, brand, gtin, unit, capacity, remaining, threshold, device_id, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
@@ -102,8 +114,7 @@ pub fn create(
         ],
     )?;
     let id = tx.last_insert_rowid();
-    apply_list_rule(&tx, id, now)?;
-    tx.commit()?;
+    apply_list_rule(tx, id, now)?;
     Ok(id)
 }
 

@@ -71,6 +71,17 @@ pub fn save_paired(
     boot_id: &[u8; 8],
 ) -> Result<()> {
     let tx = store.conn_mut().transaction()?;
+    upsert(&tx, device, device_key, boot_id)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn upsert(
+    tx: &rusqlite::Transaction<'_>,
+    device: &DeviceRow,
+    device_key: &[u8; 32],
+    boot_id: &[u8; 8],
+) -> Result<()> {
     tx.execute(
         "INSERT INTO devices (id, name, kind, paired_at, device_key, boot_id, last_seq)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
@@ -87,8 +98,49 @@ pub fn save_paired(
             &boot_id[..]
         ],
     )?;
-    tx.commit()?;
     Ok(())
+}
+
+/// A device just paired, with where its use counter stands and the supply it feeds: recorded in
+/// one transaction, so a crash (or a failure) leaves either all of it or none, never a paired
+/// device with no supply. A supply is not added twice for a device paired again. Returns the
+/// supply's consumable id, if there is one.
+pub fn save_paired_with_supply(
+    store: &mut Store,
+    device: &DeviceRow,
+    device_key: &[u8; 32],
+    boot_id: &[u8; 8],
+    counter: Option<u32>,
+    supply: Option<&crate::inventory::ConsumableSpec>,
+    now: i64,
+) -> Result<Option<i64>> {
+    let tx = store.conn_mut().transaction()?;
+    upsert(&tx, device, device_key, boot_id)?;
+    if let Some(counter) = counter {
+        tx.execute(
+            "UPDATE devices SET last_counter = ?2 WHERE id = ?1",
+            params![device.id, counter],
+        )?;
+    }
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM consumables WHERE device_id = ?1",
+            params![device.id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let consumable = match (existing, supply) {
+        (Some(id), _) => Some(id),
+        (None, Some(spec)) => Some(super::consumables::insert(
+            &tx,
+            spec,
+            Some(&device.id),
+            now,
+        )?),
+        (None, None) => None,
+    };
+    tx.commit()?;
+    Ok(consumable)
 }
 
 /// Records the boot id a device's new session gave. A different one than stored means the
@@ -235,5 +287,80 @@ mod tests {
             .conn()
             .execute("UPDATE devices SET device_key = x'0102' WHERE id = 'a'", []);
         assert!(short.is_err(), "a 2-byte key is refused by the schema");
+    }
+
+    #[test]
+    fn a_device_and_its_supply_are_recorded_together_or_not_at_all() {
+        use crate::inventory::{ConsumableInput, ConsumableSpec};
+        let spec = ConsumableSpec::parse(&ConsumableInput {
+            name: "Dish soap".into(),
+            unit: "packet".into(),
+            capacity: 40,
+            remaining: 7,
+            ..Default::default()
+        })
+        .expect("valid");
+        let mut store = Store::open_in_memory().expect("store");
+        // The supply's write fails (a full disk, a crash): the pairing is not kept either.
+        store
+            .conn()
+            .execute_batch(
+                "CREATE TEMP TRIGGER fail BEFORE INSERT ON consumables
+                 BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+            )
+            .expect("trigger");
+        assert!(save_paired_with_supply(
+            &mut store,
+            &row("a", "Dish soap"),
+            &[1; 32],
+            &[1; 8],
+            Some(3),
+            Some(&spec),
+            10
+        )
+        .is_err());
+        assert!(
+            list(&store).expect("list").is_empty(),
+            "no device without its supply"
+        );
+        store
+            .conn()
+            .execute_batch("DROP TRIGGER fail;")
+            .expect("dropped");
+
+        let id = save_paired_with_supply(
+            &mut store,
+            &row("a", "Dish soap"),
+            &[1; 32],
+            &[1; 8],
+            Some(3),
+            Some(&spec),
+            10,
+        )
+        .expect("saved")
+        .expect("a supply");
+        assert_eq!(list(&store).expect("list").len(), 1);
+        let again = save_paired_with_supply(
+            &mut store,
+            &row("a", "Dish soap"),
+            &[1; 32],
+            &[1; 8],
+            Some(3),
+            Some(&spec),
+            11,
+        )
+        .expect("paired again")
+        .expect("its supply");
+        assert_eq!(again, id, "paired again: the same supply, not a second");
+        let low: Vec<String> = crate::store::shopping::list(&store)
+            .expect("list")
+            .into_iter()
+            .map(|i| i.title)
+            .collect();
+        assert_eq!(
+            low,
+            ["Dish soap"],
+            "7 of 40 at pairing: listed, in the same transaction"
+        );
     }
 }
