@@ -112,3 +112,29 @@ fn erase_leaves_nothing_behind_not_even_in_the_file() {
     let store = Store::open_in(dir.path()).expect("the erased store opens");
     assert_eq!(store.integrity_check().expect("check"), "ok");
 }
+
+#[test]
+fn an_erase_cut_short_is_finished_at_the_next_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = filled(dir.path());
+    // The app is killed right after the rows went, before the file was scrubbed.
+    household::begin_erase(&mut store).expect("first half");
+    std::mem::forget(store);
+    let store = Store::open_in(dir.path()).expect("the next start");
+    let export = household::export(&store, 999).expect("export");
+    assert!(
+        export.settings.is_empty() && export.devices.is_empty() && export.consumables.is_empty(),
+        "nothing of the household, and no mark left behind"
+    );
+    drop(store);
+    for suffix in ["", "-wal"] {
+        let path = dir.path().join(format!("{FILE_NAME}{suffix}"));
+        if let Ok(bytes) = std::fs::read(&path) {
+            assert!(
+                !bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()),
+                "{} still holds erased text",
+                path.display()
+            );
+        }
+    }
+}

@@ -216,8 +216,21 @@ pub fn export(store: &Store, now: i64) -> Result<HouseholdExport> {
     })
 }
 
-/// Erases everything the household stored, then scrubs the file of freed pages.
+/// The settings key that says an erase was committed but its scrubbing not yet finished.
+const ERASE_PENDING: &str = "erase.pending";
+
+/// Erases everything the household stored, then scrubs the file of freed pages. Crash-safe:
+/// the rows go in one transaction that also leaves a mark; the scrubbing (checkpoint, vacuum)
+/// follows, and the mark goes last. A store opened with the mark still there finishes the
+/// scrubbing first ([`finish_pending_erase`]). With `secure_delete` on (the store's default),
+/// the deleted rows' bytes are overwritten as they go, so even an unfinished erase leaves none.
 pub fn erase(store: &mut Store) -> Result<()> {
+    begin_erase(store)?;
+    finish_pending_erase(store.conn())
+}
+
+/// The first half of [`erase`]: every row goes, and the mark is left, in one transaction.
+pub fn begin_erase(store: &mut Store) -> Result<()> {
     let tx = store.conn_mut().transaction()?;
     tx.execute_batch(
         "DELETE FROM usage_quarters;
@@ -229,10 +242,52 @@ pub fn erase(store: &mut Store) -> Result<()> {
          DELETE FROM devices;
          DELETE FROM settings;",
     )?;
+    tx.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?1, '1', 0)",
+        rusqlite::params![ERASE_PENDING],
+    )?;
     tx.commit()?;
-    let conn = store.conn();
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    conn.execute_batch("VACUUM")?;
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
+}
+
+/// Finishes an erase whose scrubbing did not complete (the app was killed, or a reader held
+/// the log): checkpoints the log back into the file (retrying while another connection holds
+/// it), vacuums the freed pages away, then removes the mark. Does nothing without the mark.
+pub fn finish_pending_erase(conn: &rusqlite::Connection) -> Result<()> {
+    use rusqlite::OptionalExtension;
+    let pending: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            rusqlite::params![ERASE_PENDING],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if pending.is_none() {
+        return Ok(());
+    }
+    checkpoint(conn)?;
+    conn.execute_batch("VACUUM")?;
+    conn.execute(
+        "DELETE FROM settings WHERE key = ?1",
+        rusqlite::params![ERASE_PENDING],
+    )?;
+    checkpoint(conn)?;
+    Ok(())
+}
+
+/// `wal_checkpoint(TRUNCATE)`, insisting: a checkpoint that another connection kept busy did
+/// not copy everything, so it is tried again (for about 5 s) before giving up with an error.
+fn checkpoint(conn: &rusqlite::Connection) -> Result<()> {
+    for _ in 0..50 {
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+        if busy == 0 {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Err(crate::Error::InvalidInput {
+        field: "erase",
+        reason: "another program kept the database busy; the erase finishes at the next start"
+            .into(),
+    })
 }

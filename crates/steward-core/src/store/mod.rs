@@ -81,7 +81,11 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten as it goes, not left in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         migrations::migrate(&mut conn)?;
+        // An erase the app was killed in the middle of is finished before anything else.
+        household::finish_pending_erase(&conn)?;
         Ok(Self { conn, path })
     }
 
