@@ -102,6 +102,9 @@ impl Steward {
             self.announce_inventory();
         }
         let detail = self.device_detail(&row.id).await?;
+        // What the session said before the row was stored (its state, its battery) was not
+        // announced then: the new device is announced now, whole.
+        self.events.emit(AppEvent::DeviceChanged(detail.clone()));
         self.announce_home();
         Ok(detail)
     }
