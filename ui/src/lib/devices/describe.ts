@@ -1,5 +1,5 @@
 // Plain words for a device's kind and state, shared by the list and the device screen.
-import type { DeviceStateView } from '../backend';
+import type { CommandInput, DeviceStateView } from '../backend';
 
 const KIND_LABELS: Record<string, string> = {
   soap_dispenser: 'Soap dispenser',
@@ -16,6 +16,30 @@ export function kindLabel(kind: string): string {
 /** 2150 → "21.5 °C". */
 export function celsius(centi: number): string {
   return `${(centi / 100).toFixed(1)} °C`;
+}
+
+/** What a command did, in a few words, for the line that confirms it. */
+export function describeCommand(command: CommandInput): string {
+  switch (command.type) {
+    case 'identify':
+      return 'Identify';
+    case 'setPower':
+      return command.on ? 'Turned on' : 'Turned off';
+    case 'setBrightness':
+      return `Brightness ${command.percent}%`;
+    case 'setTargetTemperature':
+      return `Target ${celsius(command.centiCelsius)}`;
+    case 'setMode':
+      return `Mode ${command.mode}`;
+    case 'startToasting':
+      return `Toasting at shade ${command.shade}`;
+    case 'cancelToasting':
+      return 'Toasting cancelled';
+    case 'refill':
+      return `Refill of ${command.packets}`;
+    case 'pressButton':
+      return `${command.button[0]!.toUpperCase()}${command.button.slice(1)} pressed`;
+  }
 }
 
 /** The English word for `count` of something, through the platform's plural rules. */

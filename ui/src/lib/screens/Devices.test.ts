@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { MemoryBackend } from '../backend/memory';
@@ -268,6 +268,22 @@ describe('a device screen', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Turn on' }));
     await expect.poll(() => screen.getByTestId('device-state').textContent).toBe('On · 80%');
     expect(screen.getByRole('button', { name: 'Turn off' })).toBeTruthy();
+    expect(screen.getByTestId('command-confirmed').textContent).toBe('Turned on: the device confirmed.');
+    await userEvent.click(screen.getByRole('button', { name: 'Identify (blink or beep)' }));
+    await expect
+      .poll(() => screen.getByTestId('command-confirmed').textContent)
+      .toBe('Identify: the device confirmed.');
+  });
+
+  it('sends the brightness when the slider is let go, with no separate Set', async () => {
+    await openLight();
+    expect(screen.queryByRole('button', { name: 'Set' })).toBeNull();
+    const slider = screen.getByLabelText(/Brightness/);
+    await fireEvent.input(slider, { target: { value: '35' } });
+    expect(screen.getByTestId('device-state').textContent, 'not while dragging').toBe('Off');
+    await fireEvent.change(slider, { target: { value: '35' } });
+    await expect.poll(() => screen.getByTestId('device-state').textContent).toBe('On · 35%');
+    expect(screen.getByTestId('command-confirmed').textContent).toBe('Brightness 35%: the device confirmed.');
   });
 
   it('follows announcements: a device out of range hides its controls and says it will reconnect', async () => {
@@ -275,6 +291,9 @@ describe('a device screen', () => {
     backend.announce('aa04', { connected: false });
     expect(await screen.findByText('Out of range — Steward reconnects on its own')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Turn on' })).toBeNull();
+    expect(screen.getByTestId('controls-unavailable').textContent?.trim()).toBe(
+      'Its controls come back when it is in reach again.',
+    );
   });
 
   it('says why a command failed', async () => {
