@@ -25,10 +25,12 @@ describe('inventory words', () => {
   });
 
   it('says the forecast, or that there is none', () => {
-    expect(forecastText(soap)).toBe('About 4 days left · empty around 27 Nov');
-    expect(forecastText({ ...soap, daysLeft: 1 })).toBe('About 1 day left · empty around 27 Nov');
+    expect(forecastText(soap)).toBe(`About 4 days left · empty around ${shortDate('2026-11-27')}`);
+    expect(forecastText({ ...soap, daysLeft: 1 })).toBe(`About 1 day left · empty around ${shortDate('2026-11-27')}`);
     expect(forecastText({ ...soap, daysLeft: 0 })).toBe('Runs out today');
     expect(forecastText({ ...soap, daysLeft: null, emptyDate: null })).toBe('No forecast yet');
-    expect(shortDate('2027-01-05')).toBe('5 Jan');
+    expect(shortDate('2027-01-05', 'en-GB')).toBe('5 Jan');
+    expect(shortDate('2027-01-05', 'en-US')).toBe('Jan 5');
+    expect(shortDate('2027-01-05', 'de-DE')).toBe('5. Jan.');
   });
 });

@@ -12,12 +12,14 @@ export function stockText(c: ConsumableSummaryView): string {
   return `${c.remaining} of ${c.capacity} ${unitFor(c.unit, c.capacity)} left`;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "2026-11-28" → "28 Nov". */
-export function shortDate(iso: string): string {
-  const [, month, day] = iso.split('-').map(Number);
-  return `${day} ${MONTHS[(month ?? 1) - 1] ?? ''}`.trim();
+/** "2026-11-28" → "28 Nov" (en-GB), "Nov 28" (en-US), …: the one way dates are shown, in the
+ *  owner's locale (or `locale`). The ISO date is a calendar day, so it is formatted in UTC. */
+export function shortDate(iso: string, locale?: string): string {
+  const [year, month, day] = iso.split('-').map(Number);
+  if (!year || !month || !day) return iso;
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(year, month - 1, day)),
+  );
 }
 
 /** "About 4 days left · empty around 27 Nov", or why there is no forecast. */

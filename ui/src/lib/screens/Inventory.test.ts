@@ -1,6 +1,7 @@
 import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { shortDate } from '../inventory/describe';
 import { MemoryBackend } from '../backend/memory';
 import { InventoryStore } from '../stores/inventory.svelte';
 import { NavStore } from '../stores/nav.svelte';
@@ -49,7 +50,7 @@ describe('Inventory screen', () => {
     const list = await screen.findByRole('list', { name: 'What your home uses up' });
     const item = within(list).getByRole('listitem');
     expect(item.textContent).toContain('8 of 40 packets left');
-    expect(item.textContent).toContain('About 4 days left · empty around 27 Nov');
+    expect(item.textContent).toContain(`About 4 days left · empty around ${shortDate('2026-11-27')}`);
     expect(item.textContent).toContain('Running low');
   });
 
