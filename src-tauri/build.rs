@@ -47,6 +47,7 @@ fn main() {
             "set_shopping_item_done",
             "remove_shopping_item",
             "export_household",
+            "show_export",
             "data_protection",
             "erase_household",
             "set_utc_offset",

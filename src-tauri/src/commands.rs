@@ -60,21 +60,24 @@ pub async fn open_bluetooth_settings(steward: State<'_, Steward>) -> Result<(), 
     steward.open_bluetooth_settings().await
 }
 
+/// Looks for home devices nearby, for Add a device.
 #[tauri::command]
 #[specta::specta]
 pub async fn scan_devices(steward: State<'_, Steward>) -> Result<Vec<FoundDeviceView>, ApiError> {
     steward.scan_devices().await
 }
 
-/// Pairs with a device from the last scan, with its setup code or QR text.
+/// Pairs with a device from the last scan, with its setup code or QR text, and how much of
+/// its supply the owner has when the device cannot count it.
 #[tauri::command]
 #[specta::specta]
 pub async fn pair_device(
     steward: State<'_, Steward>,
     address: String,
     code: String,
+    starting_level: Option<u32>,
 ) -> Result<DeviceDetailView, ApiError> {
-    steward.pair_device(&address, &code).await
+    steward.pair_device(&address, &code, starting_level).await
 }
 
 /// A paired device with its live status.
@@ -223,6 +226,18 @@ pub async fn remove_shopping_item(
 #[specta::specta]
 pub async fn export_household(steward: State<'_, Steward>) -> Result<ExportView, ApiError> {
     steward.export_household()
+}
+
+/// Shows a saved export: its folder on desktop, the system's viewer on phones.
+#[tauri::command]
+#[specta::specta]
+pub async fn show_export<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    steward: State<'_, Steward>,
+    file_name: String,
+) -> Result<(), ApiError> {
+    let path = steward.export_file(&file_name)?;
+    crate::exports::show(&app, &path)
 }
 
 /// How the household's data is protected at rest.

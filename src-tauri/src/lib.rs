@@ -6,6 +6,7 @@ mod bluetooth_access;
 mod commands;
 mod data_dir;
 mod devices;
+mod exports;
 pub mod events;
 mod keystore;
 
@@ -16,8 +17,7 @@ use tauri::{Manager, Runtime};
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     let specta = bindings::builder::<R>();
     builder
-        .plugin(tauri_plugin_notification::init())
-        .plugin(tauri_plugin_geolocation::init())
+        .plugin(tauri_plugin_opener::init())
         .plugin(bluetooth_access::plugin())
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {

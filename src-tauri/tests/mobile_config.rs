@@ -9,14 +9,9 @@ fn read(relative: &str) -> String {
 }
 
 #[test]
-fn android_manifest_block_requests_bluetooth_location_and_notifications() {
+fn android_manifest_block_requests_bluetooth_and_nothing_unused() {
     let xml = read("android/permissions.xml");
-    for permission in [
-        "BLUETOOTH_SCAN",
-        "BLUETOOTH_CONNECT",
-        "ACCESS_FINE_LOCATION",
-        "POST_NOTIFICATIONS",
-    ] {
+    for permission in ["BLUETOOTH_SCAN", "BLUETOOTH_CONNECT", "ACCESS_FINE_LOCATION"] {
         assert!(
             xml.contains(&format!("android:name=\"android.permission.{permission}\"")),
             "the Android manifest block must request {permission}"
@@ -26,6 +21,20 @@ fn android_manifest_block_requests_bluetooth_location_and_notifications() {
         xml.contains("neverForLocation"),
         "BLUETOOTH_SCAN is declared neverForLocation: Steward does not derive location from scans"
     );
+    // Nothing shipped notifies or locates yet: ask for neither.
+    for unused in ["POST_NOTIFICATIONS", "ACCESS_BACKGROUND_LOCATION"] {
+        assert!(
+            !xml.contains(unused),
+            "{unused} is asked for by no shipped feature"
+        );
+    }
+    // Location exists only because Android 8-11 require it for a BLE scan.
+    for line in xml.lines().filter(|l| l.contains("_LOCATION\"")) {
+        assert!(
+            line.contains("android:maxSdkVersion=\"30\""),
+            "location is declared for Android 11 and older only: {line}"
+        );
+    }
     assert_eq!(
         xml.matches('<').count(),
         xml.matches("/>").count() + xml.matches("<!--").count(),
@@ -34,12 +43,13 @@ fn android_manifest_block_requests_bluetooth_location_and_notifications() {
 }
 
 #[test]
-fn ios_plist_explains_bluetooth_and_location_use() {
+fn ios_plist_explains_bluetooth_use_and_asks_nothing_else() {
     let plist = read("Info.ios.plist");
-    for key in [
-        "NSBluetoothAlwaysUsageDescription",
-        "NSLocationWhenInUseUsageDescription",
-    ] {
+    assert!(
+        !plist.contains("NSLocation"),
+        "no shipped feature uses location on iOS"
+    );
+    for key in ["NSBluetoothAlwaysUsageDescription"] {
         let at = plist
             .find(&format!("<key>{key}</key>"))
             .unwrap_or_else(|| panic!("Info.ios.plist must set {key}"));

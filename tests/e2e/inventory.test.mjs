@@ -36,7 +36,7 @@ describe('the soap dispenser feeds the inventory and the shopping list', () => {
 
       await click(app, tab('Inventory'));
       await click(app, '//button[contains(., "Dish soap")]');
-      await waitForPageText(app, 'about 2 a day so far today');
+      await waitForPageText(app, '2 used today: too little history to forecast yet');
       const chart = await located(app, By.css('[data-testid="use-chart"]'));
       assert.match(await chart.getAttribute('aria-label'), /2 packets in all/);
       await (await app.findElement(By.id('buy-quantity'))).sendKeys('40');
@@ -75,14 +75,18 @@ describe('the soap dispenser feeds the inventory and the shopping list', () => {
 describe('the toaster counts slices and puts bread on the list', () => {
   const running = appWithSimulatedHome();
 
-  it('records a bag of 10, counts 8 slices and lists bread with the reason', async () => {
+  it('asks how much bread there is, records a bag of 10, counts 8 slices and lists bread with the reason', async () => {
     const { home, driver } = running;
     const app = await driver.session();
     try {
-      await pairFromTheApp(app, 'Toaster', '2345-6789');
+      // The toaster cannot count bread: the owner says there is none left.
+      await pairFromTheApp(app, 'Toaster', '2345-6789', { startingLevel: 0 });
 
       await click(app, tab('Inventory'));
       await waitForPageText(app, '0 of 10 slices left');
+      await click(app, tab('Shopping'));
+      await waitForPageText(app, 'Added because Bread was down to 2 slices or fewer (your threshold)');
+      await click(app, tab('Inventory'));
       await click(app, '//button[contains(., "Bread")]');
       await (await located(app, By.id('buy-quantity'))).sendKeys('10');
       await (await app.findElement(By.id('buy-note'))).sendKeys('sourdough, 10 slices');

@@ -67,10 +67,15 @@ export async function waitForPageText(driver, text) {
 }
 
 /** Pairs the device named `name` from Add a device with its setup `code`, until it shows Connected. */
-export async function pairFromTheApp(app, name, code) {
+export async function pairFromTheApp(app, name, code, { startingLevel } = {}) {
   await click(app, button('Add a device'));
   await click(app, button('Scan'));
   await click(app, `//label[contains(., "${name}")]`);
+  if (startingLevel !== undefined) {
+    const level = await app.findElement(By.id('starting-level'));
+    await level.clear();
+    await level.sendKeys(String(startingLevel));
+  }
   await (await app.findElement(By.id('setup-code'))).sendKeys(code);
   await click(app, button('Pair'));
   await waitForPageText(app, 'Connected');

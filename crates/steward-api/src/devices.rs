@@ -16,7 +16,9 @@ use steward_protocol::{DeviceId, DeviceKind, DeviceState, Event};
 use tokio::sync::mpsc::Receiver;
 
 use crate::events::AppEvent;
-use crate::wire::{CommandInput, DeviceDetailView, FoundDeviceView, RemovedDeviceView};
+use crate::wire::{
+    CommandInput, DeviceDetailView, FoundDeviceView, PairedAsView, RemovedDeviceView, SupplyQuestionView,
+};
 use crate::{ApiError, ErrorCode, Steward};
 
 /// The most device events written in one transaction.
@@ -36,12 +38,38 @@ impl Steward {
     /// Finds Steward devices nearby.
     pub async fn scan_devices(&self) -> Result<Vec<FoundDeviceView>, ApiError> {
         self.require_bluetooth().await?;
-        let found = self.device_control().await?.scan(SCAN_WINDOW).await?;
+        let control = self.device_control().await?;
+        let found = control.scan(SCAN_WINDOW).await?;
+        let connected = control.connected_at();
+        let names: std::collections::HashMap<String, String> = self
+            .with_store(|store| devices::list(store))?
+            .into_iter()
+            .map(|row| (row.id, row.name))
+            .collect();
+        let paired_as = |address: &str| {
+            connected
+                .iter()
+                .find(|(_, at)| at == address)
+                .and_then(|(id, _)| {
+                    let id = id.to_hex();
+                    let name = names.get(&id)?.clone();
+                    Some(PairedAsView { id, name })
+                })
+        };
         let views: Vec<FoundDeviceView> = found
             .iter()
             .filter_map(|advert| {
                 let kind = advert.kind?;
                 Some(FoundDeviceView {
+                    paired_as: paired_as(&advert.address),
+                    supply_question: supplies::owner_question(kind.as_str()).map(|q| {
+                        SupplyQuestionView {
+                            prompt: q.prompt,
+                            unit: q.unit,
+                            suggested: q.suggested,
+                            max: supplies::MAX_STARTING_LEVEL,
+                        }
+                    }),
                     address: advert.address.clone(),
                     name: DeviceName::from_advertised(advert.name.as_deref(), label(kind))
                         .as_str()
@@ -62,6 +90,7 @@ impl Steward {
         &self,
         address: &str,
         code: &str,
+        starting_level: Option<u32>,
     ) -> Result<DeviceDetailView, ApiError> {
         let found = self.scanned(address).ok_or_else(|| ApiError {
             code: ErrorCode::InvalidInput,
@@ -69,6 +98,9 @@ impl Steward {
                 .into(),
         })?;
         let (code, expected) = parse_code(code)?;
+        // The owner's answer is checked before the device is touched: a refused answer pairs
+        // nothing.
+        supplies::supply_for(&found.kind, &found.name, DeviceStock::default(), starting_level)?;
         let paired = self
             .device_control()
             .await?
@@ -84,7 +116,7 @@ impl Steward {
         // What it uses up, where its counter stands: read before anything is stored, so the
         // device and its supply are recorded in one transaction.
         let (counter, supply) = self
-            .device_supply(identity.id, identity.kind, &row.name)
+            .device_supply(identity.id, identity.kind, &row.name, starting_level)
             .await?;
         let now = crate::steward::unix_now();
         self.with_store(|store| {
@@ -121,11 +153,14 @@ impl Steward {
         if connected && state.is_none() {
             if let Some(control) = control {
                 if let Ok(fresh) = control.read_state(device_id).await {
-                    state = Some(fresh.into());
-                    self.cache_state(device_id, state.clone());
+                    self.cache_state(device_id, Some(fresh.into()));
+                    state = self.cached_state(&device_id);
                 }
             }
         }
+        let (state, state_at) = state.map_or((None, None), |(s, at)| {
+            (Some(s), u32::try_from(at).ok())
+        });
         let info = control.and_then(|c| c.info(&device_id)).unwrap_or_default();
         let problem = match control {
             Some(control) if !connected => {
@@ -139,6 +174,7 @@ impl Steward {
             kind: row.kind,
             connected,
             state,
+            state_at,
             firmware: info.firmware,
             battery_percent: info.battery_percent,
             problem,
@@ -368,6 +404,7 @@ impl Steward {
         id: DeviceId,
         kind: DeviceKind,
         name: &str,
+        owner_level: Option<u32>,
     ) -> Result<(Option<u32>, Option<steward_core::inventory::ConsumableSpec>), ApiError> {
         let Some(control) = self.devices.get() else {
             return Ok((None, None));
@@ -389,7 +426,7 @@ impl Steward {
                 return Ok((None, None));
             }
         };
-        let spec = supplies::supply_for(kind.as_str(), name, stock)?;
+        let spec = supplies::supply_for(kind.as_str(), name, stock, owner_level)?;
         Ok((Some(stock.counter), spec))
     }
 

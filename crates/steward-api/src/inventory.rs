@@ -178,8 +178,36 @@ impl Steward {
         })?;
         Ok(ExportView {
             path: path.display().to_string(),
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            folder: dir.display().to_string(),
             bytes: u32::try_from(json.len()).unwrap_or(u32::MAX),
         })
+    }
+
+    /// The full path of an export Steward wrote, from its file name, for the shell to show or
+    /// share. Only a finished export in the export folder is ever named: a name with a folder
+    /// in it, another file, a link or a missing file is refused, so the webview cannot make
+    /// the shell open anything else.
+    pub fn export_file(&self, file_name: &str) -> Result<PathBuf, ApiError> {
+        let refused = || ApiError {
+            code: ErrorCode::InvalidInput,
+            message: "That export is no longer on this device. Export again to get a new file."
+                .into(),
+        };
+        let plain = std::path::Path::new(file_name)
+            .file_name()
+            .is_some_and(|n| n == std::ffi::OsStr::new(file_name));
+        if !plain || !file_name.ends_with(".json") || !is_export(file_name) {
+            return Err(refused());
+        }
+        let path = self.export_dir().join(file_name);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_file() => Ok(path),
+            _ => Err(refused()),
+        }
     }
 
     /// Erases everything stored about the household, once the owner typed the confirmation.

@@ -132,5 +132,9 @@ pub struct DataProtectionView {
 pub struct ExportView {
     /// The file's full path.
     pub path: String,
+    /// The file's name alone: what `show_export` takes.
+    pub file_name: String,
+    /// The folder it is in.
+    pub folder: String,
     pub bytes: u32,
 }

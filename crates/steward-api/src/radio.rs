@@ -167,6 +167,9 @@ mod tests {
         fn is_connected(&self, _: &DeviceId) -> bool {
             false
         }
+        fn connected_at(&self) -> Vec<(DeviceId, String)> {
+            Vec::new()
+        }
         fn info(&self, _: &DeviceId) -> Option<DeviceInfo> {
             None
         }

@@ -38,7 +38,8 @@ pub struct Steward {
     /// The owner's offset from UTC in minutes, as the UI reports it: days start at their midnight.
     utc_offset_minutes: std::sync::atomic::AtomicI32,
     /// Each device's last reported state.
-    live: Mutex<HashMap<steward_protocol::DeviceId, DeviceStateView>>,
+    /// Each device's last reported state, with when it was reported (Unix seconds).
+    live: Mutex<HashMap<steward_protocol::DeviceId, (DeviceStateView, i64)>>,
     /// Device events whose batch could not be committed (a busy or full disk), kept in order to
     /// be written again: an event is only ever acknowledged by its commit.
     pub(crate) unrecorded: Mutex<Vec<steward_core::store::ingest::DeviceEvent>>,
@@ -167,7 +168,11 @@ impl Steward {
             .cloned()
     }
 
-    pub(crate) fn cached_state(&self, id: &steward_protocol::DeviceId) -> Option<DeviceStateView> {
+    /// The device's last reported state and when it was reported.
+    pub(crate) fn cached_state(
+        &self,
+        id: &steward_protocol::DeviceId,
+    ) -> Option<(DeviceStateView, i64)> {
         self.live
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -182,7 +187,7 @@ impl Steward {
     ) {
         let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
         match state {
-            Some(state) => live.insert(id, state),
+            Some(state) => live.insert(id, (state, unix_now())),
             None => live.remove(&id),
         };
     }

@@ -60,6 +60,32 @@ pub struct FoundDeviceView {
     pub rssi: Option<i16>,
     /// Whether the device says it accepts pairing now; `null` when it does not say.
     pub pairing_open: Option<bool>,
+    /// The paired device this is, when it is one already (connected here now).
+    pub paired_as: Option<PairedAsView>,
+    /// What the owner is asked when pairing it, for a supply it cannot count itself.
+    pub supply_question: Option<SupplyQuestionView>,
+}
+
+/// A device in a scan that is already paired with this phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PairedAsView {
+    pub id: String,
+    pub name: String,
+}
+
+/// A question asked once when pairing: how much of a supply the owner has now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SupplyQuestionView {
+    /// The question, in words ("How many slices of bread do you have now?").
+    pub prompt: String,
+    /// The supply's unit, singular ("slice").
+    pub unit: String,
+    /// What the answer starts at (a full bag), shown in the field.
+    pub suggested: u32,
+    /// The largest answer taken.
+    pub max: u32,
 }
 
 /// What a thermostat is set to do.
@@ -179,6 +205,8 @@ pub struct DeviceDetailView {
     pub connected: bool,
     /// The last state it reported, if any since the app started.
     pub state: Option<DeviceStateView>,
+    /// When it reported that state (Unix seconds): a device out of range shows how old it is.
+    pub state_at: Option<u32>,
     /// The firmware revision it reported when it last connected.
     pub firmware: Option<String>,
     /// Its battery level when it last connected, in percent.

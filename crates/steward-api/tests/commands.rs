@@ -193,3 +193,52 @@ fn an_export_is_private_synced_and_never_follows_a_planted_link() {
         "nothing half-written is left"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn only_a_finished_export_in_the_export_folder_can_be_shown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exports = dir.path().join("downloads");
+    let steward = Steward::open(
+        &dir.path().join("data"),
+        steward_api::events::Discard,
+        common::keys(),
+    )
+    .with_export_dir(exports.clone());
+    let export = steward.export_household().expect("export");
+    assert_eq!(export.folder, exports.display().to_string());
+    assert_eq!(
+        steward.export_file(&export.file_name).expect("shown"),
+        std::path::Path::new(&export.path),
+        "the shell gets the file the owner just saved"
+    );
+
+    std::fs::write(dir.path().join("secret.txt"), b"x").expect("other file");
+    std::os::unix::fs::symlink(
+        dir.path().join("secret.txt"),
+        exports.join("steward-export-2020-01-01-000000.json"),
+    )
+    .expect("link");
+    std::fs::write(exports.join("notes.json"), b"{}").expect("other json");
+    for name in [
+        "../secret.txt",
+        "/etc/passwd",
+        "notes.json",
+        "steward-export-2020-01-01-000000.json",
+        "steward-export-x.json.partial",
+        "",
+        &format!("../downloads/{}", export.file_name),
+    ] {
+        let refused = steward.export_file(name).expect_err(name);
+        assert!(
+            refused.message.contains("no longer on this device"),
+            "{name}: {}",
+            refused.message
+        );
+    }
+    std::fs::remove_file(&export.path).expect("removed");
+    assert!(
+        steward.export_file(&export.file_name).is_err(),
+        "a removed export is said to be gone"
+    );
+}

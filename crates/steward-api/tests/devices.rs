@@ -81,7 +81,7 @@ async fn pairing_and_control_through_the_api_survive_a_restart() {
     );
 
     let wrong = app
-        .pair_device(&found[0].address, "1111-2222")
+        .pair_device(&found[0].address, "1111-2222", None)
         .await
         .expect_err("a wrong code is refused");
     assert_eq!(
@@ -95,13 +95,13 @@ async fn pairing_and_control_through_the_api_survive_a_restart() {
         "a refused device is not stored"
     );
     let bad = app
-        .pair_device(&found[0].address, "12ab")
+        .pair_device(&found[0].address, "12ab", None)
         .await
         .expect_err("not a code");
     assert_eq!(bad.code, ErrorCode::WrongCode);
 
     let paired = app
-        .pair_device(&found[0].address, "2468-1357")
+        .pair_device(&found[0].address, "2468-1357", None)
         .await
         .expect("the printed code pairs");
     assert!(paired.connected, "the new device is connected");
@@ -116,6 +116,13 @@ async fn pairing_and_control_through_the_api_survive_a_restart() {
         app.home().expect("home").devices.len(),
         1,
         "the device is stored"
+    );
+    assert_eq!(found[0].paired_as, None, "before pairing it is new");
+    let again = app.scan_devices().await.expect("scan again");
+    assert_eq!(
+        again[0].paired_as.as_ref().map(|p| (p.id.as_str(), p.name.as_str())),
+        Some((paired.id.as_str(), "Kitchen light")),
+        "a scan says which device is already paired"
     );
 
     let lit = app

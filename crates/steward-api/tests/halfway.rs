@@ -46,7 +46,7 @@ async fn a_device_that_stops_half_way_leaves_nothing_behind() {
         home.update_faults(&id, |f| f.silent_after = Some(answered));
         let started = Instant::now();
         let refused = app
-            .pair_device(&address, "1234-5678")
+            .pair_device(&address, "1234-5678", None)
             .await
             .expect_err("a device that stops answering is not paired");
         assert_eq!(refused.code, ErrorCode::Device, "{refused:?}");
@@ -73,7 +73,7 @@ async fn a_device_that_stops_half_way_leaves_nothing_behind() {
     // Answering again, with the pairing button pressed, it pairs: nothing half-done was in the way.
     home.configure(&id, |d| d.open_pairing(Instant::now()));
     let paired = app
-        .pair_device(&address, "1234-5678")
+        .pair_device(&address, "1234-5678", None)
         .await
         .expect("pairs once it answers");
     assert!(paired.connected);

@@ -73,7 +73,7 @@ async fn soap_and_bread_reach_the_shopping_list_from_the_devices() {
     };
 
     // Soap: 40 bought, 30 used, 10 left, taken from the dispenser when it is paired.
-    app.pair_device(&address("Dish soap"), "1234-5678")
+    app.pair_device(&address("Dish soap"), "1234-5678", None)
         .await
         .expect("pair soap");
     let inventory = app.inventory().expect("inventory");
@@ -101,8 +101,14 @@ async fn soap_and_bread_reach_the_shopping_list_from_the_devices() {
         Some(2),
         "today's use is charted"
     );
-    assert_eq!(detail.explanation, "about 2 a day so far today");
-    assert_eq!(detail.summary.days_left, Some(4), "8 left at 2 a day");
+    assert_eq!(
+        detail.explanation,
+        "2 used today: too little history to forecast yet (it takes 3 days of use)"
+    );
+    assert_eq!(
+        detail.summary.days_left, None,
+        "two pumps today are no forecast"
+    );
     assert_eq!(
         open_titles(&app),
         ["Dish soap"],
@@ -138,8 +144,34 @@ async fn soap_and_bread_reach_the_shopping_list_from_the_devices() {
         "the UI hears about the list"
     );
 
-    // The toaster eats bread: a bag of 10 is recorded, 8 slices later bread is on the list.
-    app.pair_device(&address("Toaster"), "2345-6789")
+    // The toaster eats bread, which it cannot count: the owner is asked once how much there is
+    // (a bag's worth suggested) and nothing is paired without an answer.
+    let question = app
+        .scan_devices()
+        .await
+        .expect("scan")
+        .into_iter()
+        .find(|d| d.name == "Toaster")
+        .and_then(|d| d.supply_question)
+        .expect("pairing the toaster asks about bread");
+    assert_eq!(
+        (question.prompt.as_str(), question.suggested),
+        ("How many slices of bread do you have now?", 10)
+    );
+    let unasked = app
+        .pair_device(&address("Toaster"), "2345-6789", None)
+        .await
+        .expect_err("no level is invented");
+    assert!(unasked.message.contains("how many slices"), "{}", unasked.message);
+    assert!(
+        !app.inventory()
+            .expect("inventory")
+            .consumables
+            .iter()
+            .any(|c| c.name == "Bread"),
+        "nothing was paired or recorded"
+    );
+    app.pair_device(&address("Toaster"), "2345-6789", Some(0))
         .await
         .expect("pair toaster");
     let bread = app
@@ -149,7 +181,16 @@ async fn soap_and_bread_reach_the_shopping_list_from_the_devices() {
         .into_iter()
         .find(|c| c.name == "Bread")
         .expect("the toaster brings bread into the inventory");
-    assert_eq!((bread.remaining, bread.capacity), (0, 10));
+    assert_eq!(
+        (bread.remaining, bread.capacity),
+        (0, 10),
+        "the owner said they had none"
+    );
+    assert_eq!(
+        open_titles(&app),
+        ["Dish soap", "Bread"],
+        "none left means listed"
+    );
     app.record_purchase(bread.id, 10, Some("a bag of 10".into()))
         .expect("bought bread");
     for _ in 0..8 {

@@ -72,7 +72,7 @@ async fn forged_replayed_and_garbled_frames_never_reach_the_inventory() {
     tokio::spawn(async move { follower.follow_devices(hub_events).await });
 
     let found = app.scan_devices().await.expect("scan");
-    app.pair_device(&found[0].address, "1234-5678")
+    app.pair_device(&found[0].address, "1234-5678", None)
         .await
         .expect("pairs");
     let soap_cid = app.inventory().expect("inventory").consumables[0].id;

@@ -23,6 +23,8 @@ pub trait DeviceControl: Send + Sync {
     fn command(&self, id: DeviceId, command: Command) -> BoxFuture<'_, Result<(), DeviceError>>;
     fn read_state(&self, id: DeviceId) -> BoxFuture<'_, Result<DeviceState, DeviceError>>;
     fn is_connected(&self, id: &DeviceId) -> bool;
+    /// Where each connected device is now (its address), to mark it in a scan.
+    fn connected_at(&self) -> Vec<(DeviceId, String)>;
     /// Firmware as read on the last connection, and the battery as last reported.
     fn info(&self, id: &DeviceId) -> Option<DeviceInfo>;
     /// Reconnects devices paired earlier; must be called inside the async runtime.
@@ -60,6 +62,10 @@ impl<C: Central + 'static> DeviceControl for Hub<C> {
 
     fn is_connected(&self, id: &DeviceId) -> bool {
         Hub::is_connected(self, id)
+    }
+
+    fn connected_at(&self) -> Vec<(DeviceId, String)> {
+        Hub::connected_at(self)
     }
 
     fn info(&self, id: &DeviceId) -> Option<DeviceInfo> {

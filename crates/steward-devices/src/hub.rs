@@ -329,6 +329,15 @@ impl<C: Central + 'static> Hub<C> {
         self.lock_sessions().contains_key(id)
     }
 
+    /// The address each connected device is at now, so that a scan can tell which of the
+    /// devices it heard are already paired.
+    pub fn connected_at(&self) -> Vec<(DeviceId, String)> {
+        self.lock_sessions()
+            .iter()
+            .map(|(id, (_, address))| (*id, address.clone()))
+            .collect()
+    }
+
     /// Stops keeping a device without asking it to forget this phone (the app is closing, or a
     /// test restarts it): disconnects it and stops reconnecting.
     pub async fn release(&self, id: &DeviceId) {

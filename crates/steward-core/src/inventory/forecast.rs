@@ -13,6 +13,9 @@ const HALF_LIFE_DAYS: f64 = 7.0;
 const BURST_CAP: f64 = 4.0;
 /// Below this rate (a use every ~3 years) nothing meaningful can be said about running out.
 const NEGLIGIBLE_PER_DAY: f64 = 0.001;
+/// Complete days of use, before today, needed to forecast: two pumps this morning say nothing
+/// about how long a bottle lasts.
+pub const MIN_HISTORY_DAYS: usize = 2;
 
 /// The forecast for one consumable.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +49,26 @@ impl Forecast {
             None => return Self::nothing_used(),
         };
         let observed_days = first_use.map_or(0, |start| complete.len() - start);
+        if observed_days < MIN_HISTORY_DAYS && remaining > 0 {
+            let used: u64 = window[window.len() - 1 - observed_days..]
+                .iter()
+                .map(|&d| u64::from(d))
+                .sum();
+            let span = if observed_days == 0 {
+                "today"
+            } else {
+                "since yesterday"
+            };
+            return Self {
+                per_day,
+                days_left: None,
+                empty_day: None,
+                explanation: format!(
+                    "{used} used {span}: too little history to forecast yet (it takes {} days of use)",
+                    MIN_HISTORY_DAYS + 1
+                ),
+            };
+        }
         if per_day < NEGLIGIBLE_PER_DAY {
             return Self {
                 per_day,
@@ -233,11 +256,22 @@ mod tests {
     }
 
     #[test]
-    fn the_first_day_of_use_counts_today() {
-        let f = Forecast::from_daily(&[0, 0, 3], 9, TODAY);
-        assert!((f.per_day - 3.0).abs() < 1e-9);
-        assert_eq!(f.days_left, Some(3.0));
-        assert_eq!(f.explanation, "about 3 a day so far today");
+    fn a_first_day_of_use_is_too_little_to_forecast() {
+        let f = Forecast::from_daily(&[0, 0, 2], 8, TODAY);
+        assert!((f.per_day - 2.0).abs() < 1e-9);
+        assert_eq!(f.days_left, None, "two pumps today say nothing about a week");
+        assert_eq!(
+            f.explanation,
+            "2 used today: too little history to forecast yet (it takes 3 days of use)"
+        );
+        let f = Forecast::from_daily(&[0, 4, 3], 9, TODAY);
+        assert_eq!(f.days_left, None);
+        assert!(f.explanation.starts_with("7 used since yesterday"), "{}", f.explanation);
+        let f = Forecast::from_daily(&[3, 4, 3], 9, TODAY);
+        assert!(f.days_left.is_some(), "two complete days and today: a forecast");
+        assert_eq!(f.explanation, "about 3.5 a day over the last 2 days");
+        let f = Forecast::from_daily(&[0, 0, 2], 0, TODAY);
+        assert_eq!(f.empty_day, Some(TODAY), "empty is empty, history or not");
     }
 
     #[test]

@@ -22,7 +22,7 @@ export const commands = {
 	openBluetoothSettings: () => typedError<null, ApiError>(__TAURI_INVOKE("open_bluetooth_settings")),
 	scanDevices: () => typedError<FoundDeviceView[], ApiError>(__TAURI_INVOKE("scan_devices")),
 	/**  Pairs with a device from the last scan, with its setup code or QR text. */
-	pairDevice: (address: string, code: string) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("pair_device", { address, code })),
+	pairDevice: (address: string, code: string, startingLevel: number | null) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("pair_device", { address, code, startingLevel })),
 	/**  A paired device with its live status. */
 	deviceDetail: (id: string) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("device_detail", { id })),
 	/**  Sends a command and returns the state the device confirmed. */
@@ -55,6 +55,7 @@ export const commands = {
 	removeShoppingItem: (id: number) => typedError<ShoppingListView, ApiError>(__TAURI_INVOKE("remove_shopping_item", { id })),
 	/**  Writes everything stored about the household to one JSON file. */
 	exportHousehold: () => typedError<ExportView, ApiError>(__TAURI_INVOKE("export_household")),
+	showExport: (fileName: string) => typedError<null, ApiError>(__TAURI_INVOKE("show_export", { fileName })),
 	/**  How the household's data is protected at rest. */
 	dataProtection: () => typedError<DataProtectionView, ApiError>(__TAURI_INVOKE("data_protection")),
 	/**  Erases everything stored about the household, once confirmed. */
@@ -195,6 +196,8 @@ export type DeviceDetailView = {
 	connected: boolean,
 	/**  The last state it reported, if any since the app started. */
 	state: DeviceStateView | null,
+	/**  When it reported that state (Unix seconds): a device out of range shows how old it is. */
+	stateAt: number | null,
 	/**  The firmware revision it reported when it last connected. */
 	firmware: string | null,
 	/**  Its battery level when it last connected, in percent. */
@@ -240,6 +243,8 @@ export type ErrorCode =
 export type ExportView = {
 	/**  The file's full path. */
 	path: string,
+	fileName: string,
+	folder: string,
 	bytes: number,
 };
 
@@ -255,7 +260,13 @@ export type FoundDeviceView = {
 	rssi: number | null,
 	/**  Whether the device says it accepts pairing now; `null` when it does not say. */
 	pairingOpen: boolean | null,
+	pairedAs: PairedAsView | null,
+	supplyQuestion: SupplyQuestionView | null,
 };
+
+export type PairedAsView = { id: string, name: string };
+
+export type SupplyQuestionView = { prompt: string, unit: string, suggested: number, max: number };
 
 /**  The home summary changed. */
 export type HomeChanged = HomeView;

@@ -1,42 +1,180 @@
 // Browser-test mode only (`vite build --mode browser-test`): answers Tauri's IPC in the page
-// with `mockIPC`, so the real TauriBackend and generated bindings run in Chromium. Production
-// builds never include this file.
+// with `mockIPC`, so the real TauriBackend and generated bindings run in Chromium. Behind the IPC
+// is the in-memory backend, set up like the demo's simulated home (five devices nearby, soap and
+// bread in the inventory, one item on the list), so every screen can be walked and checked.
+// Production builds never include this file.
+import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { HomeView } from './bindings';
+import { BackendError } from './index';
+import type { DeviceDetailView, DeviceStateView, FoundDeviceView } from './bindings';
+import { MemoryBackend } from './memory';
 
-const state: HomeView = { householdName: null, devices: [], schemaVersion: 4 };
+const backend = new MemoryBackend();
+
+function nearby(
+  n: number,
+  name: string,
+  kind: string,
+  code: string,
+  state: DeviceStateView,
+  supplyQuestion: FoundDeviceView['supplyQuestion'] = null,
+) {
+  const id = `aa0${n}`;
+  const detail: DeviceDetailView = {
+    id,
+    name,
+    kind,
+    connected: true,
+    state,
+    stateAt: Math.floor(Date.now() / 1000),
+    firmware: '1.4.2',
+    batteryPercent: 87,
+    problem: null,
+  };
+  const found: FoundDeviceView = {
+    address: `D0:5E:00:00:00:0${n}`,
+    name,
+    kind,
+    rssi: -50 - n * 6,
+    pairingOpen: true,
+    pairedAs: null,
+    supplyQuestion,
+  };
+  return { found, code, detail };
+}
+
+backend.nearby = [
+  nearby(1, 'Dish soap', 'soap_dispenser', '1234-5678', { kind: 'soapDispenser', remaining: 10, capacity: 40 }),
+  nearby(2, 'Toaster', 'toaster', '2345-6789', { kind: 'toaster', toasting: false, shade: 4, slicesTotal: 3 }, {
+    prompt: 'How many slices of bread do you have now?',
+    unit: 'slice',
+    suggested: 10,
+    max: 999,
+  }),
+  nearby(3, 'Blu-ray player', 'bluray_player', '3456-7890', { kind: 'bluRayPlayer', power: true, playback: 'menu' }),
+  nearby(4, 'Kitchen light', 'light', '4567-8901', { kind: 'light', on: false, brightness: 80 }),
+  nearby(5, 'Thermostat', 'thermostat', '5678-9012', {
+    kind: 'thermostat',
+    currentCentiCelsius: 2050,
+    targetCentiCelsius: 2150,
+    mode: 'heat',
+    heating: true,
+  }),
+];
+
+const today = new Date();
+const day = (back: number) => {
+  const d = new Date(today);
+  d.setDate(d.getDate() - back);
+  return d.toISOString().slice(0, 10);
+};
+const soap = backend.seedConsumable({
+  explanation: 'about 2 a day over the last 2 weeks',
+  perDay: 2,
+  dailyUse: Array.from({ length: 14 }, (_, i) => ({ date: day(13 - i), amount: i % 3 === 0 ? 3 : 2 })),
+  purchases: [{ quantity: 40, source: 'owner', note: 'pack of 40', date: day(20) }],
+  summary: {
+    name: 'Dish soap',
+    unit: 'packet',
+    remaining: 7,
+    capacity: 40,
+    threshold: 8,
+    low: true,
+    daysLeft: 3,
+    emptyDate: day(-3),
+  },
+});
+backend.seedConsumable({
+  explanation: '2 used today: too little history to forecast yet (it takes 3 days of use)',
+  summary: { name: 'Bread', unit: 'slice', remaining: 8, capacity: 10, threshold: 2 },
+});
+backend.shopping = {
+  items: [
+    {
+      id: 1,
+      title: 'Dish soap',
+      quantity: 1,
+      note: null,
+      consumableId: soap,
+      reason: 'Added because Dish soap was down to 8 packets or fewer (your threshold)',
+      done: false,
+    },
+  ],
+};
+
+// The core's announcements, as Tauri events the TauriBackend listens to.
+void backend.onHomeChanged((home) => void emit('home-changed', home));
+void backend.onDeviceChanged((device) => void emit('device-changed', device));
+void backend.onInventoryChanged((inventory) => void emit('inventory-changed', inventory));
+void backend.onShoppingChanged((list) => void emit('shopping-changed', list));
+
+type Args = Record<string, unknown>;
+
+async function answer(cmd: string, a: Args): Promise<unknown> {
+  switch (cmd) {
+    case 'home':
+      return backend.home();
+    case 'set_household_name':
+      return backend.setHouseholdName(String(a.name));
+    case 'bluetooth':
+      return backend.bluetooth();
+    case 'request_bluetooth':
+      return backend.requestBluetooth();
+    case 'open_bluetooth_settings':
+      return backend.openBluetoothSettings();
+    case 'scan_devices':
+      return backend.scanDevices();
+    case 'pair_device':
+      return backend.pairDevice(String(a.address), String(a.code), (a.startingLevel as number | null) ?? null);
+    case 'device_detail':
+      return backend.deviceDetail(String(a.id));
+    case 'device_command':
+      return backend.deviceCommand(String(a.id), a.command as never);
+    case 'remove_device':
+      return backend.removeDevice(String(a.id));
+    case 'inventory':
+      return backend.inventory();
+    case 'consumable_detail':
+      return backend.consumableDetail(Number(a.id));
+    case 'add_consumable':
+      return backend.addConsumable(a.input as never);
+    case 'update_consumable':
+      return backend.updateConsumable(Number(a.id), a.input as never);
+    case 'record_purchase':
+      return backend.recordPurchase(Number(a.id), Number(a.quantity), (a.note as string | null) ?? null);
+    case 'shopping_list':
+      return backend.shoppingList();
+    case 'add_shopping_item':
+      return backend.addShoppingItem(a.input as never);
+    case 'edit_shopping_item':
+      return backend.editShoppingItem(Number(a.id), a.input as never);
+    case 'set_shopping_item_done':
+      return backend.setShoppingItemDone(Number(a.id), Boolean(a.done));
+    case 'remove_shopping_item':
+      return backend.removeShoppingItem(Number(a.id));
+    case 'export_household':
+      return backend.exportHousehold();
+    case 'show_export':
+      return backend.showExport(String(a.fileName));
+    case 'data_protection':
+      return backend.dataProtection();
+    case 'erase_household':
+      return backend.eraseHousehold(String(a.confirmation));
+    case 'set_utc_offset':
+      return backend.setUtcOffset(Number(a.minutes));
+    default:
+      throw `command ${cmd} not allowed`;
+  }
+}
 
 mockIPC(
-  (cmd, args) => {
-    switch (cmd) {
-      case 'home':
-        return structuredClone(state);
-      case 'set_household_name': {
-        const name = String((args as { name?: unknown }).name ?? '').trim();
-        if (!name) {
-          throw { code: 'invalidInput', message: 'Household name: a name needs at least one visible character.' };
-        }
-        state.householdName = name;
-        return structuredClone(state);
-      }
-      case 'inventory':
-        return { consumables: [] };
-      case 'shopping_list':
-        return { items: [] };
-      case 'set_utc_offset':
-        return null;
-      case 'erase_household':
-        if (String((args as { confirmation?: unknown }).confirmation ?? '').trim() !== 'ERASE') {
-          throw { code: 'invalidInput', message: 'Type ERASE to confirm. Nothing was erased.' };
-        }
-        state.householdName = null;
-        return structuredClone(state);
-      case 'data_protection':
-        return { inKeystore: true, message: 'It is encrypted, and the key is kept in the system keyring (Secret Service), not beside the data.' };
-      case 'bluetooth':
-        return { state: 'on', title: null, advice: null };
-      default:
-        throw `command ${cmd} not allowed`;
+  async (cmd, args) => {
+    try {
+      return await answer(cmd, (args ?? {}) as Args);
+    } catch (error) {
+      // The shape the Rust side sends: `ApiError { code, message }`.
+      if (error instanceof BackendError) throw { code: error.code, message: error.message };
+      throw error;
     }
   },
   { shouldMockEvents: true },

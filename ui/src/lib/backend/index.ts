@@ -39,7 +39,9 @@ export type {
   ErrorCode,
   FoundDeviceView,
   HomeView,
+  PairedAsView,
   RemovedDeviceView,
+  SupplyQuestionView,
   ThermostatModeView,
 } from './bindings';
 
@@ -58,8 +60,9 @@ export interface Backend {
   /** Calls `listener` when Bluetooth is switched on or off; resolves to an unsubscribe. */
   onBluetoothChanged(listener: (bluetooth: BluetoothView) => void): Promise<() => void>;
   scanDevices(): Promise<FoundDeviceView[]>;
-  /** Pairs with a device from the last scan; `code` is the 8-digit setup code or the QR text. */
-  pairDevice(address: string, code: string): Promise<DeviceDetailView>;
+  /** Pairs with a device from the last scan; `code` is the 8-digit setup code or the QR text;
+   *  `startingLevel` answers the device's `supplyQuestion` (how much of its supply there is). */
+  pairDevice(address: string, code: string, startingLevel: number | null): Promise<DeviceDetailView>;
   deviceDetail(id: string): Promise<DeviceDetailView>;
   /** Removes a paired device; it is asked to forget this phone when in range. */
   removeDevice(id: string): Promise<RemovedDeviceView>;
@@ -89,6 +92,8 @@ export interface Backend {
   setUtcOffset(minutes: number): Promise<void>;
   /** Writes everything stored about the household to a JSON file; resolves to where. */
   exportHousehold(): Promise<ExportView>;
+  /** Shows a saved export: its folder on desktop, the system viewer on phones. */
+  showExport(fileName: string): Promise<void>;
   /** How the data is protected at rest (encrypted; where its key is kept). */
   dataProtection(): Promise<DataProtectionView>;
   /** Erases everything, once `confirmation` is the word the core asks for. */

@@ -121,18 +121,27 @@ export class MemoryBackend implements Backend {
     return this.nearby.map((d) => structuredClone(d.found));
   }
 
-  async pairDevice(address: string, code: string): Promise<DeviceDetailView> {
+  /** The starting levels the owner gave when pairing, by device id. */
+  startingLevels = new Map<string, number | null>();
+
+  async pairDevice(address: string, code: string, startingLevel: number | null): Promise<DeviceDetailView> {
     this.check();
     const device = this.nearby.find((d) => d.found.address === address);
     if (!device) throw new BackendError('invalidInput', 'That device is not in the last scan.');
+    if (device.found.supplyQuestion && startingLevel === null) {
+      throw new BackendError('invalidInput', 'Starting level: say how many slices of bread you have now.');
+    }
     if (code.replace(/[\s-]/g, '') !== device.code.replace(/[\s-]/g, '')) {
       throw new BackendError('wrongCode', 'That setup code does not match this device.');
     }
+    this.startingLevels.set(device.detail.id, startingLevel);
+    device.found.pairedAs = { id: device.detail.id, name: device.detail.name };
     this.paired.set(device.detail.id, structuredClone(device.detail));
     this.state = {
       ...this.state,
       devices: [...this.state.devices, { id: device.detail.id, name: device.detail.name, kind: device.detail.kind }],
     };
+    for (const listener of this.listeners) listener(structuredClone(this.state));
     return structuredClone(device.detail);
   }
 
@@ -369,9 +378,21 @@ export class MemoryBackend implements Backend {
 
   async exportHousehold(): Promise<ExportView> {
     this.check();
-    const path = `/home/owner/Downloads/steward-export-${this.exports.length + 1}.json`;
-    this.exports.push(path);
-    return { path, bytes: 1234 };
+    const fileName = `steward-export-${this.exports.length + 1}.json`;
+    const folder = '/home/owner/Documents/Steward';
+    this.exports.push(fileName);
+    return { path: `${folder}/${fileName}`, fileName, folder, bytes: 1234 };
+  }
+
+  /** The exports shown to the owner, in order. */
+  shown: string[] = [];
+
+  async showExport(fileName: string): Promise<void> {
+    this.check();
+    if (!this.exports.includes(fileName)) {
+      throw new BackendError('invalidInput', 'That export is no longer on this device. Export again to get a new file.');
+    }
+    this.shown.push(fileName);
   }
 
   /** What `dataProtection` answers; a test sets it to the no-keyring case. */
@@ -394,6 +415,7 @@ export class MemoryBackend implements Backend {
     this.consumables = [];
     this.shopping = { items: [] };
     this.paired.clear();
+    this.exports = [];
     for (const listener of this.listeners) listener(structuredClone(this.state));
     this.changed();
     return structuredClone(this.state);

@@ -71,8 +71,8 @@ export class TauriBackend implements Backend {
     return unwrap(await commands.scanDevices());
   }
 
-  async pairDevice(address: string, code: string): Promise<DeviceDetailView> {
-    return unwrap(await commands.pairDevice(address, code));
+  async pairDevice(address: string, code: string, startingLevel: number | null): Promise<DeviceDetailView> {
+    return unwrap(await commands.pairDevice(address, code, startingLevel));
   }
 
   async removeDevice(id: string): Promise<RemovedDeviceView> {
@@ -145,6 +145,10 @@ export class TauriBackend implements Backend {
 
   async exportHousehold(): Promise<ExportView> {
     return unwrap(await commands.exportHousehold());
+  }
+
+  async showExport(fileName: string): Promise<void> {
+    unwrap(await commands.showExport(fileName));
   }
 
   async dataProtection(): Promise<DataProtectionView> {

@@ -13,6 +13,7 @@ const player: DeviceDetailView = {
   firmware: null,
   batteryPercent: null,
   problem: null,
+        stateAt: null,
 };
 
 describe('the Blu-ray player from the phone', () => {

@@ -25,3 +25,16 @@ describe('describing devices', () => {
     expect(kindLabel('fridge')).toBe('Device');
   });
 });
+
+describe('ago', () => {
+  it('says the age of a state in words, in the owner\'s language', async () => {
+    const { ago } = await import('./describe');
+    const now = 1_800_000_000_000;
+    expect(ago(now / 1000 - 10, now, 'en')).toBe('just now');
+    expect(ago(now / 1000 - 60, now, 'en')).toBe('1 minute ago');
+    expect(ago(now / 1000 - 12 * 60, now, 'en')).toBe('12 minutes ago');
+    expect(ago(now / 1000 - 3 * 3600, now, 'en')).toBe('3 hours ago');
+    expect(ago(now / 1000 - 3 * 86400, now, 'en')).toBe('3 days ago');
+    expect(ago(now / 1000 - 12 * 60, now, 'de')).toBe('vor 12 Minuten');
+  });
+});

@@ -67,3 +67,15 @@ export function describeState(state: DeviceStateView | null): string {
       }`;
   }
 }
+
+/** How long ago a Unix time was, in the owner's words and language: "5 minutes ago", "just now". */
+export function ago(unixSeconds: number, nowMs: number = Date.now(), locale?: string): string {
+  const seconds = Math.max(0, Math.round(nowMs / 1000 - unixSeconds));
+  if (seconds < 45) return 'just now';
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return format.format(-minutes, 'minute');
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return format.format(-hours, 'hour');
+  return format.format(-Math.round(hours / 24), 'day');
+}

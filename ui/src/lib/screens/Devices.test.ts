@@ -11,7 +11,7 @@ function homeWithALight() {
   const backend = new MemoryBackend();
   backend.nearby = [
     {
-      found: { address: 'D0:5E:00:00:00:04', name: 'Kitchen light', kind: 'light', rssi: -55, pairingOpen: true },
+      found: { address: 'D0:5E:00:00:00:04', name: 'Kitchen light', kind: 'light', rssi: -55, pairingOpen: true, pairedAs: null, supplyQuestion: null },
       code: '4567-8901',
       detail: {
         id: 'aa04',
@@ -22,6 +22,7 @@ function homeWithALight() {
         firmware: '1.4.2',
         batteryPercent: 87,
         problem: null,
+        stateAt: null,
       },
     },
   ];
@@ -59,7 +60,7 @@ describe('adding a device', () => {
     const backend = homeWithALight();
     backend.nearby.push({
       ...structuredClone(backend.nearby[0]!),
-      found: { address: 'D0:5E:00:00:00:01', name: 'Dish soap', kind: 'soap_dispenser', rssi: -80, pairingOpen: true },
+      found: { address: 'D0:5E:00:00:00:01', name: 'Dish soap', kind: 'soap_dispenser', rssi: -80, pairingOpen: true, pairedAs: null, supplyQuestion: null },
     });
     render(AddDevice, { props: { devices: new DevicesStore(backend), nav: new NavStore() } });
     await userEvent.click(screen.getByRole('button', { name: 'Scan' }));
@@ -75,6 +76,69 @@ describe('adding a device', () => {
     first!.focus();
     await userEvent.keyboard('{ArrowDown}');
     expect(document.activeElement, 'the arrow moves along the list, not into the code field').toBe(second);
+  });
+
+  it('asks once how much bread there is when pairing a toaster, with a full bag suggested', async () => {
+    const backend = homeWithALight();
+    backend.nearby = [
+      {
+        found: {
+          address: 'D0:5E:00:00:00:02',
+          name: 'Toaster',
+          kind: 'toaster',
+          rssi: -60,
+          pairingOpen: true,
+          pairedAs: null,
+          supplyQuestion: { prompt: 'How many slices of bread do you have now?', unit: 'slice', suggested: 10, max: 999 },
+        },
+        code: '2345-6789',
+        detail: { ...backend.nearby[0]!.detail, id: 'aa02', name: 'Toaster', kind: 'toaster', state: null },
+      },
+    ];
+    const nav = new NavStore();
+    render(AddDevice, { props: { devices: new DevicesStore(backend), nav } });
+    await userEvent.click(screen.getByRole('button', { name: 'Scan' }));
+    await userEvent.click(within(await screen.findByRole('list', { name: 'Devices found' })).getByText('Toaster'));
+    const level = screen.getByLabelText('How many slices of bread do you have now?') as HTMLInputElement;
+    expect(level.value, 'the suggestion is shown, not recorded silently').toBe('10');
+    await userEvent.clear(level);
+    await userEvent.type(screen.getByLabelText(/The 8 digits/), '2345-6789');
+    await userEvent.click(screen.getByRole('button', { name: 'Pair' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Say how many you have now');
+    expect(level.getAttribute('aria-invalid')).toBe('true');
+    expect(level.getAttribute('aria-describedby')).toContain(alert.id);
+    expect(nav.screen, 'nothing was paired').not.toEqual({ name: 'device', id: 'aa02' });
+    await userEvent.type(level, '6');
+    expect(screen.queryByRole('alert'), 'the error goes once the field is fixed').toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Pair' }));
+    await expect.poll(() => nav.screen).toEqual({ name: 'device', id: 'aa02' });
+    expect(backend.startingLevels.get('aa02')).toBe(6);
+  });
+
+  it('lists devices already paired apart, as links to their screen', async () => {
+    const backend = homeWithALight();
+    backend.nearby.push({
+      ...structuredClone(backend.nearby[0]!),
+      found: {
+        address: 'D0:5E:00:00:00:05',
+        name: 'Hall light',
+        kind: 'light',
+        rssi: -50,
+        pairingOpen: false,
+        pairedAs: { id: 'aa05', name: 'Hall light' },
+        supplyQuestion: null,
+      },
+    });
+    const nav = new NavStore();
+    render(AddDevice, { props: { devices: new DevicesStore(backend), nav } });
+    await userEvent.click(screen.getByRole('button', { name: 'Scan' }));
+    const found = await screen.findByRole('list', { name: 'Devices found' });
+    expect(within(found).queryByText('Hall light'), 'not offered for pairing again').toBeNull();
+    const paired = screen.getByRole('list', { name: 'Already paired' });
+    expect(within(paired).getByText('Light · paired with this phone')).toBeTruthy();
+    await userEvent.click(within(paired).getByRole('button', { name: 'Hall light' }));
+    expect(nav.screen).toEqual({ name: 'device', id: 'aa05' });
   });
 
   it('says which devices will not accept pairing until their button is pressed', async () => {
@@ -150,7 +214,7 @@ describe('Bluetooth switched off', () => {
 
   it('removes a device in two steps, then says on Home what happened', async () => {
     const backend = homeWithALight();
-    await backend.pairDevice('D0:5E:00:00:00:04', '4567-8901');
+    await backend.pairDevice('D0:5E:00:00:00:04', '4567-8901', null);
     const devices = new DevicesStore(backend);
     await devices.start();
     const nav = new NavStore();
@@ -172,7 +236,7 @@ describe('Bluetooth switched off', () => {
     const why = 'It is refusing connections for 30 seconds after wrong codes were tried on it. Steward tries again then.';
     backend.nearby[0]!.detail.connected = false;
     backend.nearby[0]!.detail.problem = why;
-    await backend.pairDevice('D0:5E:00:00:00:04', '4567-8901');
+    await backend.pairDevice('D0:5E:00:00:00:04', '4567-8901', null);
     const devices = new DevicesStore(backend);
     await devices.start();
     render(Device, { props: { id: 'aa04', devices, nav: new NavStore() } });
@@ -182,7 +246,7 @@ describe('Bluetooth switched off', () => {
   it('tells a disconnected device apart from one out of range', async () => {
     const backend = homeWithALight();
     backend.nearby[0]!.detail.connected = false;
-    await backend.pairDevice('D0:5E:00:00:00:04', '4567-8901');
+    await backend.pairDevice('D0:5E:00:00:00:04', '4567-8901', null);
     backend.radio = OFF;
     const devices = new DevicesStore(backend);
     await devices.start();
@@ -253,7 +317,7 @@ describe('the Bluetooth permission, asked at the moment of need', () => {
 describe('a device screen', () => {
   async function openLight() {
     const backend = homeWithALight();
-    await backend.pairDevice('D0:5E:00:00:00:04', '4567-8901');
+    await backend.pairDevice('D0:5E:00:00:00:04', '4567-8901', null);
     const devices = new DevicesStore(backend);
     await devices.start();
     render(Device, { props: { id: 'aa04', devices, nav: new NavStore() } });
@@ -286,14 +350,19 @@ describe('a device screen', () => {
     expect(screen.getByTestId('command-confirmed').textContent).toBe('Brightness 35%: the device confirmed.');
   });
 
-  it('follows announcements: a device out of range hides its controls and says it will reconnect', async () => {
+  it('follows announcements: a device out of range shows how old its state is and what to do', async () => {
     const backend = await openLight();
-    backend.announce('aa04', { connected: false });
-    expect(await screen.findByText('Out of range — Steward reconnects on its own')).toBeTruthy();
+    backend.announce('aa04', { connected: false, stateAt: Math.floor(Date.now() / 1000) - 12 * 60 });
+    expect(await screen.findByText('Out of range')).toBeTruthy();
+    expect(screen.getByTestId('device-state').textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Last reported 12 minutes ago: Off. It may have changed since.',
+    );
     expect(screen.queryByRole('button', { name: 'Turn on' })).toBeNull();
     expect(screen.getByTestId('controls-unavailable').textContent?.trim()).toBe(
-      'Its controls come back when it is in reach again.',
+      'Its controls come back when it is in reach: bring your phone closer, or check that it is switched on. Steward reconnects on its own.',
     );
+    backend.announce('aa04', { state: null, stateAt: null });
+    expect(await screen.findByText('Nothing reported since Steward started.')).toBeTruthy();
   });
 
   it('says why a command failed', async () => {

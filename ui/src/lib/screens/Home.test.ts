@@ -123,13 +123,19 @@ describe('Your data', () => {
     expect(said.className).toBe('warning');
   });
 
-  it('exports everything and says where the file is', async () => {
+  it('exports everything, says where the file is in words, and shows it on request', async () => {
     const backend = new MemoryBackend();
     renderHome(backend);
     await userEvent.click(await screen.findByRole('button', { name: 'Export everything' }));
-    expect((await screen.findByTestId('export-path')).textContent).toBe(
-      'Saved to /home/owner/Downloads/steward-export-1.json',
+    expect((await screen.findByTestId('export-path')).textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Saved as steward-export-1.json in /home/owner/Documents/Steward. Only you can read it; keep it somewhere safe.',
     );
+    await userEvent.click(screen.getByRole('button', { name: 'Show the file' }));
+    expect(backend.shown, 'the file the owner just saved is shown').toEqual(['steward-export-1.json']);
+
+    backend.exports = [];
+    await userEvent.click(screen.getByRole('button', { name: 'Show the file' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('no longer on this device');
   });
 
   it('erases only after the confirmation word is typed', async () => {

@@ -125,9 +125,9 @@ export class DevicesStore {
   }
 
   /** Pairs; resolves to the new device, or to the reason it failed. */
-  async pair(address: string, code: string): Promise<DeviceDetailView | string> {
+  async pair(address: string, code: string, startingLevel: number | null = null): Promise<DeviceDetailView | string> {
     try {
-      const device = await this.backend.pairDevice(address, code);
+      const device = await this.backend.pairDevice(address, code, startingLevel);
       this.details[device.id] = device;
       return device;
     } catch (error) {

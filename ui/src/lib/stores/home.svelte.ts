@@ -43,6 +43,16 @@ export class HomeStore {
     }
   }
 
+  /** Shows a saved export to the owner; resolves to the reason it could not, or null. */
+  async showExport(fileName: string): Promise<string | null> {
+    try {
+      await this.backend.showExport(fileName);
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+
   /** Erases everything once confirmed; resolves to the reason it was refused, or null. */
   async erase(confirmation: string): Promise<string | null> {
     try {

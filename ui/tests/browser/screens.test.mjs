@@ -1,0 +1,260 @@
+// Every screen of the built UI, walked in Debian's Chromium at phone size (360×780) and desktop
+// size (1280×800), the way an owner would reach it: each is checked by axe-core for WCAG 2.2 AA,
+// for sideways scrolling, and for touch targets under 44 px. The IPC is answered by the
+// in-memory backend set up like the demo's home (src/lib/backend/browser-test-ipc.ts).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { preview } from 'vite';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let server;
+let browser;
+let baseUrl;
+
+before(async () => {
+  server = await preview({
+    root,
+    mode: 'browser-test',
+    logLevel: 'warn',
+    build: { outDir: 'dist-browser-test' },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  });
+  baseUrl = `http://127.0.0.1:${server.httpServer.address().port}/`;
+  browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.httpServer.close(resolve));
+});
+
+async function open(viewport, colorScheme = 'light') {
+  const phone = viewport.width < 700;
+  const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone, colorScheme });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+  await page.goto(baseUrl);
+  await page.getByText('No devices paired yet.').waitFor();
+  return { page, problems };
+}
+
+/** What a person would find wrong on the screen now: axe's WCAG 2.2 AA violations, sideways
+ *  scrolling, and visible controls smaller than a fingertip. */
+async function inspect(page, screen) {
+  await page.waitForTimeout(150);
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
+  const axe = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  const layout = await page.evaluate(() => {
+    const small = [];
+    for (const el of document.querySelectorAll('button, input:not([type="range"]):not([type="checkbox"]):not([type="radio"]), select, textarea')) {
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (box.width === 0 || style.visibility === 'hidden') continue;
+      if (box.height < 44 || box.width < 44) {
+        small.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || el.id).trim()}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+      }
+    }
+    return { overflow: document.documentElement.scrollWidth - window.innerWidth, small };
+  });
+  return [
+    ...axe.map((v) => `${screen}: ${v}`),
+    ...(layout.overflow > 0 ? [`${screen}: the page is ${layout.overflow}px wider than the window`] : []),
+    ...layout.small.map((s) => `${screen}: touch target under 44px: ${s}`),
+  ];
+}
+
+/** Walks every screen the way an owner reaches it, inspecting each; returns what was found. */
+async function walk(page) {
+  const found = [];
+  const look = async (name) => found.push(...(await inspect(page, name)));
+
+  await look('home, nothing paired');
+  await page.getByRole('button', { name: 'Add a device' }).click();
+  await page.getByRole('heading', { name: 'Add a device', level: 1 }).waitFor();
+  await look('add a device');
+  await page.getByRole('button', { name: 'Scan' }).click();
+  await page.getByRole('list', { name: 'Devices found' }).waitFor();
+  await look('add a device, scanned');
+  await page.getByText('Toaster', { exact: true }).click();
+  await page.getByLabel('How many slices of bread do you have now?').waitFor();
+  await look('add a device, the toaster asks about bread');
+  await page.getByLabel(/The 8 digits/).fill('1111-1111');
+  await page.getByRole('button', { name: 'Pair' }).click();
+  await page.getByRole('alert').waitFor();
+  await look('add a device, wrong code');
+
+  const devices = [
+    ['Dish soap', '1234-5678'],
+    ['Toaster', '2345-6789'],
+    ['Blu-ray player', '3456-7890'],
+    ['Kitchen light', '4567-8901'],
+    ['Thermostat', '5678-9012'],
+  ];
+  for (const [name, code] of devices) {
+    if (!(await page.getByRole('list', { name: 'Devices found' }).isVisible())) {
+      if (!(await page.getByRole('button', { name: 'Add a device' }).isVisible())) {
+        await page.getByRole('button', { name: /^Home/ }).click();
+      }
+      await page.getByRole('button', { name: 'Add a device' }).click();
+      await page.getByRole('button', { name: 'Scan' }).click();
+      await page.getByRole('list', { name: 'Devices found' }).waitFor();
+    }
+    await page.getByRole('list', { name: 'Devices found' }).getByText(name, { exact: true }).click();
+    await page.getByLabel(/The 8 digits/).fill(code);
+    await page.getByRole('button', { name: 'Pair' }).click();
+    await page.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
+    await look(`device: ${name}`);
+    await page.getByRole('button', { name: 'Identify (blink or beep)' }).click();
+    await page.getByTestId('command-confirmed').waitFor();
+    await look(`device: ${name}, a command confirmed`);
+  }
+
+  await page.getByRole('button', { name: /^Home/ }).click();
+  await page.getByRole('list', { name: 'Paired devices' }).waitFor();
+  await look('home, five devices');
+  await page.getByRole('button', { name: 'Add a device' }).click();
+  await page.getByRole('button', { name: 'Scan' }).click();
+  await page.getByRole('list', { name: 'Already paired' }).waitFor();
+  await look('add a device, all already paired');
+
+  await page.getByRole('button', { name: /^Home/ }).click();
+  await page.getByRole('button', { name: 'Export everything' }).click();
+  await page.getByTestId('export-path').waitFor();
+  await look('home, exported');
+  await page.getByRole('button', { name: 'Erase everything…' }).click();
+  await page.getByLabel(/Type ERASE to confirm/).fill('no');
+  await page.getByRole('button', { name: 'Erase', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'Nothing was erased' }).waitFor();
+  await look('home, erase refused');
+
+  await page.getByRole('button', { name: /^Inventory/ }).click();
+  await page.getByRole('button', { name: /Dish soap/ }).first().waitFor();
+  await look('inventory');
+  await page.getByRole('button', { name: /Dish soap/ }).first().click();
+  await page.getByRole('heading', { name: 'Dish soap', level: 1 }).waitFor();
+  await look('consumable: dish soap');
+  await page.getByRole('button', { name: 'Record' }).click();
+  await page.locator('#buy-error').waitFor();
+  await look('consumable, empty quantity refused');
+
+  await page.getByRole('button', { name: /^Shopping/ }).click();
+  await page.getByRole('heading', { name: 'Shopping', level: 1 }).waitFor();
+  await look('shopping list');
+  await page.getByRole('button', { name: 'Edit Dish soap' }).click();
+  await look('shopping list, editing an item');
+  return found;
+}
+
+for (const viewport of [
+  { width: 360, height: 780 },
+  { width: 1280, height: 800 },
+]) {
+  describe(`every screen at ${viewport.width}px`, () => {
+    for (const scheme of ['light', 'dark']) {
+      it(`has no WCAG 2.2 AA violation, no sideways scroll and no small touch target (${scheme})`, async () => {
+        const { page, problems } = await open(viewport, scheme);
+        const found = await walk(page);
+        assert.deepEqual(found, [], `what a person would trip over:\n${found.join('\n')}`);
+        assert.deepEqual(problems, [], 'no script errors on the page');
+        await page.context().close();
+      });
+    }
+  });
+}
+
+describe('the layout a person sees', () => {
+  it('keeps the Shopping badge on one line with its label at 360px', async () => {
+    const { page } = await open({ width: 360, height: 780 });
+    const tab = page.getByRole('button', { name: /^Shopping/ });
+    await tab.getByText('1').waitFor();
+    const [label, badge] = await Promise.all([
+      tab.evaluate((button) => {
+        const range = document.createRange();
+        range.selectNodeContents(button.firstChild);
+        return range.getBoundingClientRect();
+      }),
+      tab.locator('.badge').boundingBox(),
+    ]);
+    assert.ok(Math.abs(label.top + label.height / 2 - (badge.y + badge.height / 2)) < 6, 'the badge sits beside "Shopping", not under it');
+    await page.context().close();
+  });
+
+  it('puts the Refilled-with field and its button side by side, both usable, at 360px', async () => {
+    const { page } = await open({ width: 360, height: 780 });
+    await page.getByRole('button', { name: 'Add a device' }).click();
+    await page.getByRole('button', { name: 'Scan' }).click();
+    await page.getByText('Dish soap', { exact: true }).click();
+    await page.getByLabel(/The 8 digits/).fill('1234-5678');
+    await page.getByRole('button', { name: 'Pair' }).click();
+    const field = page.getByLabel('Refilled with (packets)');
+    await field.waitFor();
+    const box = await field.boundingBox();
+    const button = await page.getByRole('button', { name: 'Record refill' }).boundingBox();
+    assert.ok(box.width >= 64, `the field is ${box.width}px wide: room for "1000"`);
+    assert.ok(button.x + button.width <= 360, 'the button is on screen');
+    await page.context().close();
+  });
+
+  it('shows which thermostat mode is chosen without hiding the focus ring', async () => {
+    const { page } = await open({ width: 360, height: 780 });
+    await page.getByRole('button', { name: 'Add a device' }).click();
+    await page.getByRole('button', { name: 'Scan' }).click();
+    await page.getByText('Thermostat', { exact: true }).click();
+    await page.getByLabel(/The 8 digits/).fill('5678-9012');
+    await page.getByRole('button', { name: 'Pair' }).click();
+    const chosen = page.getByRole('button', { name: 'Heat', pressed: true });
+    await chosen.waitFor();
+    const unfocused = await chosen.evaluate((b) => getComputedStyle(b).outlineStyle);
+    await page.getByRole('button', { name: 'Off', pressed: false }).focus();
+    await page.keyboard.press('Tab');
+    const ring = await chosen.evaluate((b) => ({ focused: document.activeElement === b, style: getComputedStyle(b).outlineStyle, width: getComputedStyle(b).outlineWidth }));
+    assert.equal(unfocused, 'none', 'the chosen mode is shown by its fill, not by an outline');
+    assert.ok(ring.focused, 'Tab reaches the chosen mode');
+    assert.equal(ring.style, 'solid', 'and its focus ring shows');
+    assert.equal(ring.width, '3px');
+    await page.context().close();
+  });
+
+  it('uses the width on a desktop: sections at the side, the device beside the list', async () => {
+    const { page } = await open({ width: 1280, height: 800 });
+    const nav = await page.getByRole('navigation', { name: 'Sections' }).boundingBox();
+    assert.ok(nav.x === 0 && nav.height > 700 && nav.width < 260, `the sections run down the left side: ${JSON.stringify(nav)}`);
+    await page.getByRole('button', { name: 'Add a device' }).click();
+    await page.getByRole('button', { name: 'Scan' }).click();
+    await page.getByText('Kitchen light', { exact: true }).click();
+    await page.getByLabel(/The 8 digits/).fill('4567-8901');
+    await page.getByRole('button', { name: 'Pair' }).click();
+    const detail = page.getByRole('heading', { name: 'Kitchen light', level: 1 });
+    await detail.waitFor();
+    const list = await page.getByRole('list', { name: 'Paired devices' }).boundingBox();
+    const shown = await detail.boundingBox();
+    assert.ok(shown.x > list.x + list.width, 'the device is shown to the right of the list');
+    assert.ok(Math.abs(shown.y - list.y) < 300, 'side by side, not below');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Kitchen light', 'focus goes to what changed');
+    await page.context().close();
+  });
+
+  it('stays the phone layout below 700px, with the tabs at the bottom', async () => {
+    const { page } = await open({ width: 600, height: 800 });
+    const nav = await page.getByRole('navigation', { name: 'Sections' }).boundingBox();
+    assert.ok(nav.y + nav.height >= 799 && nav.width >= 599, `the tabs run along the bottom: ${JSON.stringify(nav)}`);
+    await page.context().close();
+  });
+});
