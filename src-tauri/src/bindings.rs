@@ -36,7 +36,7 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::set_shopping_item_done,
             commands::remove_shopping_item,
             commands::export_household,
-            commands::show_export::<R>,
+            commands::show_export,
             commands::data_protection,
             commands::erase_household,
             commands::set_utc_offset

@@ -28,7 +28,6 @@ pub async fn set_household_name(
     steward.set_household_name(&name)
 }
 
-/// Finds Steward devices nearby.
 /// Whether Bluetooth can be used now, and what to do when it cannot.
 #[tauri::command]
 #[specta::specta]
@@ -231,13 +230,12 @@ pub async fn export_household(steward: State<'_, Steward>) -> Result<ExportView,
 /// Shows a saved export: its folder on desktop, the system's viewer on phones.
 #[tauri::command]
 #[specta::specta]
-pub async fn show_export<R: tauri::Runtime>(
-    app: tauri::AppHandle<R>,
+pub async fn show_export(
     steward: State<'_, Steward>,
+    shower: State<'_, crate::exports::ExportShower>,
     file_name: String,
 ) -> Result<(), ApiError> {
-    let path = steward.export_file(&file_name)?;
-    crate::exports::show(&app, &path)
+    shower.show(&steward.export_file(&file_name)?)
 }
 
 /// How the household's data is protected at rest.

@@ -8,8 +8,21 @@ use std::path::Path;
 use steward_api::{ApiError, ErrorCode};
 use tauri_plugin_opener::OpenerExt;
 
+/// Shows a file to the owner; managed state, so the command needs no runtime parameter.
+pub struct ExportShower(Box<dyn Fn(&Path) -> Result<(), ApiError> + Send + Sync>);
+
+impl ExportShower {
+    pub fn new<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Self {
+        Self(Box::new(move |path| show(&app, path)))
+    }
+
+    pub fn show(&self, path: &Path) -> Result<(), ApiError> {
+        (self.0)(path)
+    }
+}
+
 /// Shows `path` to the owner.
-pub fn show<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &Path) -> Result<(), ApiError> {
+fn show<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &Path) -> Result<(), ApiError> {
     #[cfg(desktop)]
     let shown = app.opener().reveal_item_in_dir(path);
     #[cfg(mobile)]

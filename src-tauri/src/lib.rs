@@ -6,8 +6,8 @@ mod bluetooth_access;
 mod commands;
 mod data_dir;
 mod devices;
-mod exports;
 pub mod events;
+mod exports;
 mod keystore;
 
 use tauri::{Manager, Runtime};
@@ -43,6 +43,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 devices::INTRODUCE_FIRST,
             );
             app.manage(steward);
+            app.manage(exports::ExportShower::new(app.handle().clone()));
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 handle

@@ -11,7 +11,11 @@ fn read(relative: &str) -> String {
 #[test]
 fn android_manifest_block_requests_bluetooth_and_nothing_unused() {
     let xml = read("android/permissions.xml");
-    for permission in ["BLUETOOTH_SCAN", "BLUETOOTH_CONNECT", "ACCESS_FINE_LOCATION"] {
+    for permission in [
+        "BLUETOOTH_SCAN",
+        "BLUETOOTH_CONNECT",
+        "ACCESS_FINE_LOCATION",
+    ] {
         assert!(
             xml.contains(&format!("android:name=\"android.permission.{permission}\"")),
             "the Android manifest block must request {permission}"

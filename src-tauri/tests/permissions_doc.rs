@@ -51,9 +51,8 @@ fn generated_table() -> String {
     let capability: serde_json::Value =
         serde_json::from_str(&read("../capabilities/main-window.json")).expect("JSON");
     let commands = read("src/commands.rs");
-    let mut table = String::from(
-        "| permission | command | what the UI uses it for |\n| --- | --- | --- |\n",
-    );
+    let mut table =
+        String::from("| permission | command | what the UI uses it for |\n| --- | --- | --- |\n");
     for permission in capability["permissions"]
         .as_array()
         .expect("a permissions list")
@@ -67,7 +66,10 @@ fn generated_table() -> String {
                     purpose(&commands, &command)
                 )
             }
-            None => format!("| `{permission}` | — | {} |\n", platform_purpose(permission)),
+            None => format!(
+                "| `{permission}` | — | {} |\n",
+                platform_purpose(permission)
+            ),
         };
         table.push_str(&row);
     }
@@ -78,7 +80,10 @@ fn generated_table() -> String {
 fn security_md_lists_exactly_what_the_window_is_granted() {
     let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/SECURITY.md");
     let doc = read("../docs/SECURITY.md");
-    let start = doc.find(BEGIN).expect("docs/SECURITY.md has the begin marker") + BEGIN.len();
+    let start = doc
+        .find(BEGIN)
+        .expect("docs/SECURITY.md has the begin marker")
+        + BEGIN.len();
     let end = doc.find(END).expect("docs/SECURITY.md has the end marker");
     let expected = format!("\n{}", generated_table());
     if doc[start..end] == expected {
@@ -98,7 +103,14 @@ fn security_md_lists_exactly_what_the_window_is_granted() {
 #[test]
 fn no_plugin_permission_is_granted_to_the_webview() {
     let capability = read("../capabilities/main-window.json");
-    for plugin in ["opener:", "notification:", "geolocation:", "fs:", "shell:", "http:"] {
+    for plugin in [
+        "opener:",
+        "notification:",
+        "geolocation:",
+        "fs:",
+        "shell:",
+        "http:",
+    ] {
         assert!(
             !capability.contains(&format!("\"{plugin}")),
             "the webview must not hold {plugin} permissions: the core does that work"

@@ -2,7 +2,9 @@
 // from the SQLite file, a click writes through to that file, and a relaunch finds it there.
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { By, freshDataDir, sqliteFromScript, startDriver, until } from './driver.mjs';
@@ -102,6 +104,54 @@ describe('a new household', () => {
       await waitForText(second, By.css('h1'), 'Maple Street');
     } finally {
       await second.quit();
+    }
+  });
+});
+
+describe('an export, shown in the file manager', () => {
+  const dataDir = freshDataDir();
+  const exportDir = mkdtempSync(join(tmpdir(), 'steward-exports-'));
+  const shownLog = join(mkdtempSync(join(tmpdir(), 'steward-fm-')), 'shown.txt');
+  let driver;
+  let fileManager;
+
+  before(async () => {
+    // A file manager on the test's private session bus, as a desktop has one.
+    fileManager = spawn('python3', [join(repo, 'tests/e2e/fixtures/file_manager.py'), shownLog], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise((resolve, reject) => {
+      fileManager.stdout.once('data', resolve);
+      fileManager.once('exit', (code) => reject(new Error(`the file manager stopped (${code})`)));
+    });
+    driver = await startDriver({ STEWARD_DATA_DIR: dataDir, STEWARD_EXPORT_DIR: exportDir });
+  });
+  after(() => {
+    driver?.stop();
+    fileManager?.kill();
+  });
+  afterEach((t) => showLogOnFailure(t, driver));
+
+  it('saves the file owner-only and asks the file manager to show exactly that file', async () => {
+    const session = await driver.session();
+    try {
+      await session.wait(until.elementLocated(By.css('.devices .empty')), WAIT_MS);
+      await session.findElement(By.xpath('//button[normalize-space()="Export everything"]')).click();
+      const said = await text(session, By.css('[data-testid="export-path"]'));
+      const name = /steward-export-[0-9-]+\.json/.exec(said)?.[0];
+      assert.ok(name, `the owner is told the file's name: ${said}`);
+      assert.ok(said.includes(exportDir), 'and the folder it is in');
+      assert.equal(statSync(join(exportDir, name)).mode & 0o777, 0o600, 'readable by the owner only');
+
+      await session.findElement(By.xpath('//button[normalize-space()="Show the file"]')).click();
+      await session.wait(() => existsSync(shownLog), WAIT_MS, 'the file manager is asked');
+      assert.deepEqual(
+        readFileSync(shownLog, 'utf8').trim().split('\n'),
+        [`file://${join(exportDir, name)}`],
+        'the file manager shows the export the owner just saved, nothing else',
+      );
+    } finally {
+      await session.quit();
     }
   });
 });

@@ -17,7 +17,8 @@ use tokio::sync::mpsc::Receiver;
 
 use crate::events::AppEvent;
 use crate::wire::{
-    CommandInput, DeviceDetailView, FoundDeviceView, PairedAsView, RemovedDeviceView, SupplyQuestionView,
+    CommandInput, DeviceDetailView, FoundDeviceView, PairedAsView, RemovedDeviceView,
+    SupplyQuestionView,
 };
 use crate::{ApiError, ErrorCode, Steward};
 
@@ -100,7 +101,12 @@ impl Steward {
         let (code, expected) = parse_code(code)?;
         // The owner's answer is checked before the device is touched: a refused answer pairs
         // nothing.
-        supplies::supply_for(&found.kind, &found.name, DeviceStock::default(), starting_level)?;
+        supplies::supply_for(
+            &found.kind,
+            &found.name,
+            DeviceStock::default(),
+            starting_level,
+        )?;
         let paired = self
             .device_control()
             .await?
@@ -144,7 +150,7 @@ impl Steward {
     /// A paired device with its live status.
     pub async fn device_detail(&self, id: &str) -> Result<DeviceDetailView, ApiError> {
         let row = self
-            .with_store(|store| devices::get(store, id))?
+            .with_reader(|store| devices::get(store, id))?
             .ok_or_else(unknown_device)?;
         let device_id = parse_id(id)?;
         let control = self.devices.get();
@@ -158,9 +164,8 @@ impl Steward {
                 }
             }
         }
-        let (state, state_at) = state.map_or((None, None), |(s, at)| {
-            (Some(s), u32::try_from(at).ok())
-        });
+        let (state, state_at) =
+            state.map_or((None, None), |(s, at)| (Some(s), u32::try_from(at).ok()));
         let info = control.and_then(|c| c.info(&device_id)).unwrap_or_default();
         let problem = match control {
             Some(control) if !connected => {

@@ -29,13 +29,13 @@ impl Steward {
     /// The inventory screen.
     pub fn inventory(&self) -> Result<InventoryView, ApiError> {
         let now = self.local_now();
-        self.with_store(|store| inventory_view(store, now))
+        self.with_reader(|store| inventory_view(store, now))
     }
 
     /// One consumable with its forecast and history.
     pub fn consumable_detail(&self, id: u32) -> Result<ConsumableDetailView, ApiError> {
         let now = self.local_now();
-        self.with_store(|store| {
+        self.with_reader(|store| {
             let row = consumables::get(store, i64::from(id))?.ok_or_else(|| not_found(id))?;
             detail_view(store, row, now)
         })
@@ -108,7 +108,7 @@ impl Steward {
 
     /// The shopping list.
     pub fn shopping_list(&self) -> Result<ShoppingListView, ApiError> {
-        self.with_store(shopping_view)
+        self.with_reader(shopping_view)
     }
 
     /// The owner adds an item.

@@ -20,7 +20,10 @@ use crate::ApiError;
 /// (a full disk, a database from a newer app) never stops the app from starting: every command
 /// answers with the reason instead, and "Try again" works once the cause is gone.
 pub struct Steward {
+    /// The connection everything is written through.
     store: Mutex<Option<Store>>,
+    /// A second connection, for the screens' reads: they never wait on ingestion's writes.
+    reader: Mutex<Option<Store>>,
     /// Where the database key and this phone's device-link key are kept.
     keystore: Arc<dyn Keystore>,
     pub(crate) events: Box<dyn EventSink>,
@@ -37,7 +40,6 @@ pub struct Steward {
     scanned: Mutex<HashMap<String, FoundDeviceView>>,
     /// The owner's offset from UTC in minutes, as the UI reports it: days start at their midnight.
     utc_offset_minutes: std::sync::atomic::AtomicI32,
-    /// Each device's last reported state.
     /// Each device's last reported state, with when it was reported (Unix seconds).
     live: Mutex<HashMap<steward_protocol::DeviceId, (DeviceStateView, i64)>>,
     /// Device events whose batch could not be committed (a busy or full disk), kept in order to
@@ -64,6 +66,7 @@ impl Steward {
     ) -> Self {
         let steward = Self {
             store: Mutex::new(None),
+            reader: Mutex::new(None),
             keystore,
             events: Box::new(events),
             data_dir: data_dir.to_owned(),
@@ -76,7 +79,7 @@ impl Steward {
             live: Mutex::default(),
             unrecorded: Mutex::default(),
         };
-        if let Err(error) = steward.with_store(|_| Ok(())) {
+        if let Err(error) = steward.with_reader(|_| Ok(())) {
             tracing::error!(%error, dir = %data_dir.display(), "the store could not be opened at start");
         }
         steward
@@ -133,7 +136,7 @@ impl Steward {
 
     /// The home screen's summary.
     pub fn home(&self) -> Result<HomeView, ApiError> {
-        self.with_store(|store| home::summary(store))
+        self.with_reader(|store| home::summary(store))
             .map(HomeView::from)
     }
 
@@ -255,6 +258,34 @@ impl Steward {
         };
         Ok(work(store)?)
     }
+
+    /// Runs `work` on the read connection, opening it (after the store, which migrates) if it
+    /// is not open. Only reads: the connection is `query_only`, so a write here is an error,
+    /// never a silent second writer.
+    pub(crate) fn with_reader<T>(
+        &self,
+        work: impl FnOnce(&mut Store) -> steward_core::Result<T>,
+    ) -> Result<T, ApiError> {
+        let mut slot = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
+        let reader = match &mut *slot {
+            Some(reader) => reader,
+            empty => {
+                // The writer opens (and migrates) the store first. A writer busy right now has
+                // opened it already: waiting for its write is what this connection avoids.
+                let writer_open = match self.store.try_lock() {
+                    Ok(slot) => slot.is_some(),
+                    Err(std::sync::TryLockError::WouldBlock) => true,
+                    Err(std::sync::TryLockError::Poisoned(slot)) => slot.into_inner().is_some(),
+                };
+                if !writer_open {
+                    self.with_store(|_| Ok(()))?;
+                }
+                let key = self.database_key()?;
+                empty.insert(Store::open_reader(&self.data_dir, &key)?)
+            }
+        };
+        Ok(work(reader)?)
+    }
 }
 
 /// The keystore entry holding the household database's key.
@@ -267,4 +298,55 @@ pub(crate) fn unix_now() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use super::*;
+
+    /// The screens read through their own connection: while a write holds the store (a long
+    /// ingest batch), the inventory, a detail, the list and the home still answer.
+    #[test]
+    fn screens_answer_while_a_write_holds_the_store() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let steward = Steward::open(
+            dir.path(),
+            crate::events::Discard,
+            Arc::new(steward_keystore::MemoryKeystore::default()),
+        );
+        steward.set_household_name("Maple Street").expect("named");
+        let (held, holding) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let (answered, answers) = mpsc::channel();
+        let steward = &steward;
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                steward
+                    .with_store(|_| {
+                        held.send(()).expect("main waits");
+                        // Held until the reads below have answered (or the test gave up).
+                        let _ = released.recv_timeout(Duration::from_secs(60));
+                        Ok(())
+                    })
+                    .expect("the write");
+            });
+            holding.recv().expect("the write holds the store");
+            scope.spawn(move || {
+                let home = steward.home().map(|h| h.household_name);
+                let inventory = steward.inventory().map(|i| i.consumables.len());
+                let list = steward.shopping_list().map(|l| l.items.len());
+                answered.send((home, inventory, list)).expect("main waits");
+            });
+            let reads = answers.recv_timeout(Duration::from_secs(30));
+            release.send(()).expect("the writer waits");
+            let (home, inventory, list) =
+                reads.expect("the reads answered while the write held the store");
+            assert_eq!(home.expect("home"), Some("Maple Street".to_owned()));
+            assert_eq!(inventory.expect("inventory"), 0);
+            assert_eq!(list.expect("list"), 0);
+        });
+    }
 }

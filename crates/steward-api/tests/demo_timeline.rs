@@ -83,7 +83,9 @@ async fn soap_already_low_when_paired_is_on_the_list_at_once() {
             .find(|f| f.name == name)
             .map(|f| f.address.clone())
             .unwrap_or_else(|| panic!("{name} found"));
-        app.pair_device(&address, "1234-5678", None).await.expect("pairs");
+        app.pair_device(&address, "1234-5678", None)
+            .await
+            .expect("pairs");
     }
     assert_eq!(
         listed(&app),

@@ -120,7 +120,10 @@ async fn pairing_and_control_through_the_api_survive_a_restart() {
     assert_eq!(found[0].paired_as, None, "before pairing it is new");
     let again = app.scan_devices().await.expect("scan again");
     assert_eq!(
-        again[0].paired_as.as_ref().map(|p| (p.id.as_str(), p.name.as_str())),
+        again[0]
+            .paired_as
+            .as_ref()
+            .map(|p| (p.id.as_str(), p.name.as_str())),
         Some((paired.id.as_str(), "Kitchen light")),
         "a scan says which device is already paired"
     );

@@ -48,7 +48,9 @@ async fn events_from_a_batch_that_failed_are_written_once_the_store_takes_writes
     let follower = Arc::clone(&app);
     tokio::spawn(async move { follower.follow_devices(hub_events).await });
     let address = app.scan_devices().await.expect("scan")[0].address.clone();
-    app.pair_device(&address, "1234-5678", None).await.expect("pairs");
+    app.pair_device(&address, "1234-5678", None)
+        .await
+        .expect("pairs");
     let cid = app.inventory().expect("inventory").consumables[0].id;
     let remaining = |app: &Steward| {
         app.consumable_detail(cid)

@@ -162,7 +162,11 @@ async fn soap_and_bread_reach_the_shopping_list_from_the_devices() {
         .pair_device(&address("Toaster"), "2345-6789", None)
         .await
         .expect_err("no level is invented");
-    assert!(unasked.message.contains("how many slices"), "{}", unasked.message);
+    assert!(
+        unasked.message.contains("how many slices"),
+        "{}",
+        unasked.message
+    );
     assert!(
         !app.inventory()
             .expect("inventory")

@@ -259,16 +259,26 @@ mod tests {
     fn a_first_day_of_use_is_too_little_to_forecast() {
         let f = Forecast::from_daily(&[0, 0, 2], 8, TODAY);
         assert!((f.per_day - 2.0).abs() < 1e-9);
-        assert_eq!(f.days_left, None, "two pumps today say nothing about a week");
+        assert_eq!(
+            f.days_left, None,
+            "two pumps today say nothing about a week"
+        );
         assert_eq!(
             f.explanation,
             "2 used today: too little history to forecast yet (it takes 3 days of use)"
         );
         let f = Forecast::from_daily(&[0, 4, 3], 9, TODAY);
         assert_eq!(f.days_left, None);
-        assert!(f.explanation.starts_with("7 used since yesterday"), "{}", f.explanation);
+        assert!(
+            f.explanation.starts_with("7 used since yesterday"),
+            "{}",
+            f.explanation
+        );
         let f = Forecast::from_daily(&[3, 4, 3], 9, TODAY);
-        assert!(f.days_left.is_some(), "two complete days and today: a forecast");
+        assert!(
+            f.days_left.is_some(),
+            "two complete days and today: a forecast"
+        );
         assert_eq!(f.explanation, "about 3.5 a day over the last 2 days");
         let f = Forecast::from_daily(&[0, 0, 2], 0, TODAY);
         assert_eq!(f.empty_day, Some(TODAY), "empty is empty, history or not");

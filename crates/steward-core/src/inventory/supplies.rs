@@ -67,9 +67,10 @@ pub fn supply_for(
             ..Default::default()
         },
         "toaster" => {
-            let question = owner_question(kind).ok_or_else(|| invalid("a toaster has a question"))?;
-            let level = owner_level
-                .ok_or_else(|| invalid("say how many slices of bread you have now"))?;
+            let question =
+                owner_question(kind).ok_or_else(|| invalid("a toaster has a question"))?;
+            let level =
+                owner_level.ok_or_else(|| invalid("say how many slices of bread you have now"))?;
             if level > MAX_STARTING_LEVEL {
                 return Err(invalid(&format!(
                     "at most {MAX_STARTING_LEVEL} slices; nothing was paired"
@@ -148,7 +149,11 @@ mod tests {
             Some(10),
             "a bag's worth is suggested"
         );
-        assert_eq!(owner_question("soap_dispenser"), None, "the dispenser counts itself");
+        assert_eq!(
+            owner_question("soap_dispenser"),
+            None,
+            "the dispenser counts itself"
+        );
         assert_eq!(
             supply_for(
                 "light",

@@ -66,6 +66,26 @@ impl Store {
         Self::prepare(conn, Some(path))
     }
 
+    /// A second connection to the encrypted store in `data_dir`, for reads only. Screens read
+    /// through it while ingestion writes through the first, so neither waits on the other: in
+    /// WAL mode a reader sees the last commit while a write is under way. Open the writer
+    /// first; the reader neither migrates nor finishes an erase, and cannot write
+    /// (`query_only`).
+    pub fn open_reader(data_dir: &Path, key: &DatabaseKey) -> Result<Self> {
+        let path = data_dir.join(FILE_NAME);
+        let conn = Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        encryption::apply_key(&conn, key)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        Ok(Self {
+            conn,
+            path: Some(path),
+        })
+    }
+
     /// A private in-memory store, for tests and previews.
     pub fn open_in_memory() -> Result<Self> {
         Self::prepare(Connection::open_in_memory()?, None)
@@ -123,6 +143,55 @@ impl Store {
     /// The connection for writes, which go through a transaction.
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+}
+
+#[cfg(test)]
+mod reader_tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_sees_each_commit_reads_during_a_write_and_cannot_write() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let key = DatabaseKey::from_bytes([7; 32]);
+        let mut writer = Store::open_encrypted(dir.path(), &key).expect("writer");
+        let reader = Store::open_reader(dir.path(), &key).expect("reader");
+        let names = |store: &Store| -> Vec<String> {
+            let mut stmt = store
+                .conn()
+                .prepare("SELECT value FROM settings ORDER BY key")
+                .expect("prepare");
+            stmt.query_map([], |row| row.get(0))
+                .expect("query")
+                .collect::<rusqlite::Result<_>>()
+                .expect("rows")
+        };
+        let before = names(&reader);
+
+        // A write transaction is open and not committed: the reader is not blocked, and sees
+        // the last commit, not the write in progress.
+        let tx = writer.conn_mut().transaction().expect("tx");
+        tx.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES ('reader-test', 'pending', 0)",
+            [],
+        )
+        .expect("insert");
+        assert_eq!(names(&reader), before, "the uncommitted row is not seen");
+        tx.commit().expect("commit");
+        assert_eq!(names(&reader).len(), before.len() + 1, "the commit is seen");
+
+        let refused = reader
+            .conn()
+            .execute("DELETE FROM settings", [])
+            .expect_err("a reader cannot write");
+        assert!(refused.to_string().contains("readonly"), "{refused}");
+        assert!(
+            matches!(
+                Store::open_reader(dir.path(), &DatabaseKey::from_bytes([8; 32])),
+                Err(Error::WrongKey)
+            ),
+            "a reader needs the key too"
+        );
     }
 }
 

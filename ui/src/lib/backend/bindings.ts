@@ -11,17 +11,18 @@ export const commands = {
 	home: () => typedError<HomeView, ApiError>(__TAURI_INVOKE("home")),
 	/**  Names the household and returns the new summary. */
 	setHouseholdName: (name: string) => typedError<HomeView, ApiError>(__TAURI_INVOKE("set_household_name", { name })),
-	/**
-	 *  Finds Steward devices nearby.
-	 *  Whether Bluetooth can be used now, and what to do when it cannot.
-	 */
+	/**  Whether Bluetooth can be used now, and what to do when it cannot. */
 	bluetooth: () => typedError<BluetoothView, ApiError>(__TAURI_INVOKE("bluetooth")),
 	/**  Shows the system's Bluetooth permission question, after the owner read why it is needed. */
 	requestBluetooth: () => typedError<BluetoothView, ApiError>(__TAURI_INVOKE("request_bluetooth")),
 	/**  Opens Steward's page in the system settings. */
 	openBluetoothSettings: () => typedError<null, ApiError>(__TAURI_INVOKE("open_bluetooth_settings")),
+	/**  Looks for home devices nearby, for Add a device. */
 	scanDevices: () => typedError<FoundDeviceView[], ApiError>(__TAURI_INVOKE("scan_devices")),
-	/**  Pairs with a device from the last scan, with its setup code or QR text. */
+	/**
+	 *  Pairs with a device from the last scan, with its setup code or QR text, and how much of
+	 *  its supply the owner has when the device cannot count it.
+	 */
 	pairDevice: (address: string, code: string, startingLevel: number | null) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("pair_device", { address, code, startingLevel })),
 	/**  A paired device with its live status. */
 	deviceDetail: (id: string) => typedError<DeviceDetailView, ApiError>(__TAURI_INVOKE("device_detail", { id })),
@@ -55,6 +56,7 @@ export const commands = {
 	removeShoppingItem: (id: number) => typedError<ShoppingListView, ApiError>(__TAURI_INVOKE("remove_shopping_item", { id })),
 	/**  Writes everything stored about the household to one JSON file. */
 	exportHousehold: () => typedError<ExportView, ApiError>(__TAURI_INVOKE("export_household")),
+	/**  Shows a saved export: its folder on desktop, the system's viewer on phones. */
 	showExport: (fileName: string) => typedError<null, ApiError>(__TAURI_INVOKE("show_export", { fileName })),
 	/**  How the household's data is protected at rest. */
 	dataProtection: () => typedError<DataProtectionView, ApiError>(__TAURI_INVOKE("data_protection")),
@@ -243,7 +245,9 @@ export type ErrorCode =
 export type ExportView = {
 	/**  The file's full path. */
 	path: string,
+	/**  The file's name alone: what `show_export` takes. */
 	fileName: string,
+	/**  The folder it is in. */
 	folder: string,
 	bytes: number,
 };
@@ -260,13 +264,11 @@ export type FoundDeviceView = {
 	rssi: number | null,
 	/**  Whether the device says it accepts pairing now; `null` when it does not say. */
 	pairingOpen: boolean | null,
+	/**  The paired device this is, when it is one already (connected here now). */
 	pairedAs: PairedAsView | null,
+	/**  What the owner is asked when pairing it, for a supply it cannot count itself. */
 	supplyQuestion: SupplyQuestionView | null,
 };
-
-export type PairedAsView = { id: string, name: string };
-
-export type SupplyQuestionView = { prompt: string, unit: string, suggested: number, max: number };
 
 /**  The home summary changed. */
 export type HomeChanged = HomeView;
@@ -287,6 +289,12 @@ export type InventoryChanged = InventoryView;
 /**  The inventory screen. */
 export type InventoryView = {
 	consumables: ConsumableSummaryView[],
+};
+
+/**  A device in a scan that is already paired with this phone. */
+export type PairedAsView = {
+	id: string,
+	name: string,
 };
 
 /**  What a player is doing. */
@@ -336,6 +344,18 @@ export type ShoppingItemView = {
 export type ShoppingListView = {
 	/**  Open items first, then the ones ticked off. */
 	items: ShoppingItemView[],
+};
+
+/**  A question asked once when pairing: how much of a supply the owner has now. */
+export type SupplyQuestionView = {
+	/**  The question, in words ("How many slices of bread do you have now?"). */
+	prompt: string,
+	/**  The supply's unit, singular ("slice"). */
+	unit: string,
+	/**  What the answer starts at (a full bag), shown in the field. */
+	suggested: number,
+	/**  The largest answer taken. */
+	max: number,
 };
 
 /**  What a thermostat is set to do. */
