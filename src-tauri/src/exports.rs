@@ -8,8 +8,11 @@ use std::path::Path;
 use steward_api::{ApiError, ErrorCode};
 use tauri_plugin_opener::OpenerExt;
 
+/// Shows one file; bound to the app's runtime when the app is built.
+type Show = Box<dyn Fn(&Path) -> Result<(), ApiError> + Send + Sync>;
+
 /// Shows a file to the owner; managed state, so the command needs no runtime parameter.
-pub struct ExportShower(Box<dyn Fn(&Path) -> Result<(), ApiError> + Send + Sync>);
+pub struct ExportShower(Show);
 
 impl ExportShower {
     pub fn new<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Self {

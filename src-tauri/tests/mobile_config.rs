@@ -53,21 +53,20 @@ fn ios_plist_explains_bluetooth_use_and_asks_nothing_else() {
         !plist.contains("NSLocation"),
         "no shipped feature uses location on iOS"
     );
-    for key in ["NSBluetoothAlwaysUsageDescription"] {
-        let at = plist
-            .find(&format!("<key>{key}</key>"))
-            .unwrap_or_else(|| panic!("Info.ios.plist must set {key}"));
-        let value = &plist[at..];
-        let start = value
-            .find("<string>")
-            .expect("a string value follows the key")
-            + "<string>".len();
-        let end = value.find("</string>").expect("the string is closed");
-        assert!(
-            end - start > 40,
-            "{key} must explain the use to the owner in a full sentence"
-        );
-    }
+    let key = "NSBluetoothAlwaysUsageDescription";
+    let at = plist
+        .find(&format!("<key>{key}</key>"))
+        .unwrap_or_else(|| panic!("Info.ios.plist must set {key}"));
+    let value = &plist[at..];
+    let start = value
+        .find("<string>")
+        .expect("a string value follows the key")
+        + "<string>".len();
+    let end = value.find("</string>").expect("the string is closed");
+    assert!(
+        end - start > 40,
+        "{key} must explain the use to the owner in a full sentence"
+    );
 }
 
 #[test]

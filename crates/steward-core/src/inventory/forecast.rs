@@ -279,7 +279,7 @@ mod tests {
             f.days_left.is_some(),
             "two complete days and today: a forecast"
         );
-        assert_eq!(f.explanation, "about 3.5 a day over the last 2 days");
+        assert_eq!(f.explanation, "about 4 a day over the last 2 days");
         let f = Forecast::from_daily(&[0, 0, 2], 0, TODAY);
         assert_eq!(f.empty_day, Some(TODAY), "empty is empty, history or not");
     }
