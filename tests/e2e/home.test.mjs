@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { By, freshDataDir, sqliteFromScript, startDriver, until } from './driver.mjs';
+import { button, click } from './ui.mjs';
 
 const WAIT_MS = 15_000;
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -117,7 +118,8 @@ describe('an export, shown in the file manager', () => {
 
   before(async () => {
     // A file manager on the test's private session bus, as a desktop has one.
-    fileManager = spawn('python3', [join(repo, 'tests/e2e/fixtures/file_manager.py'), shownLog], {
+    // Debian's Python, which has dbus-python and GLib's bindings (scripts/setup.sh installs them).
+    fileManager = spawn('/usr/bin/python3', [join(repo, 'tests/e2e/fixtures/file_manager.py'), shownLog], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise((resolve, reject) => {
@@ -136,14 +138,25 @@ describe('an export, shown in the file manager', () => {
     const session = await driver.session();
     try {
       await session.wait(until.elementLocated(By.css('.devices .empty')), WAIT_MS);
-      await session.findElement(By.xpath('//button[normalize-space()="Export everything"]')).click();
+      await click(session, button('Export everything'));
       const said = await text(session, By.css('[data-testid="export-path"]'));
       const name = /steward-export-[0-9-]+\.json/.exec(said)?.[0];
       assert.ok(name, `the owner is told the file's name: ${said}`);
       assert.ok(said.includes(exportDir), 'and the folder it is in');
       assert.equal(statSync(join(exportDir, name)).mode & 0o777, 0o600, 'readable by the owner only');
 
-      await session.findElement(By.xpath('//button[normalize-space()="Show the file"]')).click();
+      // Where a person looks after exporting: the file's name and the button are in view.
+      const shown = await session.findElement(By.xpath(button('Show the file')));
+      assert.ok(
+        await session.executeScript(
+          `const b = arguments[0].getBoundingClientRect();
+           const top = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+           return b.bottom <= window.innerHeight && (top === arguments[0] || arguments[0].contains(top));`,
+          shown,
+        ),
+        'the Show the file button is on screen and not under the tab bar',
+      );
+      await shown.click();
       await session.wait(() => existsSync(shownLog), WAIT_MS, 'the file manager is asked');
       assert.deepEqual(
         readFileSync(shownLog, 'utf8').trim().split('\n'),

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { By, freshDataDir } from './driver.mjs';
 import { appWithSimulatedHome, button, click, located, pairFromTheApp, screenshot, tab, WAIT_MS, waitForPageText } from './ui.mjs';
 
@@ -50,8 +51,11 @@ describe('the soap dispenser feeds the inventory and the shopping list', () => {
       await click(app, tab('Home'));
       await click(app, button('Export everything'));
       const saved = await located(app, By.css('[data-testid="export-path"]'));
-      const path = (await saved.getText()).replace(/^Saved to /, '');
-      assert.ok(path.startsWith(exportDir), `the export went to the export folder: ${path}`);
+      const said = await saved.getText();
+      const match = /^Saved as (steward-export-[0-9-]+\.json) in (.+)\. Only you can read it/.exec(said);
+      assert.ok(match, `the owner is told the file and its folder: ${said}`);
+      assert.equal(match[2], exportDir, 'the export went to the export folder');
+      const path = join(match[2], match[1]);
       const exported = JSON.parse(readFileSync(path, 'utf8'));
       assert.equal(exported.format, 'steward-household-export');
       assert.equal(exported.consumables[0].name, 'Dish soap');
