@@ -78,32 +78,57 @@ describe('home screen in Chromium', () => {
     assert.ok(box && box.height >= 44, `the Save button is ${box?.height}px tall; 44px is the touch minimum`);
   });
 
+  /** Whether `locator`'s element is inside the window and on top at its centre (nothing, such
+   *  as the tab bar, covers it). */
+  async function seen(locator) {
+    return locator.evaluate((node) => {
+      const box = node.getBoundingClientRect();
+      const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return {
+        inViewport: box.top >= 0 && box.bottom <= window.innerHeight,
+        onTop: top !== null && (top === node || node.contains(top)),
+      };
+    });
+  }
+
   for (const viewport of [
     { width: 360, height: 780 },
     { width: 1280, height: 800 },
   ]) {
-    it(`shows a refusal where the owner is looking, not under the tab bar, at ${viewport.width}px`, async () => {
+    it(`shows each refusal where the owner is looking, not under the tab bar, at ${viewport.width}px`, async () => {
       const { page } = await openPhone(viewport);
       await page.getByText('No devices paired yet.').waitFor();
-      // The last form on the page, whose refusal used to land under the tab bar.
+      const refusals = [];
+      const expectSeen = async (what, alert) => {
+        await alert.waitFor();
+        await page.waitForTimeout(300);
+        refusals.push([what, await seen(alert)]);
+      };
+
+      // The last form on the home, whose refusal used to land under the tab bar.
       await page.getByRole('button', { name: 'Erase everything…' }).click();
       await page.getByLabel(/Type ERASE to confirm/).fill('yes');
       await page.getByRole('button', { name: 'Erase', exact: true }).click();
-      const alert = page.getByRole('alert');
-      await alert.waitFor();
-      await page.waitForTimeout(300);
-      const seen = await alert.evaluate((node) => {
-        const box = node.getBoundingClientRect();
-        const x = box.left + box.width / 2;
-        const y = box.top + box.height / 2;
-        const top = document.elementFromPoint(x, y);
-        return {
-          inViewport: box.top >= 0 && box.bottom <= window.innerHeight,
-          onTop: top !== null && (top === node || node.contains(top)),
-        };
-      });
-      assert.ok(seen.inViewport, 'the alert is inside the window');
-      assert.ok(seen.onTop, 'nothing (the tab bar) covers it');
+      await expectSeen('erase', page.getByRole('alert').filter({ hasText: 'Nothing was erased' }));
+
+      // A wrong setup code on Add a device.
+      await page.getByRole('button', { name: 'Add a device' }).click();
+      await page.getByRole('button', { name: 'Scan' }).click();
+      await page.getByText('Thermostat', { exact: true }).click();
+      await page.getByLabel(/The 8 digits/).fill('1111-2222');
+      await page.getByRole('button', { name: 'Pair' }).click();
+      await expectSeen('wrong code', page.getByRole('alert').filter({ hasText: 'does not match' }));
+
+      // An empty quantity on a consumable.
+      await page.getByRole('button', { name: /^Inventory/ }).click();
+      await page.getByRole('button', { name: /Dish soap/ }).first().click();
+      await page.getByRole('button', { name: 'Record' }).click();
+      await expectSeen('empty quantity', page.locator('#buy-error'));
+
+      for (const [what, where] of refusals) {
+        assert.ok(where.inViewport, `${what}: the message is inside the window`);
+        assert.ok(where.onTop, `${what}: nothing (the tab bar) covers it`);
+      }
     });
   }
 
