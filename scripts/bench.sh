@@ -33,6 +33,9 @@ if [ "${1:-}" = "size" ] || [ -z "${1:-}" ]; then
   python3 -c "import sys; o,b=map(int,sys.argv[1:]); print(f'size steward_bytes={o} minimal_bytes={b} ratio={o/b:.2f} (steward {o/1e6:.2f} MB, minimal {b/1e6:.2f} MB, stripped)')" \
     "$(stat -c %s "$sizes/steward")" "$(stat -c %s "$sizes/minimal")"
   rm -rf "$sizes"
+  step "First paint: Steward against the minimal app, launched alternately through tauri-driver"
+  STEWARD_APP="$CARGO_TARGET_DIR/release/steward" MINIMAL_APP="$CARGO_TARGET_DIR/release/minimal-tauri" \
+    xvfb-run -a -s "-screen 0 1280x800x24" node tests/bench/first-paint.mjs
   if command -v cargo-bloat >/dev/null 2>&1; then
     step "Where Steward's size goes, by crate (cargo-bloat, release profile)"
     cargo bloat --release -p steward-app --bin steward --crates -n 30 --locked

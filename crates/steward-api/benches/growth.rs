@@ -5,9 +5,11 @@
 //! detail, the home summary) through `Steward`, as the UI calls them, beside ingestion
 //! throughput. Prints one line per size:
 //!
-//!     growth events=1000000 inventory_ms=… detail_ms=… home_ms=… ingest_per_s=… open_and_first_home_ms=…
+//!     growth events=1000000 inventory_ms=… detail_ms=… home_ms=… ingest_per_s=… open_and_first_home_ms=… inventory_ms_while_ingesting=…
 //!
-//! (median of 15 calls each; min and max follow in brackets). `BENCH_SIZES` overrides the sizes
+//! (median of 15 calls each; min and max follow in brackets). The last figure is the inventory
+//! read again while another connection ingests batches of 1,000 events without pause: the
+//! screens read through their own connection, so it should stay near the first. `BENCH_SIZES` overrides the sizes
 //! (comma-separated). Run with `scripts/bench.sh growth`.
 
 use std::sync::Arc;
@@ -72,7 +74,7 @@ fn grow(store: &mut Store, from: usize, to: usize, total: usize, end: i64) -> Du
     for i in from..to {
         let seq = u32::try_from(i / DEVICES + 1).unwrap_or(u32::MAX);
         let offset =
-            YEAR * i64::try_from(total - i).unwrap_or(0) / i64::try_from(total).unwrap_or(1);
+            YEAR * i64::try_from(total.saturating_sub(i)).unwrap_or(0) / i64::try_from(total).unwrap_or(1);
         batch.push(DeviceEvent {
             device_id: device_id(i % DEVICES),
             seq,
@@ -144,19 +146,41 @@ fn main() {
         let home = time(|| {
             app.home().expect("home");
         });
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let busy = std::thread::scope(|scope| {
+            let writer = scope.spawn(|| {
+                let mut store = store(dir.path(), keys.as_ref());
+                let mut next = size;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    grow(&mut store, next, next + 1_000, size * 2, end);
+                    next += 1_000;
+                }
+            });
+            std::thread::sleep(Duration::from_millis(200));
+            let busy = time(|| {
+                app.inventory().expect("inventory while ingesting");
+            });
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            writer.join().expect("writer");
+            busy
+        });
         println!(
             "growth events={size} inventory_ms={:.2} detail_ms={:.2} home_ms={:.2} ingest_per_s={:.0} \
-             open_and_first_home_ms={first_ms:.1}   [inventory {:.2}-{:.2}, detail {:.2}-{:.2}, home {:.2}-{:.2}]",
+             open_and_first_home_ms={first_ms:.1} inventory_ms_while_ingesting={:.2}   \
+             [inventory {:.2}-{:.2}, detail {:.2}-{:.2}, home {:.2}-{:.2}, while ingesting {:.2}-{:.2}]",
             inventory.0,
             detail.0,
             home.0,
             size as f64 / ingest_time.as_secs_f64(),
+            busy.0,
             inventory.1,
             inventory.2,
             detail.1,
             detail.2,
             home.1,
             home.2,
+            busy.1,
+            busy.2,
         );
     }
 }
