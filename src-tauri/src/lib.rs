@@ -67,11 +67,37 @@ pub fn run() {
 }
 
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // A second initialisation (as in tests) is harmless, so its error is ignored on purpose.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+    use tracing_subscriber::prelude::*;
+    let _ = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(log_filter(std::env::var("STEWARD_LOG").ok().as_deref()))
+        // A second initialisation (as in tests) is harmless, so its error is ignored on purpose.
         .try_init();
+}
+
+/// What `STEWARD_LOG` asks for (`debug`, or `steward_devices=debug,info`: targets and levels);
+/// `info` when it is unset or unreadable.
+fn log_filter(setting: Option<&str>) -> tracing_subscriber::filter::Targets {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    setting
+        .and_then(|s| s.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO))
+}
+
+#[cfg(test)]
+mod tests {
+    use tracing::Level;
+
+    #[test]
+    fn steward_log_picks_levels_per_target_and_falls_back_to_info() {
+        let filter = super::log_filter(Some("steward_devices=debug,warn"));
+        assert!(filter.would_enable("steward_devices::hub", &Level::DEBUG));
+        assert!(!filter.would_enable("steward_api", &Level::INFO));
+        assert!(filter.would_enable("steward_api", &Level::WARN));
+        for unset in [None, Some("=nonsense=")] {
+            let filter = super::log_filter(unset);
+            assert!(filter.would_enable("steward_api", &Level::INFO));
+            assert!(!filter.would_enable("steward_api", &Level::DEBUG));
+        }
+    }
 }
