@@ -73,8 +73,8 @@ fn grow(store: &mut Store, from: usize, to: usize, total: usize, end: i64) -> Du
     let mut batch = batch;
     for i in from..to {
         let seq = u32::try_from(i / DEVICES + 1).unwrap_or(u32::MAX);
-        let offset =
-            YEAR * i64::try_from(total.saturating_sub(i)).unwrap_or(0) / i64::try_from(total).unwrap_or(1);
+        let offset = YEAR * i64::try_from(total.saturating_sub(i)).unwrap_or(0)
+            / i64::try_from(total).unwrap_or(1);
         batch.push(DeviceEvent {
             device_id: device_id(i % DEVICES),
             seq,

@@ -150,6 +150,42 @@ impl Store {
 mod reader_tests {
     use super::*;
 
+    /// The bundled SQLCipher is built without what Steward never uses (`.cargo/config.toml`):
+    /// smaller, and less code reachable from a database file.
+    #[test]
+    fn sqlite_is_built_without_search_rtree_or_extension_loading() {
+        let store = Store::open_in_memory().expect("store");
+        let mut stmt = store
+            .conn()
+            .prepare("PRAGMA compile_options")
+            .expect("prepare");
+        let options: Vec<String> = stmt
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert!(
+            options.iter().any(|o| o == "OMIT_LOAD_EXTENSION"),
+            "{options:?}"
+        );
+        for left_out in [
+            "ENABLE_FTS3",
+            "ENABLE_FTS5",
+            "ENABLE_RTREE",
+            "ENABLE_DBSTAT_VTAB",
+            "ENABLE_STAT4",
+        ] {
+            assert!(
+                !options.iter().any(|o| o == left_out),
+                "{left_out} is built in: {options:?}"
+            );
+        }
+        assert!(
+            options.iter().any(|o| o.starts_with("HAS_CODEC")),
+            "still SQLCipher: {options:?}"
+        );
+    }
+
     #[test]
     fn a_reader_sees_each_commit_reads_during_a_write_and_cannot_write() {
         let dir = tempfile::tempdir().expect("temp dir");
