@@ -248,6 +248,17 @@ describe('the layout a person sees', () => {
     assert.ok(shown.x > list.x + list.width, 'the device is shown to the right of the list');
     assert.ok(Math.abs(shown.y - list.y) < 300, 'side by side, not below');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Kitchen light', 'focus goes to what changed');
+    assert.equal(
+      await page.getByRole('list', { name: 'Paired devices' }).getByRole('button', { name: /Kitchen light/ }).getAttribute('aria-current'),
+      'true',
+      'the list marks the device shown beside it',
+    );
+    const scrolls = await page.evaluate(() => ({
+      page: document.documentElement.scrollHeight - window.innerHeight,
+      panes: [...document.querySelectorAll('.pane')].map((p) => getComputedStyle(p).overflowY),
+    }));
+    assert.ok(scrolls.page <= 0, 'the window itself does not scroll: each pane scrolls on its own');
+    assert.deepEqual(scrolls.panes, ['auto', 'auto']);
     await page.context().close();
   });
 
