@@ -1,49 +1,10 @@
 // The built UI in Debian's Chromium, driven by playwright-core. Tauri's IPC is answered in the
 // page by `mockIPC` (browser-test build mode), so the real TauriBackend and generated bindings run.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { preview } from 'vite';
+import { useChromium } from './chromium.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-let server;
-let browser;
-let baseUrl;
-
-before(async () => {
-  server = await preview({
-    root,
-    mode: 'browser-test',
-    logLevel: 'warn',
-    build: { outDir: 'dist-browser-test' },
-    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
-  });
-  const address = server.httpServer.address();
-  baseUrl = `http://127.0.0.1:${address.port}/`;
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.httpServer.close(resolve));
-});
-
-async function openPhone(viewport = { width: 390, height: 844 }) {
-  const phone = viewport.width < 700;
-  const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
-  await page.goto(baseUrl);
-  return { page, problems };
-}
+const openPhone = useChromium();
 
 describe('home screen in Chromium', () => {
   it('shows the home from the core and renames it through the IPC bindings', async () => {

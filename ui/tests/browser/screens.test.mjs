@@ -2,51 +2,18 @@
 // size (1280×800), the way an owner would reach it: each is checked by axe-core for WCAG 2.2 AA,
 // for sideways scrolling, and for touch targets under 44 px. The IPC is answered by the
 // in-memory backend set up like the demo's home (src/lib/backend/browser-test-ipc.ts).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { preview } from 'vite';
+import { pairFromAddDevice, useChromium } from './chromium.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-let server;
-let browser;
-let baseUrl;
-
-before(async () => {
-  server = await preview({
-    root,
-    mode: 'browser-test',
-    logLevel: 'warn',
-    build: { outDir: 'dist-browser-test' },
-    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
-  });
-  baseUrl = `http://127.0.0.1:${server.httpServer.address().port}/`;
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.httpServer.close(resolve));
-});
+const launch = useChromium();
 
 async function open(viewport, colorScheme = 'light') {
-  const phone = viewport.width < 700;
-  const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone, colorScheme });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
-  await page.goto(baseUrl);
-  await page.getByText('No devices paired yet.').waitFor();
-  return { page, problems };
+  const opened = await launch(viewport, colorScheme);
+  await opened.page.getByText('No devices paired yet.').waitFor();
+  return opened;
 }
 
 /** What a person would find wrong on the screen now: axe's WCAG 2.2 AA violations, sideways
@@ -108,18 +75,7 @@ async function walk(page) {
     ['Thermostat', '5678-9012'],
   ];
   for (const [name, code] of devices) {
-    if (!(await page.getByRole('list', { name: 'Devices found' }).isVisible())) {
-      if (!(await page.getByRole('button', { name: 'Add a device' }).isVisible())) {
-        await page.getByRole('button', { name: /^Home/ }).click();
-      }
-      await page.getByRole('button', { name: 'Add a device' }).click();
-      await page.getByRole('button', { name: 'Scan' }).click();
-      await page.getByRole('list', { name: 'Devices found' }).waitFor();
-    }
-    await page.getByRole('list', { name: 'Devices found' }).getByText(name, { exact: true }).click();
-    await page.getByLabel(/The 8 digits/).fill(code);
-    await page.getByRole('button', { name: 'Pair' }).click();
-    await page.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
+    await pairFromAddDevice(page, name, code);
     await look(`device: ${name}`);
     await page.getByRole('button', { name: 'Identify (blink or beep)' }).click();
     await page.getByTestId('command-confirmed').waitFor();
@@ -198,11 +154,7 @@ describe('the layout a person sees', () => {
 
   it('puts the Refilled-with field and its button side by side, both usable, at 360px', async () => {
     const { page } = await open({ width: 360, height: 780 });
-    await page.getByRole('button', { name: 'Add a device' }).click();
-    await page.getByRole('button', { name: 'Scan' }).click();
-    await page.getByText('Dish soap', { exact: true }).click();
-    await page.getByLabel(/The 8 digits/).fill('1234-5678');
-    await page.getByRole('button', { name: 'Pair' }).click();
+    await pairFromAddDevice(page, 'Dish soap', '1234-5678');
     const field = page.getByLabel('Refilled with (packets)');
     await field.waitFor();
     const box = await field.boundingBox();
@@ -214,11 +166,7 @@ describe('the layout a person sees', () => {
 
   it('shows which thermostat mode is chosen without hiding the focus ring', async () => {
     const { page } = await open({ width: 360, height: 780 });
-    await page.getByRole('button', { name: 'Add a device' }).click();
-    await page.getByRole('button', { name: 'Scan' }).click();
-    await page.getByText('Thermostat', { exact: true }).click();
-    await page.getByLabel(/The 8 digits/).fill('5678-9012');
-    await page.getByRole('button', { name: 'Pair' }).click();
+    await pairFromAddDevice(page, 'Thermostat', '5678-9012');
     const chosen = page.getByRole('button', { name: 'Heat', pressed: true });
     await chosen.waitFor();
     const unfocused = await chosen.evaluate((b) => getComputedStyle(b).outlineStyle);
@@ -236,11 +184,7 @@ describe('the layout a person sees', () => {
     const { page } = await open({ width: 1280, height: 800 });
     const nav = await page.getByRole('navigation', { name: 'Sections' }).boundingBox();
     assert.ok(nav.x === 0 && nav.height > 700 && nav.width < 260, `the sections run down the left side: ${JSON.stringify(nav)}`);
-    await page.getByRole('button', { name: 'Add a device' }).click();
-    await page.getByRole('button', { name: 'Scan' }).click();
-    await page.getByText('Kitchen light', { exact: true }).click();
-    await page.getByLabel(/The 8 digits/).fill('4567-8901');
-    await page.getByRole('button', { name: 'Pair' }).click();
+    await pairFromAddDevice(page, 'Kitchen light', '4567-8901');
     const detail = page.getByRole('heading', { name: 'Kitchen light', level: 1 });
     await detail.waitFor();
     const list = await page.getByRole('list', { name: 'Paired devices' }).boundingBox();
