@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsumableSummaryView } from '../backend';
-import { forecastText, shortDate, stockText, unitFor } from './describe';
+import { explanationText, forecastText, shortDate, stockText, unitFor } from './describe';
 
 const soap: ConsumableSummaryView = {
   id: 1,
@@ -32,5 +32,17 @@ describe('inventory words', () => {
     expect(shortDate('2027-01-05', 'en-GB')).toBe('5 Jan');
     expect(shortDate('2027-01-05', 'en-US')).toBe('Jan 5');
     expect(shortDate('2027-01-05', 'de-DE')).toBe('5. Jan.');
+  });
+});
+
+describe('the forecast explained', () => {
+  it('says what a forecast rests on, and why there is none in a sentence of its own', () => {
+    expect(explanationText(soap, 'about 2 a day over the last 2 weeks')).toBe('Based on use of about 2 a day over the last 2 weeks.');
+    const none = { ...soap, daysLeft: null, emptyDate: null };
+    expect(explanationText(none, '2 used today: too little history to forecast yet (it takes 3 days of use)')).toBe(
+      '2 used today: too little history to forecast yet (it takes 3 days of use).',
+    );
+    expect(explanationText(none, 'no use recorded yet')).toBe('No use recorded yet.');
+    expect(explanationText(none, 'hardly used lately')).toBe('Hardly used lately.');
   });
 });

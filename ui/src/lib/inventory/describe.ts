@@ -29,3 +29,11 @@ export function forecastText(c: ConsumableSummaryView): string {
   const days = c.daysLeft === 0 ? 'Runs out today' : `About ${c.daysLeft} ${c.daysLeft === 1 ? 'day' : 'days'} left`;
   return c.daysLeft === 0 ? days : `${days} · empty around ${shortDate(c.emptyDate)}`;
 }
+
+/** The sentence under the forecast: what it rests on ("Based on use of about 2 a day over the
+ *  last 2 weeks."), or, with no forecast, why not, as the core said it. */
+export function explanationText(c: ConsumableSummaryView, explanation: string): string {
+  const sentence = explanation.endsWith('.') ? explanation : `${explanation}.`;
+  if (c.daysLeft !== null) return `Based on use of ${sentence}`;
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
