@@ -6,13 +6,11 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Collect, FAST};
+use common::Collect;
 use steward_api::Steward;
-use steward_ble::BtleCentral;
-use steward_devices::{Deadlines, Hub};
+use steward_devices::Deadlines;
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind, DeviceState, DispenserState};
 use steward_simhome::{PrivateBus, SimDevice, SimHome};
@@ -66,15 +64,7 @@ async fn soap_already_low_when_paired_is_on_the_list_at_once() {
     let home = SimHome::start(bus.address(), devices).await.expect("home");
     let dir = tempfile::tempdir().expect("temp dir");
     let app = Steward::open(dir.path(), Collect::default(), common::keys());
-    let (hub, hub_events) = Hub::with_phone_key(
-        BtleCentral::first_adapter().await.expect("adapter"),
-        FAST,
-        Deadlines::default(),
-        app.phone_key().expect("the phone's key"),
-    );
-    let app = Arc::new(app.with_devices(Arc::new(hub)));
-    let follower = Arc::clone(&app);
-    tokio::spawn(async move { follower.follow_devices(hub_events).await });
+    let app = common::with_real_hub(app, Deadlines::default()).await;
 
     let found = app.scan_devices().await.expect("scan");
     for (_, name) in moments {

@@ -6,28 +6,17 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Collect, FAST};
+use common::Collect;
 use steward_api::wire::{CommandInput, DeviceStateView};
 use steward_api::{AppEvent, ErrorCode, Steward};
-use steward_ble::BtleCentral;
-use steward_devices::{Deadlines, Hub};
+use steward_devices::Deadlines;
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind};
 use steward_simhome::{PrivateBus, SimDevice, SimHome};
 
 async fn steward(dir: &std::path::Path, events: Collect) -> Arc<Steward> {
     let steward = Steward::open(dir, events, common::keys());
-    let (hub, hub_events) = Hub::with_phone_key(
-        BtleCentral::first_adapter().await.expect("adapter"),
-        FAST,
-        Deadlines::default(),
-        steward
-            .phone_key()
-            .expect("the phone's key, from the keystore"),
-    );
-    let steward = Arc::new(steward.with_devices(Arc::new(hub)));
-    let follower = Arc::clone(&steward);
-    tokio::spawn(async move { follower.follow_devices(hub_events).await });
+    let steward = common::with_real_hub(steward, Deadlines::default()).await;
     steward
 }
 

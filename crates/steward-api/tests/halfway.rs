@@ -5,13 +5,11 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Collect, FAST};
+use common::Collect;
 use steward_api::{ErrorCode, Steward};
-use steward_ble::BtleCentral;
-use steward_devices::{Deadlines, Hub};
+use steward_devices::Deadlines;
 use steward_simhome::{brief_home, PrivateBus, SimHome};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -29,15 +27,7 @@ async fn a_device_that_stops_half_way_leaves_nothing_behind() {
         operation: Duration::from_millis(800),
         ..Deadlines::default()
     };
-    let (hub, hub_events) = Hub::with_phone_key(
-        BtleCentral::first_adapter().await.expect("adapter"),
-        FAST,
-        deadlines,
-        app.phone_key().expect("the phone's key"),
-    );
-    let app = Arc::new(app.with_devices(Arc::new(hub)));
-    let follower = Arc::clone(&app);
-    tokio::spawn(async move { follower.follow_devices(hub_events).await });
+    let app = common::with_real_hub(app, deadlines).await;
     let address = app.scan_devices().await.expect("scan")[0].address.clone();
 
     // Silent after its PAKE reply (1), then after swapping keys (2: PairedWith, no VerifyReply).

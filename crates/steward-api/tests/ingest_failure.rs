@@ -8,10 +8,9 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Collect, FAST};
+use common::Collect;
 use steward_api::Steward;
-use steward_ble::BtleCentral;
-use steward_devices::{Deadlines, Hub};
+use steward_devices::Deadlines;
 use steward_protocol::DeviceState;
 use steward_simhome::{brief_home, PrivateBus, SimHome};
 
@@ -38,15 +37,7 @@ async fn events_from_a_batch_that_failed_are_written_once_the_store_takes_writes
     let dir = tempfile::tempdir().expect("temp dir");
     let keys = common::keys();
     let app = Steward::open(dir.path(), Collect::default(), Arc::clone(&keys));
-    let (hub, hub_events) = Hub::with_phone_key(
-        BtleCentral::first_adapter().await.expect("adapter"),
-        FAST,
-        Deadlines::default(),
-        app.phone_key().expect("the phone's key"),
-    );
-    let app = Arc::new(app.with_devices(Arc::new(hub)));
-    let follower = Arc::clone(&app);
-    tokio::spawn(async move { follower.follow_devices(hub_events).await });
+    let app = common::with_real_hub(app, Deadlines::default()).await;
     let address = app.scan_devices().await.expect("scan")[0].address.clone();
     app.pair_device(&address, "1234-5678", None)
         .await

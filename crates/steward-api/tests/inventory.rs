@@ -6,14 +6,12 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Collect, FAST};
+use common::Collect;
 use steward_api::inventory_wire::{ConsumableInputView, ShoppingItemInput};
 use steward_api::{AppEvent, ErrorCode, Steward};
-use steward_ble::BtleCentral;
-use steward_devices::{Deadlines, Hub};
+use steward_devices::Deadlines;
 use steward_simhome::{brief_home, PrivateBus, SimHome};
 
 async fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
@@ -50,18 +48,11 @@ async fn soap_and_bread_reach_the_shopping_list_from_the_devices() {
     let dir = tempfile::tempdir().expect("temp dir");
     let events = Collect::default();
     let app = Steward::open(dir.path(), events.clone(), common::keys());
-    let (hub, hub_events) = Hub::with_phone_key(
-        BtleCentral::first_adapter().await.expect("adapter"),
-        FAST,
+    let app = common::with_real_hub(
+        app.with_export_dir(dir.path().join("downloads")),
         Deadlines::default(),
-        app.phone_key().expect("the phone's key"),
-    );
-    let app = Arc::new(
-        app.with_devices(Arc::new(hub))
-            .with_export_dir(dir.path().join("downloads")),
-    );
-    let follower = Arc::clone(&app);
-    tokio::spawn(async move { follower.follow_devices(hub_events).await });
+    )
+    .await;
 
     let found = app.scan_devices().await.expect("scan");
     let address = |name: &str| {

@@ -11,10 +11,9 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Collect, FAST};
+use common::Collect;
 use steward_api::Steward;
-use steward_ble::BtleCentral;
-use steward_devices::{Deadlines, Hub};
+use steward_devices::Deadlines;
 use steward_protocol::channel::FRAME_HEADER_LEN;
 use steward_protocol::{DeviceState, PROFILE_VERSION};
 use steward_simhome::{brief_home, PrivateBus, SimHome};
@@ -61,15 +60,7 @@ async fn forged_replayed_and_garbled_frames_never_reach_the_inventory() {
         .expect("home");
     let dir = tempfile::tempdir().expect("temp dir");
     let app = Steward::open(dir.path(), Collect::default(), common::keys());
-    let (hub, hub_events) = Hub::with_phone_key(
-        BtleCentral::first_adapter().await.expect("adapter"),
-        FAST,
-        Deadlines::default(),
-        app.phone_key().expect("the phone's key"),
-    );
-    let app = Arc::new(app.with_devices(Arc::new(hub)));
-    let follower = Arc::clone(&app);
-    tokio::spawn(async move { follower.follow_devices(hub_events).await });
+    let app = common::with_real_hub(app, Deadlines::default()).await;
 
     let found = app.scan_devices().await.expect("scan");
     app.pair_device(&found[0].address, "1234-5678", None)

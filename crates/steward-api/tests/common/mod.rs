@@ -1,5 +1,6 @@
-//! What the API's integration tests share: an event sink that keeps what it was given, and a
-//! reconnect backoff short enough for tests.
+//! What the API's integration tests share: an event sink that keeps what it was given, a
+//! reconnect backoff short enough for tests, the test binary's keystore, and an app given the
+//! real hub over btleplug (the simulated home must be on the system bus already).
 
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
@@ -7,8 +8,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use steward_api::{AppEvent, EventSink};
-use steward_devices::Backoff;
+use steward_api::{AppEvent, EventSink, Steward};
+use steward_ble::BtleCentral;
+use steward_devices::{Backoff, Deadlines, Hub};
 use steward_keystore::{Keystore, MemoryKeystore};
 
 /// Keeps every event emitted, for the test to inspect.
@@ -33,4 +35,19 @@ pub fn keys() -> Arc<dyn Keystore> {
     static KEYS: std::sync::LazyLock<Arc<MemoryKeystore>> =
         std::sync::LazyLock::new(|| Arc::new(MemoryKeystore::default()));
     Arc::clone(&*KEYS) as Arc<dyn Keystore>
+}
+
+/// `app` with the real hub on the first adapter (this phone's key from its keystore, `FAST`
+/// reconnection, `deadlines`), following the hub's events as the shell does.
+pub async fn with_real_hub(app: Steward, deadlines: Deadlines) -> Arc<Steward> {
+    let (hub, hub_events) = Hub::with_phone_key(
+        BtleCentral::first_adapter().await.expect("adapter"),
+        FAST,
+        deadlines,
+        app.phone_key().expect("the phone's key, from the keystore"),
+    );
+    let app = Arc::new(app.with_devices(Arc::new(hub)));
+    let follower = Arc::clone(&app);
+    tokio::spawn(async move { follower.follow_devices(hub_events).await });
+    app
 }
