@@ -6,6 +6,7 @@ mod bluetooth_access;
 mod commands;
 mod data_dir;
 mod devices;
+pub mod dispatch;
 pub mod events;
 mod exports;
 mod keystore;
@@ -15,13 +16,11 @@ use tauri::{Manager, Runtime};
 /// Registers the plugins, the commands and the managed state on `builder`. Generic over the
 /// runtime so tests can build the same app on Tauri's mock runtime.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    let specta = bindings::builder::<R>();
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(bluetooth_access::plugin())
-        .invoke_handler(specta.invoke_handler())
+        .invoke_handler(dispatch::handle)
         .setup(move |app| {
-            specta.mount_events(app);
             let dir = data_dir::resolve(app.handle())?;
             // Never fails: a store that cannot be opened is explained by every command instead.
             let sink = events::TauriEvents::new(app.handle().clone());

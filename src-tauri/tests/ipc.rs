@@ -5,7 +5,7 @@ use steward_app::events::HomeChanged;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+use tauri::{Listener, Manager, WebviewWindow, WebviewWindowBuilder};
 use tauri_specta::Event;
 
 fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
@@ -72,9 +72,11 @@ fn commands_reach_sqlite_through_the_acl_and_undeclared_ones_are_refused() {
     );
 
     let (announced, announcements) = std::sync::mpsc::channel();
-    HomeChanged::listen_any(&app, move |event| {
+    // Listened to by the name the generated bindings use, the way the UI listens.
+    app.listen_any(HomeChanged::NAME, move |event| {
+        let home: Result<HomeChanged, _> = serde_json::from_str(event.payload());
         // The receiver outlives every send in this test; a failed send can only mean it ended.
-        let _ = announced.send(event.payload.0);
+        let _ = announced.send(home.map(|home| home.0));
     });
     let renamed = call(
         &main,
@@ -85,7 +87,8 @@ fn commands_reach_sqlite_through_the_acl_and_undeclared_ones_are_refused() {
     assert_eq!(renamed["householdName"], "Maple Street");
     let event = announcements
         .recv_timeout(std::time::Duration::from_secs(5))
-        .expect("a rename is announced to the webviews as a typed HomeChanged event");
+        .expect("a rename is announced to the webviews")
+        .expect("as a HomeChanged event, in the shape the bindings promise");
     assert_eq!(
         event.household_name.as_deref(),
         Some("Maple Street"),
@@ -133,6 +136,28 @@ fn commands_reach_sqlite_through_the_acl_and_undeclared_ones_are_refused() {
     assert!(refused["message"]
         .as_str()
         .is_some_and(|m| m.contains("Nothing was erased")));
+
+    let unreadable = call(
+        &main,
+        "consumable_detail",
+        serde_json::json!({"id": "soap"}),
+    )
+    .expect_err("an argument of the wrong type is refused before the core is called");
+    assert_eq!(unreadable["code"], "invalidInput", "{unreadable}");
+    assert!(
+        unreadable["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("`id`") && m.contains("consumable_detail")),
+        "says which argument of which command: {unreadable}"
+    );
+    let missing = call(&main, "record_use", serde_json::json!({"id": 1}))
+        .expect_err("a missing argument is refused");
+    assert!(
+        missing["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("`amount`")),
+        "{missing}"
+    );
 
     let other = WebviewWindowBuilder::new(&app, "other", Default::default())
         .build()

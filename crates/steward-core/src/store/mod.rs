@@ -164,16 +164,25 @@ mod reader_tests {
             .expect("query")
             .collect::<rusqlite::Result<_>>()
             .expect("rows");
-        assert!(
-            options.iter().any(|o| o == "OMIT_LOAD_EXTENSION"),
-            "{options:?}"
-        );
+        for omitted in [
+            "OMIT_LOAD_EXTENSION",
+            "OMIT_JSON",
+            "OMIT_SHARED_CACHE",
+            "DQS=0",
+        ] {
+            assert!(
+                options.iter().any(|o| o == omitted),
+                "{omitted} missing: {options:?}"
+            );
+        }
         for left_out in [
             "ENABLE_FTS3",
             "ENABLE_FTS5",
             "ENABLE_RTREE",
             "ENABLE_DBSTAT_VTAB",
             "ENABLE_STAT4",
+            "SOUNDEX",
+            "ENABLE_COLUMN_METADATA",
         ] {
             assert!(
                 !options.iter().any(|o| o == left_out),
