@@ -20,6 +20,9 @@ pub enum ErrorCode {
     NoBluetooth,
     /// The device refused, timed out, or sent something unreadable.
     Device,
+    /// The consent gate kept it on the phone: the owner has not allowed that partner to receive
+    /// that data for that purpose. Nothing was sent.
+    NotShared,
 }
 
 /// A failed command, as the UI receives it.
@@ -38,6 +41,10 @@ impl From<steward_core::Error> for ApiError {
             E::InvalidInput { field, reason } => Self {
                 code: ErrorCode::InvalidInput,
                 message: format!("{}: {reason}.", capitalise(field)),
+            },
+            E::NotShared { partner, reason } => Self {
+                code: ErrorCode::NotShared,
+                message: format!("Nothing was sent to {partner}: {reason}."),
             },
             E::NotFound { what, .. } => Self {
                 code: ErrorCode::InvalidInput,

@@ -28,6 +28,11 @@ pub enum Error {
     /// A record the caller named does not exist (any more).
     #[error("no {what} {id}")]
     NotFound { what: &'static str, id: String },
+    /// The consent gate refused a disclosure: a required field has no live grant for that
+    /// partner and purpose, or the partner never declared it would ask for it. Nothing was sent
+    /// and nothing was written to the ledger.
+    #[error("not shared with {partner}: {reason}")]
+    NotShared { partner: String, reason: String },
     /// Input from the owner or a device was refused, with the reason.
     #[error("{field}: {reason}")]
     InvalidInput { field: &'static str, reason: String },

@@ -3,6 +3,7 @@
 //! It must never depend on Tauri, a webview, a BLE stack or an HTTP client: those sit behind
 //! traits this crate owns, so everything here is testable in a plain `cargo test`.
 
+pub mod consent;
 pub mod device_name;
 pub mod error;
 pub mod gtin;

@@ -1,6 +1,7 @@
 //! Everything Steward stores about the household, as one document (export), and the erasure of
-//! all of it. The export is the owner's copy of their data: complete, except the pairing keys,
-//! which are secrets between the phone and each device and useless anywhere else.
+//! all of it. The export is the owner's copy of their data: complete, except the pairing keys and
+//! the household's signing keys at partners, which are secrets useless anywhere else (their public
+//! halves, the household's ids at each partner, are included).
 //!
 //! Erase must leave nothing readable behind: rows are deleted in one transaction, then the
 //! write-ahead log is truncated and the file vacuumed, so freed pages do not keep old text.
@@ -13,7 +14,8 @@ use crate::Result;
 
 /// The export's format name and version, for whoever reads it later.
 pub const FORMAT: &str = "steward-household-export";
-pub const FORMAT_VERSION: u32 = 1;
+/// 2 added partners, grants, consent receipts and the sharing ledger.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The whole household.
 #[derive(Debug, Clone, Serialize)]
@@ -30,6 +32,56 @@ pub struct HouseholdExport {
     pub usage_events: Vec<UsageOut>,
     pub event_issues: Vec<IssueOut>,
     pub shopping_items: Vec<ShoppingOut>,
+    pub partners: Vec<PartnerOut>,
+    pub grants: Vec<GrantOut>,
+    pub consent_receipts: Vec<serde_json::Value>,
+    pub ledger: Vec<LedgerOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerOut {
+    pub id: String,
+    /// The partner's card as Steward validated and stored it.
+    pub card: serde_json::Value,
+    /// The household's public key at this partner: its pseudonymous id there.
+    pub household_id: String,
+    pub added_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrantOut {
+    pub partner_id: String,
+    pub category: String,
+    pub purpose: String,
+    /// Empty: the whole category.
+    pub scope: String,
+    pub granted_at: i64,
+    pub expires_at: i64,
+    pub receipt_id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LedgerOut {
+    pub id: i64,
+    pub partner_id: String,
+    pub partner_name: String,
+    pub kind: String,
+    pub purpose: String,
+    pub categories: Vec<String>,
+    pub summary: String,
+    pub url: String,
+    /// The exact bytes sent, as text (the gate only sends JSON).
+    pub body: String,
+    pub sha256: String,
+    pub receipt_ids: Vec<String>,
+    pub created_at: i64,
+    pub outcome: String,
+    pub outcome_at: Option<i64>,
+    pub outcome_detail: Option<String>,
+    pub attempts: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -213,6 +265,58 @@ pub fn export(store: &Store, now: i64) -> Result<HouseholdExport> {
                 })
             },
         )?,
+        partners: super::partners::list(store)?
+            .into_iter()
+            .map(|p| PartnerOut {
+                id: p.card.id.to_string(),
+                card: serde_json::from_str(&p.card.to_json()).unwrap_or_default(),
+                household_id: p.household_id,
+                added_at: p.added_at,
+            })
+            .collect(),
+        grants: all(
+            store,
+            "SELECT partner_id, category, purpose, scope, granted_at, expires_at, receipt_id
+             FROM grants ORDER BY partner_id, category, purpose, scope",
+            |r| {
+                Ok(GrantOut {
+                    partner_id: r.get(0)?,
+                    category: r.get(1)?,
+                    purpose: r.get(2)?,
+                    scope: r.get(3)?,
+                    granted_at: r.get(4)?,
+                    expires_at: r.get(5)?,
+                    receipt_id: r.get(6)?,
+                })
+            },
+        )?,
+        consent_receipts: super::receipts::list(store, None)?
+            .into_iter()
+            .rev()
+            .map(|r| serde_json::from_str(&r.receipt).unwrap_or_default())
+            .collect(),
+        ledger: super::ledger::list(store, &super::ledger::Filter::default())?
+            .into_iter()
+            .rev()
+            .map(|e| LedgerOut {
+                id: e.id,
+                partner_id: e.partner_id,
+                partner_name: e.partner_name,
+                kind: e.kind,
+                purpose: e.purpose,
+                categories: e.categories,
+                summary: e.summary,
+                url: e.url,
+                body: String::from_utf8_lossy(&e.body).into_owned(),
+                sha256: e.sha256.iter().map(|b| format!("{b:02x}")).collect(),
+                receipt_ids: e.receipt_ids,
+                created_at: e.created_at,
+                outcome: e.outcome.as_str().to_owned(),
+                outcome_at: e.outcome_at,
+                outcome_detail: e.outcome_detail,
+                attempts: e.attempts,
+            })
+            .collect(),
     })
 }
 
@@ -233,7 +337,11 @@ pub fn erase(store: &mut Store) -> Result<()> {
 pub fn begin_erase(store: &mut Store) -> Result<()> {
     let tx = store.conn_mut().transaction()?;
     tx.execute_batch(
-        "DELETE FROM usage_quarters;
+        "DELETE FROM ledger;
+         DELETE FROM consent_receipts;
+         DELETE FROM grants;
+         DELETE FROM partners;
+         DELETE FROM usage_quarters;
          DELETE FROM usage_events;
          DELETE FROM purchases;
          DELETE FROM event_issues;

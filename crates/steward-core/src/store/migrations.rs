@@ -132,11 +132,69 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             "ALTER TABLE consumables ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0
                  CHECK (dismissed IN (0, 1));",
         ),
+        // 8: consent. Partners (their validated card, the pinned key, and the household's own
+        // key at that partner), grants (partner × category × purpose × scope, with expiry),
+        // consent receipts (written once, kept after a partner is removed: they are the owner's
+        // record) and the sharing ledger (what left, to whom, under which receipts, and how it
+        // went; also kept after removal).
+        M::up(
+            "CREATE TABLE partners (
+                id               TEXT PRIMARY KEY,
+                name             TEXT NOT NULL,
+                card             TEXT NOT NULL,
+                partner_key      BLOB NOT NULL CHECK (length(partner_key) = 32),
+                household_secret BLOB NOT NULL CHECK (length(household_secret) = 32),
+                added_at         INTEGER NOT NULL
+             ) STRICT;
+             CREATE TABLE grants (
+                partner_id  TEXT NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+                category    TEXT NOT NULL,
+                purpose     TEXT NOT NULL,
+                scope       TEXT NOT NULL,
+                granted_at  INTEGER NOT NULL,
+                expires_at  INTEGER NOT NULL CHECK (expires_at > granted_at),
+                receipt_id  TEXT NOT NULL,
+                PRIMARY KEY (partner_id, category, purpose, scope)
+             ) STRICT, WITHOUT ROWID;
+             CREATE TABLE consent_receipts (
+                id           TEXT PRIMARY KEY,
+                partner_id   TEXT NOT NULL,
+                partner_name TEXT NOT NULL,
+                event        TEXT NOT NULL CHECK (event IN ('given', 'modified', 'withdrawn')),
+                category     TEXT NOT NULL,
+                purpose      TEXT NOT NULL,
+                created_at   INTEGER NOT NULL,
+                receipt      TEXT NOT NULL
+             ) STRICT;
+             CREATE INDEX receipts_by_partner ON consent_receipts(partner_id, created_at);
+             CREATE TABLE ledger (
+                id               INTEGER PRIMARY KEY,
+                partner_id       TEXT NOT NULL,
+                partner_name     TEXT NOT NULL,
+                kind             TEXT NOT NULL,
+                purpose          TEXT NOT NULL,
+                categories       TEXT NOT NULL,
+                summary          TEXT NOT NULL,
+                url              TEXT NOT NULL,
+                body             BLOB NOT NULL,
+                sha256           BLOB NOT NULL CHECK (length(sha256) = 32),
+                signature_input  TEXT NOT NULL,
+                signature        TEXT NOT NULL,
+                receipt_ids      TEXT NOT NULL,
+                created_at       INTEGER NOT NULL,
+                outcome          TEXT NOT NULL
+                    CHECK (outcome IN ('sending', 'delivered', 'refused', 'failed')),
+                outcome_at       INTEGER,
+                outcome_detail   TEXT,
+                attempts         INTEGER NOT NULL DEFAULT 0
+             ) STRICT;
+             CREATE INDEX ledger_by_time ON ledger(created_at);",
+        ),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 7;
+pub const LATEST: u32 = 8;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {

@@ -7,10 +7,14 @@
 pub mod consumables;
 pub mod devices;
 mod encryption;
+pub mod grants;
 pub mod household;
 pub mod ingest;
+pub mod ledger;
 pub mod migrations;
+pub mod partners;
 pub mod purchases;
+pub mod receipts;
 pub mod settings;
 pub mod shopping;
 pub mod usage;

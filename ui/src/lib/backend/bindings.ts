@@ -239,7 +239,12 @@ export type ErrorCode =
 /**  Bluetooth is off or missing on this phone. */
 "noBluetooth" | 
 /**  The device refused, timed out, or sent something unreadable. */
-"device";
+"device" | 
+/**
+ *  The consent gate kept it on the phone: the owner has not allowed that partner to receive
+ *  that data for that purpose. Nothing was sent.
+ */
+"notShared";
 
 /**  Where an export was written. */
 export type ExportView = {
