@@ -44,14 +44,14 @@ done
 
 # Crates that exist only on Linux desktops (D-Bus, BlueZ, the simulated home, the Secret
 # Service, GeoClue). None may be compiled for a phone.
-linux_only='^(steward-simhome|zbus|dbus|libdbus-sys|bluez-async|bluez-generated|secret-service|keyring|geoclue|webkit2gtk|gtk|libappindicator|tauri-driver) '
+linux_only='^(steward-simhome|steward-partner-server|zbus|dbus|libdbus-sys|bluez-async|bluez-generated|secret-service|keyring|geoclue|webkit2gtk|gtk|libappindicator|tauri-driver) '
 
 check() {
   local target="$1"; shift
   step "cargo check --target $target"
-  env "$@" cargo check --workspace --exclude steward-simhome --target "$target" --locked
+  env "$@" cargo check --workspace --exclude steward-simhome --exclude steward-partner-server --target "$target" --locked
   local found
-  found="$(cargo tree --workspace --exclude steward-simhome --target "$target" --edges normal,build --prefix none --locked \
+  found="$(cargo tree --workspace --exclude steward-simhome --exclude steward-partner-server --target "$target" --edges normal,build --prefix none --locked \
     | sort -u | grep -E "$linux_only" || true)"
   if [ -n "$found" ]; then
     printf 'Linux-only crates on the %s path:\n%s\n' "$target" "$found" >&2

@@ -497,3 +497,41 @@ fn the_export_holds_partners_grants_receipts_and_the_ledger_but_no_secret_key() 
     let text = export.to_string();
     assert!(!text.contains("household_secret") && !text.contains("householdSecret"));
 }
+
+#[test]
+fn a_new_card_that_asks_for_less_withdraws_what_it_no_longer_declares_with_receipts() {
+    let (mut store, sudsy) = sudsy_store();
+    let levels = decision(
+        "sudsy",
+        Category::ConsumableLevels,
+        Purpose::ReorderDelivery,
+        GrantScope::All,
+    );
+    let usage = decision(
+        "sudsy",
+        Category::UsagePatterns,
+        Purpose::ReorderDelivery,
+        GrantScope::All,
+    );
+    grants::give(&mut store, &levels, DAY, T0).expect("levels");
+    grants::give(&mut store, &usage, DAY, T0).expect("usage");
+    let narrower = card(
+        "sudsy",
+        &[(Category::ConsumableLevels, Purpose::ReorderDelivery)],
+    );
+    assert_eq!(
+        partners::replace(&mut store, &narrower, T0 + 1).expect("replaced"),
+        1
+    );
+    let left: Vec<Category> = grants::list(&store, &sudsy)
+        .expect("grants")
+        .into_iter()
+        .map(|g| g.category)
+        .collect();
+    assert_eq!(left, vec![Category::ConsumableLevels]);
+    let newest = &receipts::list(&store, Some("sudsy")).expect("receipts")[0];
+    assert_eq!(
+        (newest.event.as_str(), newest.category.as_str()),
+        ("withdrawn", "usage-patterns")
+    );
+}

@@ -32,6 +32,9 @@ use crate::store::{partners, receipts, Store};
 use crate::text::invalid;
 use crate::{Error, Result};
 
+/// The largest request body the gate builds (docs/protocol/partner-api.md, section 6).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
 /// A request the gate checked and recorded, ready to send. Only the gate makes one.
 #[derive(Debug)]
 pub struct Disclosure {
@@ -169,6 +172,12 @@ fn prepare_in(
     })
     .to_string()
     .into_bytes();
+    if body.len() > MAX_BODY_BYTES {
+        return Err(invalid(
+            "request",
+            format!("is larger than {MAX_BODY_BYTES} bytes; nothing was sent"),
+        ));
+    }
     let url = format!("{}{}", partner.card.base_url, payload.kind.path());
     let headers = signature::sign(&key, &url, &body, now, &nonce);
     let ledger_id = ledger::insert(

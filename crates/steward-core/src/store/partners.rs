@@ -60,10 +60,35 @@ pub fn add(store: &mut Store, card: &PartnerCard, now: i64) -> Result<Partner> {
     })
 }
 
-/// Replaces a partner's card with a newer one the caller verified against the pinned key
+/// Replaces a partner's card with a newer one verified against the pinned key
 /// (`PartnerCard::verify_update`); the new key is pinned from now on. Grants for asks the new
-/// card no longer declares are left to the caller to withdraw, with receipts.
-pub fn replace_card(tx: &Transaction<'_>, card: &PartnerCard) -> Result<()> {
+/// card no longer declares are withdrawn, each with its receipt, in the same transaction.
+/// Returns how many were withdrawn.
+pub fn replace(store: &mut Store, card: &PartnerCard, now: i64) -> Result<usize> {
+    let tx = store.conn_mut().transaction()?;
+    replace_card(&tx, card)?;
+    let mut withdrawn = 0;
+    for grant in super::grants::of_partner(&tx, &card.id)? {
+        if !card.declares(grant.category, grant.purpose) {
+            super::grants::withdraw_in(
+                &tx,
+                &super::grants::Decision {
+                    partner: card.id.clone(),
+                    category: grant.category,
+                    purpose: grant.purpose,
+                    scope: grant.scope.clone(),
+                    collection_method: "partner card changed",
+                },
+                now,
+            )?;
+            withdrawn += 1;
+        }
+    }
+    tx.commit()?;
+    Ok(withdrawn)
+}
+
+fn replace_card(tx: &Transaction<'_>, card: &PartnerCard) -> Result<()> {
     let changed = tx.execute(
         "UPDATE partners SET name = ?2, card = ?3, partner_key = ?4 WHERE id = ?1",
         params![

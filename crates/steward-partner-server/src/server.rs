@@ -1,0 +1,410 @@
+//! The server: one axum router on loopback hosting several partners under `/{id}`.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ed25519_dalek::SigningKey;
+use steward_core::consent::signature::SignedHeaders;
+use steward_core::consent::{jws, Category, Purpose};
+
+use crate::verify::{self, Seen};
+use crate::Behaviour;
+
+/// A partner to host.
+#[derive(Debug, Clone)]
+pub struct PartnerSpec {
+    pub id: String,
+    pub name: String,
+    pub brands: Vec<String>,
+    pub models: Vec<String>,
+    pub asks: Vec<(Category, Purpose)>,
+    pub policy_version: String,
+}
+
+impl PartnerSpec {
+    pub fn new(
+        id: &str,
+        name: &str,
+        brands: &[&str],
+        models: &[&str],
+        asks: &[(Category, Purpose)],
+    ) -> Self {
+        Self {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            brands: brands.iter().map(|b| (*b).to_owned()).collect(),
+            models: models.iter().map(|m| (*m).to_owned()).collect(),
+            asks: asks.to_vec(),
+            policy_version: "2026-11".to_owned(),
+        }
+    }
+}
+
+/// One request as it arrived, and what was answered.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub partner: String,
+    pub path: String,
+    pub body: Vec<u8>,
+    /// The household key the request was signed with, when it verified.
+    pub household: Option<String>,
+    pub status: u16,
+    pub at: i64,
+}
+
+struct Hosted {
+    spec: PartnerSpec,
+    key: SigningKey,
+    card: String,
+    behaviour: Behaviour,
+    seen: Seen,
+    /// Households that asked to be erased.
+    erased: Vec<String>,
+}
+
+struct Shared {
+    base: String,
+    partners: HashMap<String, Hosted>,
+    recorded: Vec<Recorded>,
+}
+
+/// A running reference server.
+#[derive(Clone)]
+pub struct PartnerServer {
+    shared: Arc<Mutex<Shared>>,
+    addr: SocketAddr,
+}
+
+impl PartnerServer {
+    /// Starts on `addr` (port 0: any free port) and serves until the runtime ends.
+    pub async fn start(addr: SocketAddr, specs: Vec<PartnerSpec>) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let base = format!("http://{addr}");
+        let mut partners = HashMap::new();
+        for spec in specs {
+            let key = new_key()?;
+            let card = card(&spec, &base, &key, &key);
+            partners.insert(
+                spec.id.clone(),
+                Hosted {
+                    spec,
+                    key,
+                    card,
+                    behaviour: Behaviour::Normal,
+                    seen: Seen::new(),
+                    erased: Vec::new(),
+                },
+            );
+        }
+        let shared = Arc::new(Mutex::new(Shared {
+            base,
+            partners,
+            recorded: Vec::new(),
+        }));
+        let router = Router::new()
+            .route("/{partner}/card", get(serve_card))
+            .route("/{partner}/v1/{kind}", post(receive))
+            .layer(DefaultBodyLimit::max(64 * 1024))
+            .with_state(shared.clone());
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, router).await {
+                tracing::error!(%error, "the partner server stopped");
+            }
+        });
+        Ok(Self { shared, addr })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base address of a hosted partner, as its card says.
+    pub fn base_url(&self, partner: &str) -> String {
+        format!("http://{}/{partner}", self.addr)
+    }
+
+    /// A hosted partner's current card (JWS).
+    pub fn card(&self, partner: &str) -> Option<String> {
+        self.lock().partners.get(partner).map(|p| p.card.clone())
+    }
+
+    /// Every request received so far, in order.
+    pub fn recorded(&self) -> Vec<Recorded> {
+        self.lock().recorded.clone()
+    }
+
+    /// The households that asked `partner` to erase them.
+    pub fn erased(&self, partner: &str) -> Vec<String> {
+        self.lock()
+            .partners
+            .get(partner)
+            .map(|p| p.erased.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn set_behaviour(&self, partner: &str, behaviour: Behaviour) {
+        if let Some(hosted) = self.lock().partners.get_mut(partner) {
+            hosted.behaviour = behaviour;
+        }
+    }
+
+    /// Moves `partner` to a new key; the new card is signed by the old key, as the protocol
+    /// requires, and served from now on. Returns it.
+    pub fn rotate_key(&self, partner: &str) -> std::io::Result<String> {
+        let new_key = new_key()?;
+        let mut shared = self.lock();
+        let base = shared.base.clone();
+        let hosted = shared
+            .partners
+            .get_mut(partner)
+            .ok_or_else(|| std::io::Error::other("no such partner"))?;
+        hosted.card = card(&hosted.spec, &base, &new_key, &hosted.key);
+        hosted.key = new_key;
+        Ok(hosted.card.clone())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        lock(&self.shared)
+    }
+}
+
+fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    // A panic while holding the lock cannot leave the recording half-written in a way that
+    // matters to a test server; keep serving.
+    shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn new_key() -> std::io::Result<SigningKey> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|error| std::io::Error::other(error.to_string()))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+/// The card for `spec` naming `key`, signed by `signer` (the same key, or the old one).
+fn card(spec: &PartnerSpec, base: &str, key: &SigningKey, signer: &SigningKey) -> String {
+    let json = serde_json::json!({
+        "id": spec.id,
+        "name": spec.name,
+        "brands": spec.brands,
+        "models": spec.models,
+        "baseUrl": format!("{base}/{}", spec.id),
+        "publicKey": URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes()),
+        "policyUrl": format!("{base}/{}/privacy", spec.id),
+        "policyVersion": spec.policy_version,
+        "asks": spec.asks.iter().map(|(c, p)| serde_json::json!({
+            "category": c.as_str(), "purpose": p.as_str()
+        })).collect::<Vec<_>>(),
+    });
+    jws::sign(signer, json.to_string().as_bytes())
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+async fn serve_card(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    Path(partner): Path<String>,
+) -> Response {
+    let card = lock(&shared).partners.get(&partner).map(|p| p.card.clone());
+    match card {
+        Some(card) => ([("content-type", "application/jose")], card).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn receive(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    Path((partner, kind)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = format!("/{partner}/v1/{kind}");
+    let behaviour = lock(&shared)
+        .partners
+        .get(&partner)
+        .map(|p| p.behaviour.clone());
+    let Some(behaviour) = behaviour else {
+        return answer(
+            &shared,
+            &partner,
+            &path,
+            &body,
+            None,
+            404,
+            "no such partner",
+        );
+    };
+    match behaviour {
+        Behaviour::Normal => {}
+        Behaviour::Status(status) => {
+            return answer(
+                &shared,
+                &partner,
+                &path,
+                &body,
+                None,
+                status,
+                "told to fail",
+            );
+        }
+        Behaviour::Stall(wait) => {
+            record(&shared, &partner, &path, &body, None, 0);
+            tokio::time::sleep(wait).await;
+            return (StatusCode::OK, r#"{"status":"accepted"}"#).into_response();
+        }
+        Behaviour::Redirect(to) => {
+            record(&shared, &partner, &path, &body, None, 307);
+            return (StatusCode::TEMPORARY_REDIRECT, [("location", to)]).into_response();
+        }
+        Behaviour::Huge(size) => {
+            record(&shared, &partner, &path, &body, None, 200);
+            let chunks = (0..size.div_ceil(8192))
+                .map(|_| Ok::<_, std::io::Error>(Bytes::from(vec![b' '; 8192])));
+            return Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+        }
+    }
+    if !matches!(kind.as_str(), "share" | "orders" | "support" | "erasure") {
+        return answer(
+            &shared,
+            &partner,
+            &path,
+            &body,
+            None,
+            404,
+            "no such request",
+        );
+    }
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let signed = SignedHeaders {
+        content_digest: header("content-digest"),
+        signature_input: header("signature-input"),
+        signature: header("signature"),
+    };
+    let mut guard = lock(&shared);
+    let target = format!("{}{path}", guard.base);
+    let Some(hosted) = guard.partners.get_mut(&partner) else {
+        drop(guard);
+        return answer(
+            &shared,
+            &partner,
+            &path,
+            &body,
+            None,
+            404,
+            "no such partner",
+        );
+    };
+    let at = now();
+    hosted
+        .seen
+        .retain(|_, (_, _, _, seen_at)| at - *seen_at < verify::NONCE_MEMORY_SECS);
+    match verify::check(
+        &target,
+        &header("content-type"),
+        &signed,
+        &body,
+        &partner,
+        &hosted.seen,
+        at,
+    ) {
+        Err(Ok((status, text))) => {
+            drop(guard);
+            record(&shared, &partner, &path, &body, None, status);
+            (status_code(status), text).into_response()
+        }
+        Err(Err((status, reason))) => {
+            drop(guard);
+            answer(&shared, &partner, &path, &body, None, status, &reason)
+        }
+        Ok(checked) => {
+            let reference = format!("{}-{}", kind, hosted.seen.len() + 1);
+            let text = match kind.as_str() {
+                "orders" => serde_json::json!({
+                    "status": "accepted", "reference": reference,
+                    "message": format!("{} will deliver your order in 2 days.", hosted.spec.name),
+                }),
+                "erasure" => {
+                    hosted.erased.push(checked.household.clone());
+                    serde_json::json!({"status": "accepted", "reference": reference})
+                }
+                _ => serde_json::json!({"status": "accepted", "reference": reference}),
+            }
+            .to_string();
+            hosted.seen.insert(
+                (checked.household.clone(), checked.nonce),
+                (checked.digest, 200, text.clone(), at),
+            );
+            drop(guard);
+            record(
+                &shared,
+                &partner,
+                &path,
+                &body,
+                Some(checked.household),
+                200,
+            );
+            (StatusCode::OK, text).into_response()
+        }
+    }
+}
+
+fn answer(
+    shared: &Mutex<Shared>,
+    partner: &str,
+    path: &str,
+    body: &[u8],
+    household: Option<String>,
+    status: u16,
+    reason: &str,
+) -> Response {
+    record(shared, partner, path, body, household, status);
+    (
+        status_code(status),
+        serde_json::json!({ "error": reason }).to_string(),
+    )
+        .into_response()
+}
+
+fn record(
+    shared: &Mutex<Shared>,
+    partner: &str,
+    path: &str,
+    body: &[u8],
+    household: Option<String>,
+    status: u16,
+) {
+    lock(shared).recorded.push(Recorded {
+        partner: partner.to_owned(),
+        path: path.to_owned(),
+        body: body.to_vec(),
+        household,
+        status,
+        at: now(),
+    });
+}
+
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
