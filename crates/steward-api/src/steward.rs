@@ -45,6 +45,8 @@ pub struct Steward {
     /// Device events whose batch could not be committed (a busy or full disk), kept in order to
     /// be written again: an event is only ever acknowledged by its commit.
     pub(crate) unrecorded: Mutex<Vec<steward_core::store::ingest::DeviceEvent>>,
+    /// The HTTP client for partners, made on first use.
+    pub(crate) partner_client: std::sync::OnceLock<steward_partners::PartnerClient>,
 }
 
 impl std::fmt::Debug for Steward {
@@ -78,6 +80,7 @@ impl Steward {
             scanned: Mutex::default(),
             live: Mutex::default(),
             unrecorded: Mutex::default(),
+            partner_client: std::sync::OnceLock::new(),
         };
         if let Err(error) = steward.with_reader(|_| Ok(())) {
             tracing::error!(%error, dir = %data_dir.display(), "the store could not be opened at start");

@@ -8,6 +8,7 @@
 //! client in `steward-partners` sends it and records the outcome.
 
 pub mod category;
+pub mod flows;
 pub mod gate;
 pub mod grant;
 pub mod jws;

@@ -1,0 +1,387 @@
+//! The privacy center's commands: partners, grants, the ledger and receipts, and the flows that
+//! send household data (the reorder), each through the core's gate and the partner client.
+//!
+//! It must never build request bytes (the gate does) or hold the store's lock while waiting for
+//! a partner: prepare under the lock, send without it, record the outcome under it again.
+
+use steward_core::consent::flows::{self, ForecastFacts};
+use steward_core::consent::grant::DEFAULT_LIFETIME_SECS;
+use steward_core::consent::{gate, Category, GrantScope, PartnerCard, PartnerId, Purpose};
+use steward_core::store::grants::{self, Decision};
+use steward_core::store::{consumables, ledger, partners, receipts};
+use steward_partners::{PartnerClient, Timeouts};
+
+use crate::privacy_wire::*;
+use crate::steward::unix_now;
+use crate::{ApiError, ErrorCode, Steward};
+
+impl Steward {
+    /// The privacy center: every partner with its matrix of categories × purposes.
+    pub fn privacy(&self) -> Result<PrivacyView, ApiError> {
+        let now = unix_now();
+        self.with_reader(|store| {
+            let mut views = Vec::new();
+            for partner in partners::list(store)? {
+                let given = grants::list(store, &partner.card.id)?;
+                let cells = partner
+                    .card
+                    .asks
+                    .iter()
+                    .map(|ask| {
+                        let live: Vec<_> = given
+                            .iter()
+                            .filter(|g| {
+                                g.category == ask.category
+                                    && g.purpose == ask.purpose
+                                    && g.is_live(now)
+                            })
+                            .collect();
+                        let whole = live.iter().find(|g| g.scope == GrantScope::All);
+                        let soonest = live.iter().map(|g| g.expires_at).min();
+                        GrantCellView {
+                            category: ask.category.as_str().to_owned(),
+                            purpose: ask.purpose.as_str().to_owned(),
+                            allowed: !live.is_empty(),
+                            narrowed: whole.is_none() && !live.is_empty(),
+                            expires_at: soonest.map(seconds),
+                            renew_due: live.iter().any(|g| g.needs_renewal(now)),
+                        }
+                    })
+                    .collect();
+                views.push(PartnerView {
+                    id: partner.card.id.to_string(),
+                    name: partner.card.name.clone(),
+                    brands: partner.card.brands.clone(),
+                    policy_url: partner.card.policy_url.clone(),
+                    policy_version: partner.card.policy_version.clone(),
+                    household_id: partner.household_id.clone(),
+                    cells,
+                });
+            }
+            Ok(PrivacyView {
+                partners: views,
+                categories: Category::ALL
+                    .iter()
+                    .map(|c| label(c.as_str(), c.label()))
+                    .collect(),
+                purposes: Purpose::ALL
+                    .iter()
+                    .map(|p| label(p.as_str(), p.label()))
+                    .collect(),
+            })
+        })
+    }
+
+    /// Adds the partner whose card is at `{base_url}/card`, pinning its key.
+    pub async fn add_partner(&self, base_url: &str) -> Result<PrivacyView, ApiError> {
+        let token = self
+            .partner_client()?
+            .fetch_card(base_url)
+            .await
+            .map_err(|error| invalid(format!("Steward could not add that partner: {error}.")))?;
+        let card = PartnerCard::verify_new(&token)?;
+        let now = unix_now();
+        self.with_store(|store| match partners::get(store, &card.id)? {
+            // Already added: a newer card is taken only when signed by the pinned key.
+            Some(known) if known.card != card => {
+                let newer = PartnerCard::verify_update(&known.card, &token)?;
+                partners::replace(store, &newer, now).map(|_| ())
+            }
+            Some(_) => Ok(()),
+            None => partners::add(store, &card, now).map(|_| ()),
+        })?;
+        self.privacy()
+    }
+
+    /// Adds each partner not yet added (demo mode: the reference server's partners). Failures
+    /// are logged; the rest are still added.
+    pub async fn add_partners(&self, base_urls: &[String]) {
+        for url in base_urls {
+            if let Err(error) = self.add_partner(url).await {
+                tracing::warn!(url, %error, "could not add a demo partner");
+            }
+        }
+    }
+
+    /// Allows or withdraws one cell of a partner's matrix (withdrawing also ends grants narrowed
+    /// to one item). Takes effect on the very next request.
+    pub fn set_grant(
+        &self,
+        partner_id: &str,
+        category: &str,
+        purpose: &str,
+        allowed: bool,
+    ) -> Result<PrivacyView, ApiError> {
+        let partner = PartnerId::parse(partner_id)?;
+        let category = Category::parse(category)?;
+        let purpose = Purpose::parse(purpose)?;
+        let now = unix_now();
+        self.with_store(|store| {
+            if allowed {
+                let decision = Decision {
+                    partner: partner.clone(),
+                    category,
+                    purpose,
+                    scope: GrantScope::All,
+                    collection_method: "privacy center",
+                };
+                grants::give(store, &decision, DEFAULT_LIFETIME_SECS, now).map(|_| ())
+            } else {
+                for grant in grants::list(store, &partner)? {
+                    if grant.category == category && grant.purpose == purpose {
+                        grants::withdraw(
+                            store,
+                            &Decision {
+                                partner: partner.clone(),
+                                category,
+                                purpose,
+                                scope: grant.scope,
+                                collection_method: "privacy center",
+                            },
+                            now,
+                        )?;
+                    }
+                }
+                Ok(())
+            }
+        })?;
+        self.privacy()
+    }
+
+    /// Removes a partner: withdraws everything, sends it an erasure request through the gate
+    /// (recorded in the ledger), and forgets the household's key there.
+    pub async fn remove_partner(&self, partner_id: &str) -> Result<PrivacyView, ApiError> {
+        let partner = PartnerId::parse(partner_id)?;
+        let erasure = self.with_store(|store| gate::remove_partner(store, &partner, unix_now()))?;
+        self.deliver(&erasure).await?;
+        self.privacy()
+    }
+
+    /// The ledger, newest first.
+    pub fn ledger(&self, filter: LedgerFilterInput) -> Result<Vec<LedgerEntryView>, ApiError> {
+        let filter_core = ledger::Filter {
+            partner_id: filter.partner_id.as_deref(),
+            category: filter.category.as_deref(),
+            from: filter.from.map(i64::from),
+            until: filter.until.map(i64::from),
+        };
+        self.with_reader(|store| {
+            Ok(ledger::list(store, &filter_core)?
+                .into_iter()
+                .map(|e| LedgerEntryView {
+                    id: wire(e.id),
+                    partner_id: e.partner_id,
+                    partner_name: e.partner_name,
+                    kind: e.kind,
+                    purpose: e.purpose,
+                    categories: e.categories,
+                    summary: e.summary,
+                    at: seconds(e.created_at),
+                    outcome: e.outcome.as_str().to_owned(),
+                    outcome_detail: e.outcome_detail,
+                    attempts: e.attempts,
+                    sha256: hex(&e.sha256),
+                    receipt_ids: e.receipt_ids,
+                })
+                .collect())
+        })
+    }
+
+    /// The exact bytes of one ledger entry.
+    pub fn ledger_payload(&self, id: u32) -> Result<LedgerPayloadView, ApiError> {
+        self.with_reader(|store| {
+            let entry =
+                ledger::get(store, i64::from(id))?.ok_or(steward_core::Error::NotFound {
+                    what: "ledger entry",
+                    id: id.to_string(),
+                })?;
+            Ok(LedgerPayloadView {
+                id,
+                url: entry.url,
+                body: String::from_utf8_lossy(&entry.body).into_owned(),
+                sha256: hex(&entry.sha256),
+            })
+        })
+    }
+
+    /// Consent receipts, newest first; one partner's when named.
+    pub fn receipts(&self, partner_id: Option<String>) -> Result<Vec<ReceiptView>, ApiError> {
+        self.with_reader(|store| {
+            Ok(receipts::list(store, partner_id.as_deref())?
+                .into_iter()
+                .map(|r| ReceiptView {
+                    id: r.id,
+                    partner_name: r.partner_name,
+                    event: r.event,
+                    category: r.category,
+                    purpose: r.purpose,
+                    at: seconds(r.created_at),
+                    receipt: r.receipt,
+                })
+                .collect())
+        })
+    }
+
+    /// What reordering a consumable would send, to whom, for what and for how long.
+    pub fn reorder_prompt(&self, consumable_id: u32) -> Result<ConsentPromptView, ApiError> {
+        let (card, payload, allowed) = self.reorder_request(consumable_id)?;
+        Ok(ConsentPromptView {
+            partner_id: card.id.to_string(),
+            partner_name: card.name.clone(),
+            category: label(
+                Category::ConsumableLevels.as_str(),
+                Category::ConsumableLevels.label(),
+            ),
+            purpose: label(
+                Purpose::ReorderDelivery.as_str(),
+                Purpose::ReorderDelivery.label(),
+            ),
+            lines: payload
+                .fields
+                .iter()
+                .filter(|f| f.category.is_some())
+                .map(|f| f.summary.clone())
+                .collect(),
+            lasts_days: (DEFAULT_LIFETIME_SECS / 86_400) as u32,
+            policy_url: card.policy_url.clone(),
+            already_allowed: allowed,
+        })
+    }
+
+    /// Reorders a consumable from the partner that speaks for its brand. `allow` is the owner's
+    /// answer to the prompt: it grants this consumable's level to that partner for reorders
+    /// (with a receipt) before sending. Without a grant nothing is sent.
+    pub async fn reorder(&self, consumable_id: u32, allow: bool) -> Result<SentView, ApiError> {
+        let (card, payload, allowed) = self.reorder_request(consumable_id)?;
+        let now = unix_now();
+        let disclosure = self.with_store(|store| {
+            if allow && !allowed {
+                grants::give(
+                    store,
+                    &Decision {
+                        partner: card.id.clone(),
+                        category: Category::ConsumableLevels,
+                        purpose: Purpose::ReorderDelivery,
+                        scope: GrantScope::Subject(flows::consumable_subject(i64::from(
+                            consumable_id,
+                        ))),
+                        collection_method: "in-app prompt",
+                    },
+                    DEFAULT_LIFETIME_SECS,
+                    now,
+                )?;
+            }
+            gate::prepare(store, &card.id, &payload, now)
+        })?;
+        self.deliver(&disclosure).await
+    }
+
+    /// The partner, the payload and whether it is allowed now.
+    fn reorder_request(
+        &self,
+        consumable_id: u32,
+    ) -> Result<(PartnerCard, steward_core::consent::Payload, bool), ApiError> {
+        let detail = self.consumable_detail(consumable_id)?;
+        let now = unix_now();
+        self.with_reader(|store| {
+            let row = consumables::get(store, i64::from(consumable_id))?.ok_or(
+                steward_core::Error::NotFound {
+                    what: "consumable",
+                    id: consumable_id.to_string(),
+                },
+            )?;
+            let brand = row
+                .brand
+                .clone()
+                .ok_or_else(|| steward_core::Error::InvalidInput {
+                    field: "reorder",
+                    reason: format!(
+                        "{} has no brand yet; add its brand to reorder from its maker",
+                        row.name
+                    ),
+                })?;
+            let cards: Vec<PartnerCard> =
+                partners::list(store)?.into_iter().map(|p| p.card).collect();
+            let card = flows::partner_for_brand(&cards, &brand)
+                .cloned()
+                .ok_or_else(|| steward_core::Error::InvalidInput {
+                    field: "reorder",
+                    reason: format!("no partner speaks for {brand}; add its maker in Privacy"),
+                })?;
+            let payload = flows::reorder(
+                &row,
+                &ForecastFacts {
+                    days_left: detail.summary.days_left,
+                    empty_date: detail.summary.empty_date.clone(),
+                },
+            );
+            let subject = flows::consumable_subject(row.id);
+            let allowed = steward_core::consent::grant::allowed(
+                &grants::list(store, &card.id)?,
+                &card.id,
+                Category::ConsumableLevels,
+                Purpose::ReorderDelivery,
+                Some(&subject),
+                now,
+            )
+            .is_some();
+            Ok((card, payload, allowed))
+        })
+    }
+
+    /// Sends a prepared disclosure and records how it went.
+    async fn deliver(&self, disclosure: &gate::Disclosure) -> Result<SentView, ApiError> {
+        let delivery = self.partner_client()?.send(disclosure).await;
+        self.with_store(|store| {
+            ledger::record_outcome(
+                store,
+                disclosure.ledger_id(),
+                delivery.outcome,
+                delivery.detail.as_deref(),
+                unix_now(),
+            )
+        })?;
+        Ok(SentView {
+            ledger_id: wire(disclosure.ledger_id()),
+            outcome: delivery.outcome.as_str().to_owned(),
+            message: delivery.message.or(delivery.detail),
+        })
+    }
+
+    fn partner_client(&self) -> Result<&PartnerClient, ApiError> {
+        if let Some(client) = self.partner_client.get() {
+            return Ok(client);
+        }
+        let client = PartnerClient::new(Timeouts::default()).map_err(|error| ApiError {
+            code: ErrorCode::Storage,
+            message: format!("Steward cannot reach partners on this phone: {error}."),
+        })?;
+        Ok(self.partner_client.get_or_init(|| client))
+    }
+}
+
+fn label(id: &str, label: &str) -> LabelView {
+    LabelView {
+        id: id.to_owned(),
+        label: label.to_owned(),
+    }
+}
+
+fn invalid(message: String) -> ApiError {
+    ApiError {
+        code: ErrorCode::InvalidInput,
+        message,
+    }
+}
+
+fn seconds(at: i64) -> u32 {
+    u32::try_from(at.max(0)).unwrap_or(u32::MAX)
+}
+
+fn wire(id: i64) -> u32 {
+    u32::try_from(id).unwrap_or(u32::MAX)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

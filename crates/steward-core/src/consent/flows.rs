@@ -1,0 +1,125 @@
+//! The requests Steward's flows make of partners, as payloads for the gate: what each carries,
+//! tagged with its category, and which partner speaks for what. No bytes and no network here.
+
+use super::payload::RequestKind;
+use super::{Category, Field, PartnerCard, Payload, Purpose};
+use crate::store::consumables::ConsumableRow;
+
+/// What the forecast says about a consumable, for the reorder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForecastFacts {
+    /// Whole days until empty, when that can be said.
+    pub days_left: Option<u32>,
+    /// The day it is expected to run out (the owner's calendar), when that can be said.
+    pub empty_date: Option<String>,
+}
+
+/// The subject a consumable's data is about, for grants narrowed to one consumable.
+pub fn consumable_subject(id: i64) -> String {
+    format!("consumable:{id}")
+}
+
+/// A reorder the owner starts: the product (what to deliver, the order itself) and, under a
+/// consumable-levels grant, how much is left and when it runs out. The level is required: a
+/// reorder is not sent without it, so without the grant nothing about the household leaves.
+pub fn reorder(consumable: &ConsumableRow, forecast: &ForecastFacts) -> Payload {
+    let mut summary = format!(
+        "{}: {} of {} {} left",
+        consumable.name,
+        consumable.remaining,
+        consumable.capacity,
+        plural(&consumable.unit, consumable.capacity)
+    );
+    if let Some(days) = forecast.days_left {
+        summary.push_str(&format!(
+            ", empty in about {days} {}",
+            if days == 1 { "day" } else { "days" }
+        ));
+    }
+    Payload {
+        kind: RequestKind::Order,
+        purpose: Some(Purpose::ReorderDelivery),
+        fields: vec![
+            Field::plain(
+                "product",
+                serde_json::json!({
+                    "name": consumable.name,
+                    "brand": consumable.brand,
+                    "gtin": consumable.gtin,
+                    "unit": consumable.unit,
+                    "packSize": consumable.capacity,
+                }),
+            ),
+            Field::data(
+                "level",
+                Category::ConsumableLevels,
+                Some(consumable_subject(consumable.id)),
+                serde_json::json!({
+                    "remaining": consumable.remaining,
+                    "capacity": consumable.capacity,
+                    "daysLeft": forecast.days_left,
+                    "emptyOn": forecast.empty_date,
+                }),
+                summary,
+            ),
+        ],
+    }
+}
+
+/// The partner that speaks for a consumable's brand, by the brands on the cards (letter case
+/// and surrounding spaces aside).
+pub fn partner_for_brand<'a>(cards: &'a [PartnerCard], brand: &str) -> Option<&'a PartnerCard> {
+    let brand = brand.trim();
+    cards.iter().find(|card| {
+        card.brands
+            .iter()
+            .any(|b| b.trim().eq_ignore_ascii_case(brand))
+    })
+}
+
+fn plural(unit: &str, n: u32) -> String {
+    if n == 1 || unit.ends_with('s') {
+        unit.to_owned()
+    } else {
+        format!("{unit}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reorder_carries_the_product_plainly_and_the_level_as_a_required_consumable_level() {
+        let soap = ConsumableRow {
+            id: 3,
+            name: "Dish soap".into(),
+            brand: Some("Sudsy".into()),
+            gtin: None,
+            unit: "packet".into(),
+            capacity: 40,
+            remaining: 8,
+            threshold: 8,
+            device_id: None,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let payload = reorder(
+            &soap,
+            &ForecastFacts {
+                days_left: Some(4),
+                empty_date: Some("2026-12-05".into()),
+            },
+        );
+        assert_eq!(payload.purpose, Some(Purpose::ReorderDelivery));
+        let level = &payload.fields[1];
+        assert_eq!(level.category, Some(Category::ConsumableLevels));
+        assert!(level.required);
+        assert_eq!(level.subject.as_deref(), Some("consumable:3"));
+        assert_eq!(
+            level.summary,
+            "Dish soap: 8 of 40 packets left, empty in about 4 days"
+        );
+        assert_eq!(payload.fields[0].category, None);
+    }
+}
