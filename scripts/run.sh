@@ -10,8 +10,8 @@ source "$(dirname "$0")/common.sh"
 step "Building the UI"
 npm --prefix "$REPO_ROOT/ui" run build --silent
 
-step "Building the app and the simulated home"
-cargo build -p steward-app -p steward-simhome --bins --manifest-path "$REPO_ROOT/Cargo.toml"
+step "Building the app, the simulated home and the reference partner server"
+cargo build -p steward-app -p steward-simhome -p steward-partner-server --bins --manifest-path "$REPO_ROOT/Cargo.toml"
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   cat >&2 <<'MSG'
@@ -45,7 +45,7 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   sim_pid=$!
   exec {alive}> "$sim_dir/alive"
   # The terminal feeder (below) holds the home's input open too, so it is stopped first.
-  trap 'kill "${feed_pid:-}" 2>/dev/null; exec {alive}>&-; wait "$sim_pid" 2>/dev/null; rm -rf "$sim_dir"' EXIT
+  trap 'kill "${feed_pid:-}" "${partner_pid:-}" 2>/dev/null; exec {alive}>&-; wait "$sim_pid" 2>/dev/null; rm -rf "$sim_dir"' EXIT
   for _ in $(seq 1 100); do
     grep -q '^DBUS_SYSTEM_BUS_ADDRESS=' "$sim_out" && break
     sleep 0.1
@@ -54,6 +54,24 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   [ -n "$address" ] || die "the simulated home did not start: $(cat "$sim_out")"
   export DBUS_SYSTEM_BUS_ADDRESS="$address"
   tail -n +2 "$sim_out"
+
+  step "Demo mode: starting the brands' partner server on loopback (docs/protocol/partner-api.md)"
+  # Its keys are kept beside the demo's data, so the partners Steward pinned stay valid next run;
+  # every request it receives is appended to partner-requests.jsonl there, to compare with the
+  # app's sharing ledger.
+  mkdir -p "$STEWARD_DATA_DIR"
+  partner_out="$sim_dir/partners"
+  "$CARGO_TARGET_DIR/debug/steward-partner-server" --keys "$STEWARD_DATA_DIR/demo-partner-keys" \
+    --record "$STEWARD_DATA_DIR/partner-requests.jsonl" > "$partner_out" 2>&1 &
+  partner_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q '^listening ' "$partner_out" && break
+    sleep 0.1
+  done
+  partner_base="$(sed -n 's/^listening //p' "$partner_out")"
+  [ -n "$partner_base" ] || die "the partner server did not start: $(cat "$partner_out")"
+  export STEWARD_DEMO_PARTNERS="$partner_base/sudsy,$partner_base/crumb,$partner_base/goldcrust,$partner_base/lumaview,$partner_base/cornerway"
+  echo "Partners (Sudsy, Crumb & Co., Goldcrust, Lumaview, Cornerway) at $partner_base; requests they receive: $STEWARD_DATA_DIR/partner-requests.jsonl"
   echo "Pair a device from the Devices section with its setup code above."
   # What the person at the terminal types becomes a step in the simulated home (the scenario
   # language: `bluetooth off`, `dispense soap_dispenser`, `leave light`, ...); its answer, `ok`

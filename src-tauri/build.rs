@@ -51,6 +51,15 @@ fn main() {
             "data_protection",
             "erase_household",
             "set_utc_offset",
+            "privacy",
+            "add_partner",
+            "set_grant",
+            "remove_partner",
+            "ledger",
+            "ledger_payload",
+            "receipts",
+            "reorder_prompt",
+            "reorder",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");

@@ -39,7 +39,16 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::show_export,
             commands::data_protection,
             commands::erase_household,
-            commands::set_utc_offset
+            commands::set_utc_offset,
+            commands::privacy,
+            commands::add_partner,
+            commands::set_grant,
+            commands::remove_partner,
+            commands::ledger,
+            commands::ledger_payload,
+            commands::receipts,
+            commands::reorder_prompt,
+            commands::reorder
         ])
         .events(collect_events![
             events::HomeChanged,

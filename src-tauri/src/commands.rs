@@ -5,6 +5,10 @@ use steward_api::inventory_wire::{
     ConsumableDetailView, ConsumableInputView, DataProtectionView, ExportView, InventoryView,
     ShoppingItemInput, ShoppingListView,
 };
+use steward_api::privacy_wire::{
+    ConsentPromptView, LedgerEntryView, LedgerFilterInput, LedgerPayloadView, PrivacyView,
+    ReceiptView, SentView,
+};
 use steward_api::wire::{
     BluetoothView, CommandInput, DeviceDetailView, FoundDeviceView, HomeView, RemovedDeviceView,
 };
@@ -260,4 +264,95 @@ pub async fn erase_household(
 #[specta::specta]
 pub async fn set_utc_offset(steward: State<'_, Steward>, minutes: i32) -> Result<(), ApiError> {
     steward.set_utc_offset(minutes)
+}
+
+/// The privacy center: partners and what each is allowed.
+#[tauri::command]
+#[specta::specta]
+pub async fn privacy(steward: State<'_, Steward>) -> Result<PrivacyView, ApiError> {
+    steward.privacy()
+}
+
+/// Adds a partner from its card at an address, pinning its key.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_partner(
+    steward: State<'_, Steward>,
+    base_url: String,
+) -> Result<PrivacyView, ApiError> {
+    steward.add_partner(&base_url).await
+}
+
+/// Allows or withdraws one category for one purpose for a partner.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_grant(
+    steward: State<'_, Steward>,
+    partner_id: String,
+    category: String,
+    purpose: String,
+    allowed: bool,
+) -> Result<PrivacyView, ApiError> {
+    steward.set_grant(&partner_id, &category, &purpose, allowed)
+}
+
+/// Removes a partner, withdrawing everything and asking it to erase what it holds.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_partner(
+    steward: State<'_, Steward>,
+    partner_id: String,
+) -> Result<PrivacyView, ApiError> {
+    steward.remove_partner(&partner_id).await
+}
+
+/// What left the phone, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn ledger(
+    steward: State<'_, Steward>,
+    filter: LedgerFilterInput,
+) -> Result<Vec<LedgerEntryView>, ApiError> {
+    steward.ledger(filter)
+}
+
+/// The exact bytes of one ledger entry.
+#[tauri::command]
+#[specta::specta]
+pub async fn ledger_payload(
+    steward: State<'_, Steward>,
+    id: u32,
+) -> Result<LedgerPayloadView, ApiError> {
+    steward.ledger_payload(id)
+}
+
+/// Consent receipts, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn receipts(
+    steward: State<'_, Steward>,
+    partner_id: Option<String>,
+) -> Result<Vec<ReceiptView>, ApiError> {
+    steward.receipts(partner_id)
+}
+
+/// What reordering a consumable would send, to whom, for what and for how long.
+#[tauri::command]
+#[specta::specta]
+pub async fn reorder_prompt(
+    steward: State<'_, Steward>,
+    consumable_id: u32,
+) -> Result<ConsentPromptView, ApiError> {
+    steward.reorder_prompt(consumable_id)
+}
+
+/// Reorders a consumable from its maker; `allow` is the owner's answer to the prompt.
+#[tauri::command]
+#[specta::specta]
+pub async fn reorder(
+    steward: State<'_, Steward>,
+    consumable_id: u32,
+    allow: bool,
+) -> Result<SentView, ApiError> {
+    steward.reorder(consumable_id, allow).await
 }

@@ -92,6 +92,15 @@ routes! {
     data_protection(steward;),
     erase_household(steward; confirmation: String),
     set_utc_offset(steward; minutes: i32),
+    privacy(steward;),
+    add_partner(steward; baseUrl: String),
+    set_grant(steward; partnerId: String, category: String, purpose: String, allowed: bool),
+    remove_partner(steward; partnerId: String),
+    ledger(steward; filter: steward_api::privacy_wire::LedgerFilterInput),
+    ledger_payload(steward; id: u32),
+    receipts(steward; partnerId: Option<String>),
+    reorder_prompt(steward; consumableId: u32),
+    reorder(steward; consumableId: u32, allow: bool),
 }
 
 /// The invoke handler: answers `true` for our commands (the reply comes later, from one task

@@ -50,8 +50,29 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                     .open_radio_at_start()
                     .await;
             });
+            // Demo mode: the reference partner server's partners (scripts/run.sh starts it).
+            if let Some(urls) = demo_partners(std::env::var("STEWARD_DEMO_PARTNERS").ok()) {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    handle
+                        .state::<steward_api::Steward>()
+                        .add_partners(&urls)
+                        .await;
+                });
+            }
             Ok(())
         })
+}
+
+/// The partner addresses demo mode adds, from a comma-separated list; `None` when unset.
+fn demo_partners(setting: Option<String>) -> Option<Vec<String>> {
+    let urls: Vec<String> = setting?
+        .split(',')
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+        .map(str::to_owned)
+        .collect();
+    (!urls.is_empty()).then_some(urls)
 }
 
 /// Starts the app: the desktop `main` and the mobile entry point both land here.
@@ -98,5 +119,18 @@ mod tests {
             assert!(filter.would_enable("steward_api", &Level::INFO));
             assert!(!filter.would_enable("steward_api", &Level::DEBUG));
         }
+    }
+
+    #[test]
+    fn demo_partners_are_a_comma_separated_list_and_unset_means_none() {
+        assert_eq!(super::demo_partners(None), None);
+        assert_eq!(super::demo_partners(Some(" , ".into())), None);
+        assert_eq!(
+            super::demo_partners(Some("http://127.0.0.1:1/a, http://127.0.0.1:1/b".into())),
+            Some(vec![
+                "http://127.0.0.1:1/a".to_owned(),
+                "http://127.0.0.1:1/b".to_owned()
+            ])
+        );
     }
 }

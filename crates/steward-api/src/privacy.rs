@@ -97,8 +97,9 @@ impl Steward {
     /// are logged; the rest are still added.
     pub async fn add_partners(&self, base_urls: &[String]) {
         for url in base_urls {
-            if let Err(error) = self.add_partner(url).await {
-                tracing::warn!(url, %error, "could not add a demo partner");
+            match self.add_partner(url).await {
+                Ok(_) => tracing::info!(url, "demo partner added or up to date"),
+                Err(error) => tracing::warn!(url, %error, "could not add a demo partner"),
             }
         }
     }

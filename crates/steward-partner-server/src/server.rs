@@ -86,14 +86,28 @@ pub struct PartnerServer {
 }
 
 impl PartnerServer {
-    /// Starts on `addr` (port 0: any free port) and serves until the runtime ends.
+    /// Starts on `addr` (port 0: any free port) and serves until the runtime ends, with new
+    /// partner keys.
     pub async fn start(addr: SocketAddr, specs: Vec<PartnerSpec>) -> std::io::Result<Self> {
+        Self::start_with_keys(addr, specs, None).await
+    }
+
+    /// Like [`start`](Self::start), keeping each partner's key in `keys` (made on first use,
+    /// owner-only), so a demo's partners keep their pinned keys from one run to the next.
+    pub async fn start_with_keys(
+        addr: SocketAddr,
+        specs: Vec<PartnerSpec>,
+        keys: Option<&std::path::Path>,
+    ) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let base = format!("http://{addr}");
         let mut partners = HashMap::new();
         for spec in specs {
-            let key = new_key()?;
+            let key = match keys {
+                Some(dir) => kept_key(dir, &spec.id)?,
+                None => new_key()?,
+            };
             let card = card(&spec, &base, &key, &key);
             partners.insert(
                 spec.id.clone(),
@@ -191,6 +205,30 @@ fn new_key() -> std::io::Result<SigningKey> {
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|error| std::io::Error::other(error.to_string()))?;
     Ok(SigningKey::from_bytes(&seed))
+}
+
+/// The key kept for `id` in `dir`, made and saved (0600) the first time.
+fn kept_key(dir: &std::path::Path, id: &str) -> std::io::Result<SigningKey> {
+    let path = dir.join(format!("{id}.key"));
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let seed: [u8; 32] = bytes
+                .try_into()
+                .map_err(|_| std::io::Error::other(format!("{} is not a key", path.display())))?;
+            Ok(SigningKey::from_bytes(&seed))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)?;
+            let key = new_key()?;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            std::io::Write::write_all(&mut options.open(&path)?, &key.to_bytes())?;
+            Ok(key)
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// The card for `spec` naming `key`, signed by `signer` (the same key, or the old one).

@@ -164,3 +164,42 @@ async fn forged_replayed_stale_and_unreceipted_requests_are_refused() {
         "only the good request and its retry were accepted"
     );
 }
+
+#[tokio::test]
+async fn kept_keys_survive_a_restart_so_pinned_cards_stay_valid() {
+    let dir = std::env::temp_dir().join(format!("steward-partner-keys-{}", std::process::id()));
+    let specs = || vec![PartnerSpec::new("sudsy", "Sudsy", &["Sudsy"], &[], &[])];
+    let first = PartnerServer::start_with_keys(
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        specs(),
+        Some(&dir),
+    )
+    .await
+    .expect("first");
+    let second = PartnerServer::start_with_keys(
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        specs(),
+        Some(&dir),
+    )
+    .await
+    .expect("second");
+    let pinned =
+        steward_core::consent::PartnerCard::verify_new(&first.card("sudsy").expect("card"))
+            .expect("card");
+    let moved = steward_core::consent::PartnerCard::verify_update(
+        &pinned,
+        &second.card("sudsy").expect("card"),
+    )
+    .expect("the same key signs the card at its new address");
+    assert_ne!(moved.base_url, pinned.base_url);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("sudsy.key"))
+            .expect("key file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

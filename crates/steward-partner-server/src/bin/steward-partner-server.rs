@@ -1,6 +1,8 @@
 //! Runs the reference partner server with the brief's partners, for the demo and the end-to-end
-//! tests: `steward-partner-server [--port N] [--record FILE]`. Prints the address it listens on,
-//! then one JSON line per request to FILE (when given) as requests arrive.
+//! tests: `steward-partner-server [--port N] [--record FILE] [--keys DIR]`. Prints the address it
+//! listens on, then appends one JSON line per request to FILE (when given) as requests arrive.
+//! With `--keys`, the partners' keys are kept in DIR, so the app's pinned keys stay valid
+//! between demo runs.
 
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -11,6 +13,7 @@ use steward_partner_server::{brief_partners, PartnerServer};
 async fn main() {
     let mut port = 0u16;
     let mut record: Option<String> = None;
+    let mut keys: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -21,12 +24,14 @@ async fn main() {
                     .unwrap_or_else(|| usage())
             }
             "--record" => record = Some(args.next().unwrap_or_else(|| usage())),
+            "--keys" => keys = Some(args.next().unwrap_or_else(|| usage()).into()),
             _ => usage(),
         }
     }
-    let server = match PartnerServer::start(
+    let server = match PartnerServer::start_with_keys(
         SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
         brief_partners(),
+        keys.as_deref(),
     )
     .await
     {
@@ -74,6 +79,6 @@ async fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: steward-partner-server [--port N] [--record FILE]");
+    eprintln!("usage: steward-partner-server [--port N] [--record FILE] [--keys DIR]");
     std::process::exit(2);
 }

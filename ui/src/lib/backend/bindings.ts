@@ -64,6 +64,24 @@ export const commands = {
 	eraseHousehold: (confirmation: string) => typedError<HomeView, ApiError>(__TAURI_INVOKE("erase_household", { confirmation })),
 	/**  Tells the core the owner's offset from UTC, in minutes east, so days start at their midnight. */
 	setUtcOffset: (minutes: number) => typedError<null, ApiError>(__TAURI_INVOKE("set_utc_offset", { minutes })),
+	/**  The privacy center: partners and what each is allowed. */
+	privacy: () => typedError<PrivacyView, ApiError>(__TAURI_INVOKE("privacy")),
+	/**  Adds a partner from its card at an address, pinning its key. */
+	addPartner: (baseUrl: string) => typedError<PrivacyView, ApiError>(__TAURI_INVOKE("add_partner", { baseUrl })),
+	/**  Allows or withdraws one category for one purpose for a partner. */
+	setGrant: (partnerId: string, category: string, purpose: string, allowed: boolean) => typedError<PrivacyView, ApiError>(__TAURI_INVOKE("set_grant", { partnerId, category, purpose, allowed })),
+	/**  Removes a partner, withdrawing everything and asking it to erase what it holds. */
+	removePartner: (partnerId: string) => typedError<PrivacyView, ApiError>(__TAURI_INVOKE("remove_partner", { partnerId })),
+	/**  What left the phone, newest first. */
+	ledger: (filter: LedgerFilterInput) => typedError<LedgerEntryView[], ApiError>(__TAURI_INVOKE("ledger", { filter })),
+	/**  The exact bytes of one ledger entry. */
+	ledgerPayload: (id: number) => typedError<LedgerPayloadView, ApiError>(__TAURI_INVOKE("ledger_payload", { id })),
+	/**  Consent receipts, newest first. */
+	receipts: (partnerId: string | null) => typedError<ReceiptView[], ApiError>(__TAURI_INVOKE("receipts", { partnerId })),
+	/**  What reordering a consumable would send, to whom, for what and for how long. */
+	reorderPrompt: (consumableId: number) => typedError<ConsentPromptView, ApiError>(__TAURI_INVOKE("reorder_prompt", { consumableId })),
+	/**  Reorders a consumable from its maker; `allow` is the owner's answer to the prompt. */
+	reorder: (consumableId: number, allow: boolean) => typedError<SentView, ApiError>(__TAURI_INVOKE("reorder", { consumableId, allow })),
 };
 
 /** Events */
@@ -120,6 +138,21 @@ export type ButtonView = "power" | "play" | "pause" | "stop" | "menu" | "up" | "
 export type CommandInput = { type: "identify" } | { type: "setPower"; on: boolean } | { type: "setBrightness"; percent: number } | 
 /**  Hundredths of a degree Celsius, 500–3500. */
 { type: "setTargetTemperature"; centiCelsius: number } | { type: "setMode"; mode: ThermostatModeView } | { type: "startToasting"; shade: number } | { type: "cancelToasting" } | { type: "refill"; packets: number } | { type: "pressButton"; button: ButtonView };
+
+/**  What a reorder would send, to whom, for what and for how long: shown before asking. */
+export type ConsentPromptView = {
+	partnerId: string,
+	partnerName: string,
+	category: LabelView,
+	purpose: LabelView,
+	/**  Exactly what would be sent, one line per value. */
+	lines: string[],
+	/**  How long the permission would last, in days. */
+	lastsDays: number,
+	policyUrl: string,
+	/**  Whether the owner already allowed it (then no question is needed). */
+	alreadyAllowed: boolean,
+};
 
 /**  A consumable with its forecast and history. */
 export type ConsumableDetailView = {
@@ -275,6 +308,19 @@ export type FoundDeviceView = {
 	supplyQuestion: SupplyQuestionView | null,
 };
 
+/**  One cell of a partner's matrix. */
+export type GrantCellView = {
+	category: string,
+	purpose: string,
+	allowed: boolean,
+	/**  Allowed for some items only (as the reorder prompt grants it), not the whole category. */
+	narrowed: boolean,
+	/**  When the grant lapses (Unix seconds), while allowed. */
+	expiresAt: number | null,
+	/**  Allowed, and within a month of lapsing: ask the owner again. */
+	renewDue: boolean,
+};
+
 /**  The home summary changed. */
 export type HomeChanged = HomeView;
 
@@ -296,14 +342,80 @@ export type InventoryView = {
 	consumables: ConsumableSummaryView[],
 };
 
+/**  A category or purpose with the words the owner reads. */
+export type LabelView = {
+	id: string,
+	label: string,
+};
+
+/**  One thing that left the phone. */
+export type LedgerEntryView = {
+	id: number,
+	partnerId: string,
+	partnerName: string,
+	/**  `share`, `order`, `support` or `erasure`. */
+	kind: string,
+	purpose: string,
+	categories: string[],
+	/**  What was sent, in plain words, one line per value. */
+	summary: string,
+	/**  Unix seconds. */
+	at: number,
+	/**  `sending`, `delivered`, `refused` or `failed`. */
+	outcome: string,
+	outcomeDetail: string | null,
+	attempts: number,
+	/**  SHA-256 of the exact bytes, hex. */
+	sha256: string,
+	receiptIds: string[],
+};
+
+/**  Which ledger entries to show. */
+export type LedgerFilterInput = {
+	partnerId: string | null,
+	category: string | null,
+	/**  Unix seconds, from (inclusive) and until (exclusive). */
+	from: number | null,
+	until: number | null,
+};
+
+/**  The exact bytes of one entry, on request. */
+export type LedgerPayloadView = {
+	id: number,
+	url: string,
+	/**  The bytes as sent (JSON text). */
+	body: string,
+	sha256: string,
+};
+
 /**  A device in a scan that is already paired with this phone. */
 export type PairedAsView = {
 	id: string,
 	name: string,
 };
 
+/**  One partner and what the owner allowed it. */
+export type PartnerView = {
+	id: string,
+	name: string,
+	brands: string[],
+	policyUrl: string,
+	policyVersion: string,
+	/**  The household's id at this partner (its public key), so the owner can quote it. */
+	householdId: string,
+	/**  One cell per category × purpose the partner may ask for, in the matrix's order. */
+	cells: GrantCellView[],
+};
+
 /**  What a player is doing. */
 export type PlaybackView = "stopped" | "playing" | "paused" | "menu";
+
+/**  The privacy center. */
+export type PrivacyView = {
+	partners: PartnerView[],
+	categories: LabelView[],
+	purposes: LabelView[],
+};
 
 /**  A purchase or refill. */
 export type PurchaseView = {
@@ -314,6 +426,19 @@ export type PurchaseView = {
 	date: string,
 };
 
+/**  A consent receipt. */
+export type ReceiptView = {
+	id: string,
+	partnerName: string,
+	/**  `given`, `modified` or `withdrawn`. */
+	event: string,
+	category: string,
+	purpose: string,
+	at: number,
+	/**  The whole receipt, as the partner receives it. */
+	receipt: string,
+};
+
 /**  After a device was removed: the home, and what the owner should know about the device. */
 export type RemovedDeviceView = {
 	home: HomeView,
@@ -321,6 +446,15 @@ export type RemovedDeviceView = {
 	deviceForgot: boolean,
 	/**  A sentence for the owner: what happened, and what to do if the device was out of reach. */
 	message: string,
+};
+
+/**  How a request to a partner went. */
+export type SentView = {
+	ledgerId: number,
+	/**  `delivered`, `refused` or `failed`. */
+	outcome: string,
+	/**  What the partner said (an order confirmation), or why it did not go through. */
+	message: string | null,
 };
 
 /**  The shopping list changed. */
