@@ -5,6 +5,7 @@ import { DevicesStore } from './lib/stores/devices.svelte';
 import { HomeStore } from './lib/stores/home.svelte';
 import { InventoryStore } from './lib/stores/inventory.svelte';
 import { NavStore } from './lib/stores/nav.svelte';
+import { PrivacyStore } from './lib/stores/privacy.svelte';
 import { ShoppingStore } from './lib/stores/shopping.svelte';
 import './app.css';
 
@@ -22,6 +23,7 @@ async function start(): Promise<void> {
       devices: new DevicesStore(backend),
       inventory: new InventoryStore(backend),
       shopping: new ShoppingStore(backend),
+      privacy: new PrivacyStore(backend),
       nav: new NavStore(),
     },
   });

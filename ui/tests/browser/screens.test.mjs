@@ -109,12 +109,31 @@ async function walk(page) {
   await page.getByRole('button', { name: 'Record' }).click();
   await page.locator('#buy-error').waitFor();
   await look('consumable, empty quantity refused');
+  await page.getByRole('button', { name: 'Reorder Dish soap' }).click();
+  await page.getByRole('region', { name: 'Send this to Sudsy?' }).waitFor();
+  await look('consumable, consent prompt');
+  await page.getByRole('button', { name: 'Allow', exact: true }).click();
+  await page.getByText('Sudsy will deliver your order in 2 days.').waitFor();
+  await look('consumable, reordered');
 
   await page.getByRole('button', { name: /^Shopping/ }).click();
   await page.getByRole('heading', { name: 'Shopping', level: 1 }).waitFor();
   await look('shopping list');
   await page.getByRole('button', { name: 'Edit Dish soap' }).click();
   await look('shopping list, editing an item');
+
+  await page.getByRole('button', { name: /^Privacy/ }).click();
+  await page.getByRole('heading', { name: 'Privacy', level: 1 }).waitFor();
+  await page.getByRole('article', { name: 'Sudsy' }).waitFor();
+  await look('privacy center');
+  await page.getByRole('button', { name: 'Show the exact data' }).first().click();
+  await page.getByText('"kind": "order"').waitFor();
+  await look('privacy, the exact data of an entry');
+  await page.getByRole('button', { name: 'Show the receipt' }).first().click();
+  await look('privacy, a receipt');
+  await page.getByRole('button', { name: 'Remove Cornerway Stores' }).click();
+  await page.getByRole('group', { name: 'Remove Cornerway Stores' }).waitFor();
+  await look('privacy, confirming a removal');
   return found;
 }
 

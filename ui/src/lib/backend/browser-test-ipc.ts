@@ -75,6 +75,7 @@ const soap = backend.seedConsumable({
   purchases: [{ quantity: 40, source: 'owner', note: 'pack of 40', date: day(20) }],
   summary: {
     name: 'Dish soap',
+    brand: 'Sudsy',
     unit: 'packet',
     remaining: 7,
     capacity: 40,
@@ -101,6 +102,51 @@ backend.shopping = {
     },
   ],
 };
+
+// The partners the demo's reference server hosts, with what each card declares.
+backend.partners = [
+  {
+    id: 'sudsy',
+    name: 'Sudsy',
+    brands: ['Sudsy'],
+    asks: [
+      ['consumable-levels', 'reorder-delivery'],
+      ['consumable-levels', 'personalised-offers'],
+      ['usage-patterns', 'product-improvement'],
+      ['device-diagnostics', 'tutorials-support'],
+    ],
+  },
+  {
+    id: 'crumb',
+    name: 'Crumb & Co.',
+    brands: ['Crumb & Co.'],
+    asks: [
+      ['consumable-levels', 'personalised-offers'],
+      ['purchase-history', 'personalised-offers'],
+      ['device-diagnostics', 'tutorials-support'],
+    ],
+  },
+  { id: 'goldcrust', name: 'Goldcrust Bakery', brands: ['Goldcrust'], asks: [['coarse-location', 'personalised-offers']] },
+  {
+    id: 'lumaview',
+    name: 'Lumaview',
+    brands: ['Lumaview'],
+    asks: [
+      ['devices-owned', 'tutorials-support'],
+      ['device-diagnostics', 'tutorials-support'],
+    ],
+  },
+  {
+    id: 'cornerway',
+    name: 'Cornerway Stores',
+    brands: ['Cornerway'],
+    asks: [
+      ['coarse-location', 'personalised-offers'],
+      ['precise-location', 'personalised-offers'],
+      ['purchase-history', 'personalised-offers'],
+    ],
+  },
+];
 
 // The core's announcements, as Tauri events the TauriBackend listens to.
 void backend.onHomeChanged((home) => void emit('home-changed', home));
@@ -162,6 +208,24 @@ async function answer(cmd: string, a: Args): Promise<unknown> {
       return backend.eraseHousehold(String(a.confirmation));
     case 'set_utc_offset':
       return backend.setUtcOffset(Number(a.minutes));
+    case 'privacy':
+      return backend.privacy();
+    case 'add_partner':
+      return backend.addPartner(String(a.baseUrl));
+    case 'set_grant':
+      return backend.setGrant(String(a.partnerId), String(a.category), String(a.purpose), Boolean(a.allowed));
+    case 'remove_partner':
+      return backend.removePartner(String(a.partnerId));
+    case 'ledger':
+      return backend.ledger(a.filter as never);
+    case 'ledger_payload':
+      return backend.ledgerPayload(Number(a.id));
+    case 'receipts':
+      return backend.receipts((a.partnerId as string | null) ?? null);
+    case 'reorder_prompt':
+      return backend.reorderPrompt(Number(a.consumableId));
+    case 'reorder':
+      return backend.reorder(Number(a.consumableId), Boolean(a.allow));
     default:
       throw `command ${cmd} not allowed`;
   }

@@ -15,9 +15,26 @@ import type {
   InventoryView,
   ShoppingItemInput,
   ShoppingListView,
+  ConsentPromptView,
+  LedgerEntryView,
+  LedgerFilterInput,
+  LedgerPayloadView,
+  PrivacyView,
+  ReceiptView,
+  SentView,
 } from './bindings';
 
 export type {
+  ConsentPromptView,
+  GrantCellView,
+  LabelView,
+  LedgerEntryView,
+  LedgerFilterInput,
+  LedgerPayloadView,
+  PartnerView,
+  PrivacyView,
+  ReceiptView,
+  SentView,
   BluetoothState,
   BluetoothView,
   ButtonView,
@@ -98,6 +115,25 @@ export interface Backend {
   dataProtection(): Promise<DataProtectionView>;
   /** Erases everything, once `confirmation` is the word the core asks for. */
   eraseHousehold(confirmation: string): Promise<HomeView>;
+
+  /** The privacy center: partners and what each is allowed. */
+  privacy(): Promise<PrivacyView>;
+  /** Adds a partner from its card at `baseUrl`. */
+  addPartner(baseUrl: string): Promise<PrivacyView>;
+  /** Allows or withdraws one category for one purpose; takes effect on the next request. */
+  setGrant(partnerId: string, category: string, purpose: string, allowed: boolean): Promise<PrivacyView>;
+  /** Removes a partner, withdrawing everything and asking it to erase what it holds. */
+  removePartner(partnerId: string): Promise<PrivacyView>;
+  /** What left the phone, newest first. */
+  ledger(filter: LedgerFilterInput): Promise<LedgerEntryView[]>;
+  /** The exact bytes of one ledger entry. */
+  ledgerPayload(id: number): Promise<LedgerPayloadView>;
+  /** Consent receipts, newest first; one partner's when named. */
+  receipts(partnerId: string | null): Promise<ReceiptView[]>;
+  /** What reordering a consumable would send, to whom, for what and for how long. */
+  reorderPrompt(consumableId: number): Promise<ConsentPromptView>;
+  /** Reorders a consumable from its maker; `allow` is the owner's answer to the prompt. */
+  reorder(consumableId: number, allow: boolean): Promise<SentView>;
 }
 
 /** A failed call: `code` lets the UI branch, `message` is written for a person. */

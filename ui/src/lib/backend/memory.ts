@@ -16,7 +16,40 @@ import {
   type InventoryView,
   type ShoppingItemInput,
   type ShoppingListView,
+  type ConsentPromptView,
+  type LedgerEntryView,
+  type LedgerFilterInput,
+  type LedgerPayloadView,
+  type PrivacyView,
+  type ReceiptView,
+  type SentView,
 } from './index';
+
+/** A partner the memory backend knows, with what its card declares. */
+export interface MemoryPartner {
+  id: string;
+  name: string;
+  brands: string[];
+  asks: [string, string][];
+}
+
+const CATEGORIES: [string, string][] = [
+  ['devices-owned', 'Devices you own'],
+  ['consumable-levels', 'Supply levels'],
+  ['usage-patterns', 'How you use things'],
+  ['purchase-history', 'What you bought'],
+  ['coarse-location', 'Which store or area you are in'],
+  ['precise-location', 'Your exact position'],
+  ['device-diagnostics', 'Device diagnostics'],
+];
+const PURPOSES: [string, string][] = [
+  ['personalised-offers', 'Offers for you'],
+  ['reorder-delivery', 'Reorders and delivery you start'],
+  ['tutorials-support', 'Tutorials and support'],
+  ['product-improvement', 'Improving their products'],
+];
+const label = (list: [string, string][], id: string) => list.find(([i]) => i === id)?.[1] ?? id;
+const LIFETIME_DAYS = 396;
 
 /** A device the memory backend can find, with the code that pairs it. */
 export interface MemoryDevice {
@@ -427,5 +460,188 @@ export class MemoryBackend implements Backend {
     if (!detail) return;
     Object.assign(detail, change);
     for (const listener of this.deviceListeners) listener(structuredClone(detail));
+  }
+
+  // The privacy center: partners, grants (whole category, or narrowed to one consumable), the
+  // ledger and receipts, with the core's rules: deny by default, only declared asks grantable.
+  partners: MemoryPartner[] = [];
+  private grants = new Map<string, { expiresAt: number; narrowed: boolean }>();
+  ledgerEntries: (LedgerEntryView & { body: string })[] = [];
+  receiptList: ReceiptView[] = [];
+  private now = () => Math.floor(Date.now() / 1000);
+
+  private partner(id: string): MemoryPartner {
+    const found = this.partners.find((p) => p.id === id);
+    if (!found) throw new BackendError('invalidInput', 'That partner no longer exists. It may have been removed.');
+    return found;
+  }
+
+  private receipt(partner: MemoryPartner, event: string, category: string, purpose: string): void {
+    const id = `r-${this.receiptList.length + 1}`;
+    this.receiptList.unshift({
+      id,
+      partnerName: partner.name,
+      event,
+      category,
+      purpose,
+      at: this.now(),
+      receipt: JSON.stringify({ version: 'KI-CR-v1.1.0', consentReceiptID: id, iso27560: { event, category, purpose } }),
+    });
+  }
+
+  async privacy(): Promise<PrivacyView> {
+    this.check();
+    return {
+      partners: this.partners.map((p) => ({
+        id: p.id,
+        name: p.name,
+        brands: [...p.brands],
+        policyUrl: `https://${p.id}.example/privacy`,
+        policyVersion: '2026-11',
+        householdId: `hh-${p.id}`,
+        cells: p.asks.map(([category, purpose]) => {
+          const grant = this.grants.get(`${p.id}|${category}|${purpose}`);
+          return {
+            category,
+            purpose,
+            allowed: grant !== undefined,
+            narrowed: grant?.narrowed ?? false,
+            expiresAt: grant?.expiresAt ?? null,
+            renewDue: false,
+          };
+        }),
+      })),
+      categories: CATEGORIES.map(([id, text]) => ({ id, label: text })),
+      purposes: PURPOSES.map(([id, text]) => ({ id, label: text })),
+    };
+  }
+
+  async addPartner(baseUrl: string): Promise<PrivacyView> {
+    this.check();
+    throw new BackendError('invalidInput', `Steward could not add that partner: the partner could not be reached (${baseUrl}).`);
+  }
+
+  async setGrant(partnerId: string, category: string, purpose: string, allowed: boolean): Promise<PrivacyView> {
+    this.check();
+    const partner = this.partner(partnerId);
+    if (!partner.asks.some(([c, p]) => c === category && p === purpose)) {
+      throw new BackendError('invalidInput', `Grant: ${partner.name} did not ask for that.`);
+    }
+    const key = `${partnerId}|${category}|${purpose}`;
+    if (allowed) {
+      this.receipt(partner, this.grants.has(key) ? 'modified' : 'given', category, purpose);
+      this.grants.set(key, { expiresAt: this.now() + LIFETIME_DAYS * 86400, narrowed: false });
+    } else if (this.grants.delete(key)) {
+      this.receipt(partner, 'withdrawn', category, purpose);
+    }
+    return this.privacy();
+  }
+
+  async removePartner(partnerId: string): Promise<PrivacyView> {
+    this.check();
+    const partner = this.partner(partnerId);
+    for (const key of [...this.grants.keys()]) {
+      if (key.startsWith(`${partnerId}|`)) {
+        const [, category = '', purpose = ''] = key.split('|');
+        this.grants.delete(key);
+        this.receipt(partner, 'withdrawn', category, purpose);
+      }
+    }
+    this.record(partner, 'erasure', 'erasure', [], `Asked ${partner.name} to erase what it holds about you`, '{}');
+    this.partners = this.partners.filter((p) => p.id !== partnerId);
+    return this.privacy();
+  }
+
+  private record(partner: MemoryPartner, kind: string, purpose: string, categories: string[], summary: string, body: string): number {
+    const id = this.ledgerEntries.length + 1;
+    this.ledgerEntries.unshift({
+      id,
+      partnerId: partner.id,
+      partnerName: partner.name,
+      kind,
+      purpose,
+      categories,
+      summary,
+      at: this.now(),
+      outcome: 'delivered',
+      outcomeDetail: null,
+      attempts: 1,
+      sha256: id.toString(16).padStart(64, '0'),
+      receiptIds: [],
+      body,
+    });
+    return id;
+  }
+
+  async ledger(filter: LedgerFilterInput): Promise<LedgerEntryView[]> {
+    this.check();
+    return this.ledgerEntries
+      .filter((e) => filter.partnerId == null || e.partnerId === filter.partnerId)
+      .filter((e) => filter.category == null || e.categories.includes(filter.category))
+      .filter((e) => filter.from == null || e.at >= filter.from)
+      .filter((e) => filter.until == null || e.at < filter.until)
+      .map(({ body: _body, ...entry }) => structuredClone(entry));
+  }
+
+  async ledgerPayload(id: number): Promise<LedgerPayloadView> {
+    this.check();
+    const entry = this.ledgerEntries.find((e) => e.id === id);
+    if (!entry) throw new BackendError('invalidInput', 'That ledger entry no longer exists. It may have been removed.');
+    return { id, url: `https://${entry.partnerId}.example/v1/orders`, body: entry.body, sha256: entry.sha256 };
+  }
+
+  async receipts(partnerId: string | null): Promise<ReceiptView[]> {
+    this.check();
+    const name = partnerId === null ? null : this.partners.find((p) => p.id === partnerId)?.name;
+    return structuredClone(this.receiptList.filter((r) => name == null || r.partnerName === name));
+  }
+
+  private reorderTarget(consumableId: number) {
+    const detail = this.consumable(consumableId);
+    const brand = detail.summary.brand?.trim().toLowerCase();
+    if (!brand) {
+      throw new BackendError('invalidInput', `Reorder: ${detail.summary.name} has no brand yet; add its brand to reorder from its maker.`);
+    }
+    const partner = this.partners.find((p) => p.brands.some((b) => b.toLowerCase() === brand));
+    if (!partner) throw new BackendError('invalidInput', `Reorder: no partner speaks for ${detail.summary.brand}; add its maker in Privacy.`);
+    const s = detail.summary;
+    const line = `${s.name}: ${s.remaining} of ${s.capacity} ${s.capacity === 1 ? s.unit : `${s.unit}s`} left`;
+    const allowed = this.grants.has(`${partner.id}|consumable-levels|reorder-delivery`);
+    return { partner, line, allowed };
+  }
+
+  async reorderPrompt(consumableId: number): Promise<ConsentPromptView> {
+    this.check();
+    const { partner, line, allowed } = this.reorderTarget(consumableId);
+    return {
+      partnerId: partner.id,
+      partnerName: partner.name,
+      category: { id: 'consumable-levels', label: label(CATEGORIES, 'consumable-levels') },
+      purpose: { id: 'reorder-delivery', label: label(PURPOSES, 'reorder-delivery') },
+      lines: [line],
+      lastsDays: LIFETIME_DAYS,
+      policyUrl: `https://${partner.id}.example/privacy`,
+      alreadyAllowed: allowed,
+    };
+  }
+
+  async reorder(consumableId: number, allow: boolean): Promise<SentView> {
+    this.check();
+    const { partner, line, allowed } = this.reorderTarget(consumableId);
+    if (!allowed && !allow) {
+      throw new BackendError(
+        'notShared',
+        `Nothing was sent to ${partner.name}: you have not allowed ${partner.name} to receive supply levels for reorders and delivery you start.`,
+      );
+    }
+    if (!allowed) {
+      this.grants.set(`${partner.id}|consumable-levels|reorder-delivery`, {
+        expiresAt: this.now() + LIFETIME_DAYS * 86400,
+        narrowed: true,
+      });
+      this.receipt(partner, 'given', 'consumable-levels', 'reorder-delivery');
+    }
+    const id = this.record(partner, 'order', 'reorder-delivery', ['consumable-levels'], line, JSON.stringify({ kind: 'order', data: { level: line } }));
+    return { ledgerId: id, outcome: 'delivered', message: `${partner.name} will deliver your order in 2 days.` };
   }
 }

@@ -16,6 +16,13 @@ import {
   type InventoryView,
   type ShoppingItemInput,
   type ShoppingListView,
+  type ConsentPromptView,
+  type LedgerEntryView,
+  type LedgerFilterInput,
+  type LedgerPayloadView,
+  type PrivacyView,
+  type ReceiptView,
+  type SentView,
 } from './index';
 
 /** What every generated command resolves to. */
@@ -157,5 +164,41 @@ export class TauriBackend implements Backend {
 
   async eraseHousehold(confirmation: string): Promise<HomeView> {
     return unwrap(await commands.eraseHousehold(confirmation));
+  }
+
+  async privacy(): Promise<PrivacyView> {
+    return unwrap(await commands.privacy());
+  }
+
+  async addPartner(baseUrl: string): Promise<PrivacyView> {
+    return unwrap(await commands.addPartner(baseUrl));
+  }
+
+  async setGrant(partnerId: string, category: string, purpose: string, allowed: boolean): Promise<PrivacyView> {
+    return unwrap(await commands.setGrant(partnerId, category, purpose, allowed));
+  }
+
+  async removePartner(partnerId: string): Promise<PrivacyView> {
+    return unwrap(await commands.removePartner(partnerId));
+  }
+
+  async ledger(filter: LedgerFilterInput): Promise<LedgerEntryView[]> {
+    return unwrap(await commands.ledger(filter));
+  }
+
+  async ledgerPayload(id: number): Promise<LedgerPayloadView> {
+    return unwrap(await commands.ledgerPayload(id));
+  }
+
+  async receipts(partnerId: string | null): Promise<ReceiptView[]> {
+    return unwrap(await commands.receipts(partnerId));
+  }
+
+  async reorderPrompt(consumableId: number): Promise<ConsentPromptView> {
+    return unwrap(await commands.reorderPrompt(consumableId));
+  }
+
+  async reorder(consumableId: number, allow: boolean): Promise<SentView> {
+    return unwrap(await commands.reorder(consumableId, allow));
   }
 }

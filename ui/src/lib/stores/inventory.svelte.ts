@@ -6,6 +6,8 @@ import {
   type ConsumableDetailView,
   type ConsumableInputView,
   type ConsumableSummaryView,
+  type ConsentPromptView,
+  type SentView,
 } from '../backend';
 
 export class InventoryStore {
@@ -74,6 +76,24 @@ export class InventoryStore {
     try {
       this.details[id] = await this.backend.recordPurchase(id, quantity, note);
       return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+
+  /** What reordering would send, to whom, for what and how long; or why it cannot be done. */
+  async reorderPrompt(id: number): Promise<ConsentPromptView | string> {
+    try {
+      return await this.backend.reorderPrompt(id);
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+
+  /** Reorders from the maker; `allow` answers the prompt. Resolves to the outcome or why not. */
+  async reorder(id: number, allow: boolean): Promise<SentView | string> {
+    try {
+      return await this.backend.reorder(id, allow);
     } catch (error) {
       return messageOf(error);
     }

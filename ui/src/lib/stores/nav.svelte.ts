@@ -5,10 +5,11 @@ export type Screen =
   | { name: 'device'; id: string }
   | { name: 'inventory' }
   | { name: 'consumable'; id: number }
-  | { name: 'shopping' };
+  | { name: 'shopping' }
+  | { name: 'privacy' };
 
 /** The sections the tab bar switches between. */
-export type Section = 'home' | 'inventory' | 'shopping';
+export type Section = 'home' | 'inventory' | 'shopping' | 'privacy';
 
 /** The section a screen belongs to. */
 export function sectionOf(screen: Screen): Section {
@@ -18,6 +19,8 @@ export function sectionOf(screen: Screen): Section {
       return 'inventory';
     case 'shopping':
       return 'shopping';
+    case 'privacy':
+      return 'privacy';
     default:
       return 'home';
   }
