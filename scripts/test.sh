@@ -26,9 +26,10 @@ suite "Rust lints (clippy, warnings are errors)" cargo clippy --workspace --all-
 suite "Rust tests: core, API, shell on the mock runtime, bindings" cargo test --workspace --locked
 suite "Phones: the workspace and the app checked for Android and iOS" "$REPO_ROOT/scripts/mobile-check.sh"
 suite "UI in Chromium (playwright-core, IPC mocked)" npm --prefix ui run test:browser --silent
-suite "App and simulated home builds for end-to-end tests" cargo build -p steward-app -p steward-simhome --bins --locked
+suite "App, simulated home and partner server builds for end-to-end tests" cargo build -p steward-app -p steward-simhome -p steward-partner-server --bins --locked
 export STEWARD_APP="$CARGO_TARGET_DIR/debug/steward"
 export STEWARD_SIMHOME="$CARGO_TARGET_DIR/debug/steward-simhome"
+export STEWARD_PARTNER_SERVER="$CARGO_TARGET_DIR/debug/steward-partner-server"
 suite "End to end: the built app through WebDriver" \
   xvfb-run -a -s "-screen 0 1280x800x24" "$REPO_ROOT/scripts/with-keyring.sh" npm --prefix tests test --silent
 

@@ -5,20 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, freshDataDir, startDriver } from './driver.mjs';
-import { appWithSimulatedHome, button, click, located, pairFromTheApp, screenshot, tab, WAIT_MS, waitForPageText } from './ui.mjs';
-
-/** Whether `element` is on screen and not covered by anything else (the tab bar, say). */
-async function visibleAndUncovered(app, element) {
-  return app.executeScript((el) => {
-    const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) return false;
-    const x = box.left + box.width / 2;
-    const y = box.top + Math.min(box.height / 2, 10);
-    if (y < 0 || y > window.innerHeight || x < 0 || x > window.innerWidth) return false;
-    const top = document.elementFromPoint(x, y);
-    return top !== null && (top === el || el.contains(top));
-  }, element);
-}
+import { appWithSimulatedHome, button, click, located, pairFromTheApp, screenshot, tab, WAIT_MS, waitForPageText, visibleAndUncovered } from './ui.mjs';
 
 describe('Bluetooth switched off while devices are paired', () => {
   const running = appWithSimulatedHome();

@@ -19,7 +19,8 @@ export function appWithSimulatedHome(env = {}) {
     running.driver = await startDriver({
       STEWARD_DATA_DIR: freshDataDir(),
       DBUS_SYSTEM_BUS_ADDRESS: running.home.address,
-      ...env,
+      // A function gives values known only once other fixtures started (a server's address).
+      ...(typeof env === 'function' ? await env() : env),
     });
   });
   after(() => {
@@ -79,4 +80,17 @@ export async function pairFromTheApp(app, name, code, { startingLevel } = {}) {
   await (await app.findElement(By.id('setup-code'))).sendKeys(code);
   await click(app, button('Pair'));
   await waitForPageText(app, 'Connected');
+}
+
+/** Whether `element` is on screen and not covered by anything else (the tab bar, say). */
+export async function visibleAndUncovered(app, element) {
+  return app.executeScript((el) => {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) return false;
+    const x = box.left + box.width / 2;
+    const y = box.top + Math.min(box.height / 2, 10);
+    if (y < 0 || y > window.innerHeight || x < 0 || x > window.innerWidth) return false;
+    const top = document.elementFromPoint(x, y);
+    return top !== null && (top === el || el.contains(top));
+  }, element);
 }
