@@ -60,6 +60,10 @@ fn main() {
             "receipts",
             "reorder_prompt",
             "reorder",
+            "retry_sharing",
+            "support_partners",
+            "diagnostics_prompt",
+            "send_diagnostics",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");

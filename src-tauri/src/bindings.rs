@@ -48,7 +48,11 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::ledger_payload,
             commands::receipts,
             commands::reorder_prompt,
-            commands::reorder
+            commands::reorder,
+            commands::retry_sharing,
+            commands::support_partners,
+            commands::diagnostics_prompt,
+            commands::send_diagnostics
         ])
         .events(collect_events![
             events::HomeChanged,

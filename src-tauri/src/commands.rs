@@ -6,8 +6,8 @@ use steward_api::inventory_wire::{
     ShoppingItemInput, ShoppingListView,
 };
 use steward_api::privacy_wire::{
-    ConsentPromptView, LedgerEntryView, LedgerFilterInput, LedgerPayloadView, PrivacyView,
-    ReceiptView, SentView,
+    ConsentPromptView, LabelView, LedgerEntryView, LedgerFilterInput, LedgerPayloadView,
+    PrivacyView, ReceiptView, SentView,
 };
 use steward_api::wire::{
     BluetoothView, CommandInput, DeviceDetailView, FoundDeviceView, HomeView, RemovedDeviceView,
@@ -355,4 +355,43 @@ pub async fn reorder(
     allow: bool,
 ) -> Result<SentView, ApiError> {
     steward.reorder(consumable_id, allow).await
+}
+
+/// Tries a request that did not reach its partner again, under the same permissions.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_sharing(steward: State<'_, Steward>, id: u32) -> Result<SentView, ApiError> {
+    steward.retry_sharing(id).await
+}
+
+/// The partners that may receive device diagnostics for support, to choose from.
+#[tauri::command]
+#[specta::specta]
+pub async fn support_partners(steward: State<'_, Steward>) -> Result<Vec<LabelView>, ApiError> {
+    steward.support_partners()
+}
+
+/// What sending a device's diagnostics to a partner's support would send.
+#[tauri::command]
+#[specta::specta]
+pub async fn diagnostics_prompt(
+    steward: State<'_, Steward>,
+    device_id: String,
+    partner_id: String,
+) -> Result<ConsentPromptView, ApiError> {
+    steward.diagnostics_prompt(&device_id, &partner_id).await
+}
+
+/// Sends a device's diagnostics to a partner's support; `allow` is the answer to the prompt.
+#[tauri::command]
+#[specta::specta]
+pub async fn send_diagnostics(
+    steward: State<'_, Steward>,
+    device_id: String,
+    partner_id: String,
+    allow: bool,
+) -> Result<SentView, ApiError> {
+    steward
+        .send_diagnostics(&device_id, &partner_id, allow)
+        .await
 }

@@ -101,6 +101,10 @@ routes! {
     receipts(steward; partnerId: Option<String>),
     reorder_prompt(steward; consumableId: u32),
     reorder(steward; consumableId: u32, allow: bool),
+    retry_sharing(steward; id: u32),
+    support_partners(steward;),
+    diagnostics_prompt(steward; deviceId: String, partnerId: String),
+    send_diagnostics(steward; deviceId: String, partnerId: String, allow: bool),
 }
 
 /// The invoke handler: answers `true` for our commands (the reply comes later, from one task

@@ -82,6 +82,25 @@ describe('sharing with a brand goes through consent, the ledger and nothing else
       await waitForPageText(app, 'Nothing was sent to Sudsy.');
       await new Promise((resolve) => setTimeout(resolve, 600));
       assert.equal(partners.received().length, 1, 'after withdrawal nothing reached the partner');
+
+      // The Blu-ray maker's support gets the player's diagnostics, once the owner chose it and
+      // allowed it.
+      await click(app, tab('Home'));
+      await pairFromTheApp(app, 'Blu-ray player', '3456-7890');
+      const choose = await located(app, By.id('support-partner'));
+      assert.equal(await choose.getAttribute('value'), '', 'no partner is chosen for the owner');
+      await click(app, '//select[@id="support-partner"]/option[normalize-space(.)="Lumaview"]');
+      await click(app, button('Continue'));
+      await waitForPageText(app, 'So that its support can help with Blu-ray player, Lumaview would receive:');
+      await click(app, button('Allow'));
+      await waitForPageText(app, "Sent to Lumaview's support.");
+      await app.wait(() => partners.received().length === 2, WAIT_MS);
+      const support = partners.received()[1];
+      assert.equal(support.path, '/lumaview/v1/support');
+      const diagnostics = JSON.parse(support.body).data.diagnostics;
+      assert.equal(diagnostics.kind, 'bluray_player');
+      assert.ok('firmware' in diagnostics && 'recentErrors' in diagnostics, JSON.stringify(diagnostics));
+      await screenshot(app, 'device-support');
     } finally {
       await app.quit();
     }

@@ -158,6 +158,14 @@ impl Steward {
         self.privacy()
     }
 
+    /// Tries a failed request again: the same bytes, only while the grants it was sent under
+    /// are still live.
+    pub async fn retry_sharing(&self, ledger_id: u32) -> Result<SentView, ApiError> {
+        let disclosure =
+            self.with_store(|store| gate::retry(store, i64::from(ledger_id), unix_now()))?;
+        self.deliver(&disclosure).await
+    }
+
     /// The ledger, newest first.
     pub fn ledger(&self, filter: LedgerFilterInput) -> Result<Vec<LedgerEntryView>, ApiError> {
         let filter_core = ledger::Filter {
@@ -226,27 +234,16 @@ impl Steward {
     /// What reordering a consumable would send, to whom, for what and for how long.
     pub fn reorder_prompt(&self, consumable_id: u32) -> Result<ConsentPromptView, ApiError> {
         let (card, payload, allowed) = self.reorder_request(consumable_id)?;
-        Ok(ConsentPromptView {
-            partner_id: card.id.to_string(),
-            partner_name: card.name.clone(),
-            category: label(
-                Category::ConsumableLevels.as_str(),
-                Category::ConsumableLevels.label(),
-            ),
-            purpose: label(
-                Purpose::ReorderDelivery.as_str(),
-                Purpose::ReorderDelivery.label(),
-            ),
-            lines: payload
-                .fields
-                .iter()
-                .filter(|f| f.category.is_some())
-                .map(|f| f.summary.clone())
-                .collect(),
-            lasts_days: (DEFAULT_LIFETIME_SECS / 86_400) as u32,
-            policy_url: card.policy_url.clone(),
-            already_allowed: allowed,
-        })
+        let name = payload.fields[0].value["name"]
+            .as_str()
+            .unwrap_or("it")
+            .to_owned();
+        Ok(prompt(
+            &card,
+            &payload,
+            allowed,
+            format!("To reorder {name}"),
+        ))
     }
 
     /// Reorders a consumable from the partner that speaks for its brand. `allow` is the owner's
@@ -275,6 +272,113 @@ impl Steward {
             gate::prepare(store, &card.id, &payload, now)
         })?;
         self.deliver(&disclosure).await
+    }
+
+    /// The partners whose cards say they may receive device diagnostics for support, for the
+    /// owner to choose from (none is chosen for them).
+    pub fn support_partners(&self) -> Result<Vec<LabelView>, ApiError> {
+        self.with_reader(|store| {
+            Ok(partners::list(store)?
+                .into_iter()
+                .filter(|p| {
+                    p.card
+                        .declares(Category::DeviceDiagnostics, Purpose::TutorialsSupport)
+                })
+                .map(|p| label(p.card.id.as_str(), &p.card.name))
+                .collect())
+        })
+    }
+
+    /// What sending a device's diagnostics to `partner_id`'s support would send.
+    pub async fn diagnostics_prompt(
+        &self,
+        device_id: &str,
+        partner_id: &str,
+    ) -> Result<ConsentPromptView, ApiError> {
+        let (card, payload, allowed) = self.diagnostics_request(device_id, partner_id).await?;
+        let name = payload.fields[0].value["name"]
+            .as_str()
+            .unwrap_or("it")
+            .to_owned();
+        Ok(prompt(
+            &card,
+            &payload,
+            allowed,
+            format!("So that its support can help with {name}"),
+        ))
+    }
+
+    /// Sends a device's diagnostics to `partner_id`'s support; `allow` answers the prompt (it
+    /// grants diagnostics of this device only, with a receipt). Without a grant nothing is sent.
+    pub async fn send_diagnostics(
+        &self,
+        device_id: &str,
+        partner_id: &str,
+        allow: bool,
+    ) -> Result<SentView, ApiError> {
+        let (card, payload, allowed) = self.diagnostics_request(device_id, partner_id).await?;
+        let now = unix_now();
+        let disclosure = self.with_store(|store| {
+            if allow && !allowed {
+                grants::give(
+                    store,
+                    &Decision {
+                        partner: card.id.clone(),
+                        category: Category::DeviceDiagnostics,
+                        purpose: Purpose::TutorialsSupport,
+                        scope: GrantScope::Subject(flows::device_subject(device_id)),
+                        collection_method: "in-app prompt",
+                    },
+                    DEFAULT_LIFETIME_SECS,
+                    now,
+                )?;
+            }
+            gate::prepare(store, &card.id, &payload, now)
+        })?;
+        self.deliver(&disclosure).await
+    }
+
+    async fn diagnostics_request(
+        &self,
+        device_id: &str,
+        partner_id: &str,
+    ) -> Result<(PartnerCard, steward_core::consent::Payload, bool), ApiError> {
+        let device = self.device_detail(device_id).await?;
+        let partner = PartnerId::parse(partner_id)?;
+        let now = unix_now();
+        self.with_reader(|store| {
+            let card = partners::get(store, &partner)?
+                .ok_or(steward_core::Error::NotFound {
+                    what: "partner",
+                    id: partner_id.to_owned(),
+                })?
+                .card;
+            let recent_errors = steward_core::store::ingest::issues(store, 200)?
+                .into_iter()
+                .filter(|issue| issue.device_id == device.id)
+                .take(10)
+                .map(|issue| (issue.kind, issue.detail, issue.at))
+                .collect();
+            let payload = flows::diagnostics(&flows::DiagnosticsFacts {
+                device_id: device.id.clone(),
+                kind: device.kind.clone(),
+                name: device.name.clone(),
+                firmware: device.firmware.clone(),
+                battery_percent: device.battery_percent,
+                recent_errors,
+            });
+            let subject = flows::device_subject(&device.id);
+            let allowed = steward_core::consent::grant::allowed(
+                &grants::list(store, &card.id)?,
+                &card.id,
+                Category::DeviceDiagnostics,
+                Purpose::TutorialsSupport,
+                Some(&subject),
+                now,
+            )
+            .is_some();
+            Ok((card, payload, allowed))
+        })
     }
 
     /// The partner, the payload and whether it is allowed now.
@@ -358,6 +462,36 @@ impl Steward {
             message: format!("Steward cannot reach partners on this phone: {error}."),
         })?;
         Ok(self.partner_client.get_or_init(|| client))
+    }
+}
+
+/// The just-in-time question for `payload`: its household data, to whom, for what, how long.
+fn prompt(
+    card: &PartnerCard,
+    payload: &steward_core::consent::Payload,
+    allowed: bool,
+    reason: String,
+) -> ConsentPromptView {
+    let data: Vec<_> = payload
+        .fields
+        .iter()
+        .filter(|f| f.category.is_some())
+        .collect();
+    let category = data
+        .first()
+        .and_then(|f| f.category)
+        .unwrap_or(Category::ConsumableLevels);
+    let purpose = payload.purpose.unwrap_or(Purpose::ReorderDelivery);
+    ConsentPromptView {
+        partner_id: card.id.to_string(),
+        partner_name: card.name.clone(),
+        reason,
+        category: label(category.as_str(), category.label()),
+        purpose: label(purpose.as_str(), purpose.label()),
+        lines: data.iter().map(|f| f.summary.clone()).collect(),
+        lasts_days: (DEFAULT_LIFETIME_SECS / 86_400) as u32,
+        policy_url: card.policy_url.clone(),
+        already_allowed: allowed,
     }
 }
 

@@ -118,6 +118,8 @@ pub struct ReceiptView {
 pub struct ConsentPromptView {
     pub partner_id: String,
     pub partner_name: String,
+    /// Why it would be sent, completing "… {partner} would receive:": "To reorder Dish soap".
+    pub reason: String,
     pub category: LabelView,
     pub purpose: LabelView,
     /// Exactly what would be sent, one line per value.

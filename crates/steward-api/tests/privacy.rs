@@ -183,3 +183,46 @@ async fn a_bad_or_unreachable_partner_address_is_refused_with_a_reason() {
         "{refused:?}"
     );
 }
+
+#[tokio::test]
+async fn a_reorder_that_did_not_arrive_says_so_and_can_be_tried_again() {
+    let server = PartnerServer::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), brief_partners())
+        .await
+        .expect("partner server");
+    let dir = tempfile::tempdir().expect("dir");
+    let app = Steward::open(dir.path(), common::Collect::default(), common::keys());
+    app.add_partner(&server.base_url("sudsy"))
+        .await
+        .expect("sudsy");
+    let soap = app
+        .add_consumable(ConsumableInputView {
+            name: "Dish soap".into(),
+            brand: Some("Sudsy".into()),
+            gtin: None,
+            unit: "packet".into(),
+            capacity: 40,
+            remaining: 8,
+            threshold: Some(8),
+        })
+        .expect("soap");
+    server.set_behaviour("sudsy", steward_partner_server::Behaviour::Status(503));
+    let failed = app
+        .reorder(soap.summary.id, true)
+        .await
+        .expect("prepared and tried");
+    assert_eq!(failed.outcome, "failed");
+    assert!(
+        failed.message.as_deref().is_some_and(|m| m.contains("503")),
+        "{failed:?}"
+    );
+    server.set_behaviour("sudsy", steward_partner_server::Behaviour::Normal);
+    let again = app.retry_sharing(failed.ledger_id).await.expect("retried");
+    assert_eq!(again.outcome, "delivered", "{again:?}");
+    let entry = &app.ledger(LedgerFilterInput::default()).expect("ledger")[0];
+    assert_eq!((entry.outcome.as_str(), entry.attempts), ("delivered", 2));
+    let refused = app
+        .retry_sharing(failed.ledger_id)
+        .await
+        .expect_err("delivered already");
+    assert_eq!(refused.code, ErrorCode::InvalidInput);
+}

@@ -535,3 +535,71 @@ fn a_new_card_that_asks_for_less_withdraws_what_it_no_longer_declares_with_recei
         ("withdrawn", "usage-patterns")
     );
 }
+
+#[test]
+fn a_failed_request_is_retried_only_under_the_grants_it_was_sent_under() {
+    let (mut store, sudsy) = sudsy_store();
+    let d = decision(
+        "sudsy",
+        Category::ConsumableLevels,
+        Purpose::ReorderDelivery,
+        GrantScope::All,
+    );
+    grants::give(&mut store, &d, DAY, T0).expect("grant");
+    let sent = gate::prepare(&mut store, &sudsy, &reorder(vec![soap_level()]), T0).expect("sent");
+    ledger::record_outcome(
+        &mut store,
+        sent.ledger_id(),
+        ledger::Outcome::Failed,
+        Some("down"),
+        T0 + 1,
+    )
+    .expect("failed");
+
+    let soon = gate::retry(&mut store, sent.ledger_id(), T0 + 60).expect("retry within the window");
+    assert_eq!(soon.body(), sent.body());
+    assert_eq!(
+        soon.headers(),
+        sent.headers(),
+        "the very same signed request"
+    );
+
+    let later = gate::retry(&mut store, sent.ledger_id(), T0 + 3_600).expect("retry later");
+    assert_eq!(later.body(), sent.body(), "the same bytes");
+    assert_ne!(
+        later.headers().signature_input,
+        sent.headers().signature_input,
+        "signed afresh"
+    );
+    signature::verify(
+        "POST",
+        later.url(),
+        signature::CONTENT_TYPE,
+        later.body(),
+        later.headers(),
+    )
+    .expect("a valid signature");
+    let entry = ledger::get(&store, sent.ledger_id())
+        .expect("read")
+        .expect("entry");
+    assert_eq!(
+        entry.signature_input,
+        later.headers().signature_input,
+        "the ledger keeps it"
+    );
+
+    grants::withdraw(&mut store, &d, T0 + 3_700).expect("withdrawn");
+    let refused =
+        gate::retry(&mut store, sent.ledger_id(), T0 + 3_800).expect_err("withdrawn since");
+    assert!(matches!(refused, Error::NotShared { .. }), "{refused}");
+
+    ledger::record_outcome(
+        &mut store,
+        sent.ledger_id(),
+        ledger::Outcome::Delivered,
+        None,
+        T0 + 3_900,
+    )
+    .expect("delivered");
+    assert!(gate::retry(&mut store, sent.ledger_id(), T0 + 4_000).is_err());
+}

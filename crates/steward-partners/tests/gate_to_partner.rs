@@ -226,19 +226,30 @@ async fn a_down_slow_failing_redirecting_or_flooding_partner_leaves_an_honest_en
         .as_deref()
         .is_some_and(|d| d.contains("could not be reached")));
 
-    // A retry resends the same bytes; the partner answers it as the same request.
-    server.set_behaviour("sudsy", Behaviour::Normal);
-    let (id, first) = send(&mut store, &client, &sudsy, &soap_order())
+    // A request that failed is tried again, the same bytes under the same grants.
+    server.set_behaviour("sudsy", Behaviour::Status(503));
+    let (id, failed) = send(&mut store, &client, &sudsy, &soap_order())
         .await
-        .expect("sent");
-    assert_eq!(first.outcome, Outcome::Delivered);
-    let again = client
-        .send(&gate::resend(&store, id).expect("resend"))
-        .await;
-    assert_eq!(again.outcome, Outcome::Delivered);
-    assert_eq!(
-        again.reference, first.reference,
-        "a replay is answered, not processed twice"
+        .expect("prepared");
+    assert_eq!(failed.outcome, Outcome::Failed);
+    server.set_behaviour("sudsy", Behaviour::Normal);
+    let again = gate::retry(&mut store, id, now()).expect("retry");
+    let delivery = client.send(&again).await;
+    ledger::record_outcome(
+        &mut store,
+        id,
+        delivery.outcome,
+        delivery.detail.as_deref(),
+        now(),
+    )
+    .expect("outcome");
+    let entry = ledger::get(&store, id).expect("read").expect("entry");
+    assert_eq!((entry.outcome, entry.attempts), (Outcome::Delivered, 2));
+    let last = server.recorded().pop().expect("received");
+    assert_eq!(last.body, entry.body, "the very bytes the ledger holds");
+    assert!(
+        gate::retry(&mut store, id, now()).is_err(),
+        "a delivered request is not sent again"
     );
 }
 

@@ -80,6 +80,13 @@ async function walk(page) {
     await page.getByRole('button', { name: 'Identify (blink or beep)' }).click();
     await page.getByTestId('command-confirmed').waitFor();
     await look(`device: ${name}, a command confirmed`);
+    if (name === 'Blu-ray player') {
+      await page.getByRole('form', { name: 'Help from the maker' }).getByRole('combobox').selectOption('lumaview');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('region', { name: 'Send this to Lumaview?' }).waitFor();
+      await look('device, diagnostics consent prompt');
+      await page.getByRole('button', { name: 'Not now' }).click();
+    }
   }
 
   await page.getByRole('button', { name: /^Home/ }).click();
@@ -134,6 +141,7 @@ async function walk(page) {
   await page.getByRole('button', { name: 'Remove Cornerway Stores' }).click();
   await page.getByRole('group', { name: 'Remove Cornerway Stores' }).waitFor();
   await look('privacy, confirming a removal');
+
   return found;
 }
 

@@ -66,6 +66,60 @@ pub fn reorder(consumable: &ConsumableRow, forecast: &ForecastFacts) -> Payload 
     }
 }
 
+/// What a device says about itself, for its maker's support.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagnosticsFacts {
+    pub device_id: String,
+    /// What kind of device it is (`soap_dispenser`) and what the owner calls it.
+    pub kind: String,
+    pub name: String,
+    pub firmware: Option<String>,
+    pub battery_percent: Option<u8>,
+    /// Recent problems Steward recorded for it, newest first: (what, detail, when).
+    pub recent_errors: Vec<(String, String, i64)>,
+}
+
+/// The subject a device's data is about.
+pub fn device_subject(id: &str) -> String {
+    format!("device:{id}")
+}
+
+/// Diagnostics for the maker's support, all of it device diagnostics (and required: without the
+/// grant nothing is sent).
+pub fn diagnostics(facts: &DiagnosticsFacts) -> Payload {
+    let mut summary = format!("{}: {}", facts.name, facts.kind.replace('_', " "));
+    if let Some(firmware) = &facts.firmware {
+        summary.push_str(&format!(", firmware {firmware}"));
+    }
+    if let Some(battery) = facts.battery_percent {
+        summary.push_str(&format!(", battery {battery}%"));
+    }
+    summary.push_str(&match facts.recent_errors.len() {
+        0 => ", no recent errors".to_owned(),
+        1 => ", 1 recent error".to_owned(),
+        n => format!(", {n} recent errors"),
+    });
+    Payload {
+        kind: RequestKind::Support,
+        purpose: Some(Purpose::TutorialsSupport),
+        fields: vec![Field::data(
+            "diagnostics",
+            Category::DeviceDiagnostics,
+            Some(device_subject(&facts.device_id)),
+            serde_json::json!({
+                "kind": facts.kind,
+                "name": facts.name,
+                "firmware": facts.firmware,
+                "batteryPercent": facts.battery_percent,
+                "recentErrors": facts.recent_errors.iter().map(|(what, detail, at)| serde_json::json!({
+                    "what": what, "detail": detail, "at": at,
+                })).collect::<Vec<_>>(),
+            }),
+            summary,
+        )],
+    }
+}
+
 /// The partner that speaks for a consumable's brand, by the brands on the cards (letter case
 /// and surrounding spaces aside).
 pub fn partner_for_brand<'a>(cards: &'a [PartnerCard], brand: &str) -> Option<&'a PartnerCard> {
@@ -88,6 +142,27 @@ fn plural(unit: &str, n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diagnostics_are_one_required_device_diagnostics_field_about_that_device() {
+        let payload = diagnostics(&DiagnosticsFacts {
+            device_id: "d05e00000003".into(),
+            kind: "bluray_player".into(),
+            name: "Blu-ray player".into(),
+            firmware: Some("1.4.2".into()),
+            battery_percent: None,
+            recent_errors: vec![("gap".into(), "3 events missing".into(), 5)],
+        });
+        assert_eq!(payload.purpose, Some(Purpose::TutorialsSupport));
+        let field = &payload.fields[0];
+        assert_eq!(field.category, Some(Category::DeviceDiagnostics));
+        assert!(field.required);
+        assert_eq!(field.subject.as_deref(), Some("device:d05e00000003"));
+        assert_eq!(
+            field.summary,
+            "Blu-ray player: bluray player, firmware 1.4.2, 1 recent error"
+        );
+    }
 
     #[test]
     fn a_reorder_carries_the_product_plainly_and_the_level_as_a_required_consumable_level() {

@@ -211,22 +211,65 @@ fn prepare_in(
     })
 }
 
-/// The same request again, byte for byte (a retry after a failure): the partner treats a
-/// repeated nonce with the same digest as the same request.
-pub fn resend(store: &Store, ledger_id: i64) -> Result<Disclosure> {
-    let entry = ledger::get(store, ledger_id)?.ok_or_else(|| Error::NotFound {
+/// How long a signature stays fresh at the partner (docs/protocol/partner-api.md, 3.2: 300 s),
+/// less a margin for the trip: a retry within it resends the very same request.
+const FRESH_SECS: i64 = 240;
+
+/// The request of ledger entry `ledger_id` again, after it failed: the same bytes, under the same
+/// grants. Refused when any grant it relied on was withdrawn or has lapsed since (its receipt is
+/// no longer a live grant's), or when the partner already answered it. Within the partner's
+/// freshness window the very same signed request is sent again (the partner answers a repeated
+/// nonce with its first answer); later the same body is signed afresh (new time and nonce) with
+/// the household's key, and the ledger entry keeps the newest signature.
+pub fn retry(store: &mut Store, ledger_id: i64, now: i64) -> Result<Disclosure> {
+    let tx = store.conn_mut().transaction()?;
+    let entry = ledger::get_in(&tx, ledger_id)?.ok_or_else(|| Error::NotFound {
         what: "ledger entry",
         id: ledger_id.to_string(),
     })?;
+    match entry.outcome {
+        ledger::Outcome::Delivered => {
+            return Err(invalid("retry", "it was delivered already"));
+        }
+        ledger::Outcome::Refused => {
+            return Err(invalid(
+                "retry",
+                "the partner refused it; it is not sent again",
+            ));
+        }
+        ledger::Outcome::Sending | ledger::Outcome::Failed => {}
+    }
+    for receipt in &entry.receipt_ids {
+        if !grants::receipt_is_live(&tx, receipt, now)? {
+            return Err(Error::NotShared {
+                partner: entry.partner_name.clone(),
+                reason: "you withdrew the permission it was sent under, or it lapsed".to_owned(),
+            });
+        }
+    }
+    let partner = PartnerId::parse(&entry.partner_id)?;
+    let fresh = now - entry.signed_at < FRESH_SECS;
+    let headers = if fresh {
+        SignedHeaders {
+            content_digest: signature::content_digest(&entry.body),
+            signature_input: entry.signature_input.clone(),
+            signature: entry.signature.clone(),
+        }
+    } else {
+        let key = partners::household_key(&tx, &partner).map_err(|_| Error::NotShared {
+            partner: entry.partner_name.clone(),
+            reason: "the partner was removed, so its request can no longer be signed".to_owned(),
+        })?;
+        let headers = signature::sign(&key, &entry.url, &entry.body, now, &nonce()?);
+        ledger::update_signature(&tx, ledger_id, &headers, now)?;
+        headers
+    };
+    tx.commit()?;
     Ok(Disclosure {
         ledger_id,
-        partner: PartnerId::parse(&entry.partner_id)?,
+        partner,
         url: entry.url,
-        headers: SignedHeaders {
-            content_digest: signature::content_digest(&entry.body),
-            signature_input: entry.signature_input,
-            signature: entry.signature,
-        },
+        headers,
         body: entry.body,
     })
 }

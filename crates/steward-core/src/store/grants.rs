@@ -190,6 +190,21 @@ pub(crate) fn of_partner(conn: &rusqlite::Connection, partner: &PartnerId) -> Re
     Ok(grants)
 }
 
+/// Whether `receipt_id` is the receipt of a grant that is live at `now` (withdrawing deletes the
+/// grant; renewing replaces its receipt).
+pub(crate) fn receipt_is_live(
+    conn: &rusqlite::Connection,
+    receipt_id: &str,
+    now: i64,
+) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM grants
+                        WHERE receipt_id = ?1 AND granted_at <= ?2 AND ?2 < expires_at)",
+        params![receipt_id, now],
+        |row| row.get(0),
+    )?)
+}
+
 fn find(tx: &Transaction<'_>, decision: &Decision) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(tx

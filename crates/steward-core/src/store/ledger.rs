@@ -82,6 +82,8 @@ pub struct Entry {
     pub signature: String,
     pub receipt_ids: Vec<String>,
     pub created_at: i64,
+    /// When the request was last signed (a late retry signs it afresh).
+    pub signed_at: i64,
     pub outcome: Outcome,
     pub outcome_at: Option<i64>,
     pub outcome_detail: Option<String>,
@@ -111,6 +113,20 @@ pub(crate) fn insert(tx: &Transaction<'_>, entry: &NewEntry<'_>) -> Result<i64> 
         ],
     )?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Keeps the newest signature of entry `id` (a late retry signed it afresh).
+pub(crate) fn update_signature(
+    tx: &Transaction<'_>,
+    id: i64,
+    headers: &crate::consent::signature::SignedHeaders,
+    signed_at: i64,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE ledger SET signature_input = ?2, signature = ?3, signed_at = ?4 WHERE id = ?1",
+        params![id, headers.signature_input, headers.signature, signed_at],
+    )?;
+    Ok(())
 }
 
 /// Records how an attempt to send entry `id` went (each attempt counts).
@@ -152,7 +168,7 @@ pub fn list(store: &Store, filter: &Filter<'_>) -> Result<Vec<Entry>> {
     let mut stmt = store.conn().prepare(
         "SELECT id, partner_id, partner_name, kind, purpose, categories, summary, url, body, sha256,
                 signature_input, signature, receipt_ids, created_at, outcome, outcome_at,
-                outcome_detail, attempts
+                outcome_detail, attempts, signed_at
          FROM ledger
          WHERE (?1 IS NULL OR partner_id = ?1)
            AND (?2 IS NULL OR ',' || categories || ',' LIKE '%,' || ?2 || ',%')
@@ -174,19 +190,21 @@ pub fn list(store: &Store, filter: &Filter<'_>) -> Result<Vec<Entry>> {
 
 /// One entry.
 pub fn get(store: &Store, id: i64) -> Result<Option<Entry>> {
-    store
-        .conn()
-        .query_row(
-            "SELECT id, partner_id, partner_name, kind, purpose, categories, summary, url, body,
+    get_in(store.conn(), id)
+}
+
+pub(crate) fn get_in(conn: &rusqlite::Connection, id: i64) -> Result<Option<Entry>> {
+    conn.query_row(
+        "SELECT id, partner_id, partner_name, kind, purpose, categories, summary, url, body,
                     sha256, signature_input, signature, receipt_ids, created_at, outcome,
-                    outcome_at, outcome_detail, attempts
+                    outcome_at, outcome_detail, attempts, signed_at
              FROM ledger WHERE id = ?1",
-            params![id],
-            row_to_raw,
-        )
-        .optional()?
-        .map(to_entry)
-        .transpose()
+        params![id],
+        row_to_raw,
+    )
+    .optional()?
+    .map(to_entry)
+    .transpose()
 }
 
 type Raw = (Entry, String);
@@ -220,6 +238,7 @@ fn row_to_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
             signature: row.get(11)?,
             receipt_ids: split(row.get(12)?),
             created_at: row.get(13)?,
+            signed_at: row.get::<_, Option<i64>>(18)?.unwrap_or(row.get(13)?),
             outcome: Outcome::Sending,
             outcome_at: row.get(15)?,
             outcome_detail: row.get(16)?,

@@ -190,11 +190,15 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
              ) STRICT;
              CREATE INDEX ledger_by_time ON ledger(created_at);",
         ),
+        // 9: when a ledger entry's request was last signed: a retry after the partner's
+        // freshness window signs the same bytes afresh (`gate::retry`). Empty means when it was
+        // written.
+        M::up("ALTER TABLE ledger ADD COLUMN signed_at INTEGER;"),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 8;
+pub const LATEST: u32 = 9;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {

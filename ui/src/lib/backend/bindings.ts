@@ -82,6 +82,14 @@ export const commands = {
 	reorderPrompt: (consumableId: number) => typedError<ConsentPromptView, ApiError>(__TAURI_INVOKE("reorder_prompt", { consumableId })),
 	/**  Reorders a consumable from its maker; `allow` is the owner's answer to the prompt. */
 	reorder: (consumableId: number, allow: boolean) => typedError<SentView, ApiError>(__TAURI_INVOKE("reorder", { consumableId, allow })),
+	/**  Tries a request that did not reach its partner again, under the same permissions. */
+	retrySharing: (id: number) => typedError<SentView, ApiError>(__TAURI_INVOKE("retry_sharing", { id })),
+	/**  The partners that may receive device diagnostics for support, to choose from. */
+	supportPartners: () => typedError<LabelView[], ApiError>(__TAURI_INVOKE("support_partners")),
+	/**  What sending a device's diagnostics to a partner's support would send. */
+	diagnosticsPrompt: (deviceId: string, partnerId: string) => typedError<ConsentPromptView, ApiError>(__TAURI_INVOKE("diagnostics_prompt", { deviceId, partnerId })),
+	/**  Sends a device's diagnostics to a partner's support; `allow` is the answer to the prompt. */
+	sendDiagnostics: (deviceId: string, partnerId: string, allow: boolean) => typedError<SentView, ApiError>(__TAURI_INVOKE("send_diagnostics", { deviceId, partnerId, allow })),
 };
 
 /** Events */
@@ -143,6 +151,8 @@ export type CommandInput = { type: "identify" } | { type: "setPower"; on: boolea
 export type ConsentPromptView = {
 	partnerId: string,
 	partnerName: string,
+	/**  Why it would be sent, completing "… {partner} would receive:": "To reorder Dish soap". */
+	reason: string,
 	category: LabelView,
 	purpose: LabelView,
 	/**  Exactly what would be sent, one line per value. */

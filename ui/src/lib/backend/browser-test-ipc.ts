@@ -226,6 +226,14 @@ async function answer(cmd: string, a: Args): Promise<unknown> {
       return backend.reorderPrompt(Number(a.consumableId));
     case 'reorder':
       return backend.reorder(Number(a.consumableId), Boolean(a.allow));
+    case 'retry_sharing':
+      return backend.retrySharing(Number(a.id));
+    case 'support_partners':
+      return backend.supportPartners();
+    case 'diagnostics_prompt':
+      return backend.diagnosticsPrompt(String(a.deviceId), String(a.partnerId));
+    case 'send_diagnostics':
+      return backend.sendDiagnostics(String(a.deviceId), String(a.partnerId), Boolean(a.allow));
     default:
       throw `command ${cmd} not allowed`;
   }

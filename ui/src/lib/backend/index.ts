@@ -16,6 +16,7 @@ import type {
   ShoppingItemInput,
   ShoppingListView,
   ConsentPromptView,
+  LabelView,
   LedgerEntryView,
   LedgerFilterInput,
   LedgerPayloadView,
@@ -134,6 +135,14 @@ export interface Backend {
   reorderPrompt(consumableId: number): Promise<ConsentPromptView>;
   /** Reorders a consumable from its maker; `allow` is the owner's answer to the prompt. */
   reorder(consumableId: number, allow: boolean): Promise<SentView>;
+  /** Tries a request that did not reach its partner again, under the same permissions. */
+  retrySharing(id: number): Promise<SentView>;
+  /** The partners that may receive device diagnostics for support, to choose from. */
+  supportPartners(): Promise<LabelView[]>;
+  /** What sending a device's diagnostics to a partner's support would send. */
+  diagnosticsPrompt(deviceId: string, partnerId: string): Promise<ConsentPromptView>;
+  /** Sends a device's diagnostics to a partner's support; `allow` answers the prompt. */
+  sendDiagnostics(deviceId: string, partnerId: string, allow: boolean): Promise<SentView>;
 }
 
 /** A failed call: `code` lets the UI branch, `message` is written for a person. */

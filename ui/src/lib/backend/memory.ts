@@ -17,6 +17,7 @@ import {
   type ShoppingItemInput,
   type ShoppingListView,
   type ConsentPromptView,
+  type LabelView,
   type LedgerEntryView,
   type LedgerFilterInput,
   type LedgerPayloadView,
@@ -616,6 +617,7 @@ export class MemoryBackend implements Backend {
     return {
       partnerId: partner.id,
       partnerName: partner.name,
+      reason: `To reorder ${this.consumable(consumableId).summary.name}`,
       category: { id: 'consumable-levels', label: label(CATEGORIES, 'consumable-levels') },
       purpose: { id: 'reorder-delivery', label: label(PURPOSES, 'reorder-delivery') },
       lines: [line],
@@ -643,5 +645,65 @@ export class MemoryBackend implements Backend {
     }
     const id = this.record(partner, 'order', 'reorder-delivery', ['consumable-levels'], line, JSON.stringify({ kind: 'order', data: { level: line } }));
     return { ledgerId: id, outcome: 'delivered', message: `${partner.name} will deliver your order in 2 days.` };
+  }
+
+  async retrySharing(id: number): Promise<SentView> {
+    this.check();
+    const entry = this.ledgerEntries.find((e) => e.id === id);
+    if (!entry) throw new BackendError('invalidInput', 'That ledger entry no longer exists. It may have been removed.');
+    if (entry.outcome !== 'failed') throw new BackendError('invalidInput', 'Retry: it was delivered already.');
+    entry.outcome = 'delivered';
+    entry.outcomeDetail = null;
+    entry.attempts += 1;
+    return { ledgerId: id, outcome: 'delivered', message: null };
+  }
+
+  async supportPartners(): Promise<LabelView[]> {
+    this.check();
+    return this.partners
+      .filter((p) => p.asks.some(([c, u]) => c === 'device-diagnostics' && u === 'tutorials-support'))
+      .map((p) => ({ id: p.id, label: p.name }));
+  }
+
+  private diagnosticsTarget(deviceId: string, partnerId: string) {
+    const device = this.paired.get(deviceId);
+    if (!device) throw new BackendError('invalidInput', 'That device is not paired any more.');
+    const partner = this.partner(partnerId);
+    const parts = [`${device.name}: ${device.kind.replace(/_/g, ' ')}`];
+    if (device.firmware !== null) parts.push(`firmware ${device.firmware}`);
+    if (device.batteryPercent !== null) parts.push(`battery ${device.batteryPercent}%`);
+    parts.push('no recent errors');
+    const allowed = this.grants.has(`${partner.id}|device-diagnostics|tutorials-support`);
+    return { device, partner, line: parts.join(', '), allowed };
+  }
+
+  async diagnosticsPrompt(deviceId: string, partnerId: string): Promise<ConsentPromptView> {
+    this.check();
+    const { device, partner, line, allowed } = this.diagnosticsTarget(deviceId, partnerId);
+    return {
+      partnerId: partner.id,
+      partnerName: partner.name,
+      reason: `So that its support can help with ${device.name}`,
+      category: { id: 'device-diagnostics', label: label(CATEGORIES, 'device-diagnostics') },
+      purpose: { id: 'tutorials-support', label: label(PURPOSES, 'tutorials-support') },
+      lines: [line],
+      lastsDays: LIFETIME_DAYS,
+      policyUrl: `https://${partner.id}.example/privacy`,
+      alreadyAllowed: allowed,
+    };
+  }
+
+  async sendDiagnostics(deviceId: string, partnerId: string, allow: boolean): Promise<SentView> {
+    this.check();
+    const { partner, line, allowed } = this.diagnosticsTarget(deviceId, partnerId);
+    if (!allowed && !allow) {
+      throw new BackendError('notShared', `Nothing was sent to ${partner.name}: you have not allowed ${partner.name} to receive device diagnostics for tutorials and support.`);
+    }
+    if (!allowed) {
+      this.grants.set(`${partner.id}|device-diagnostics|tutorials-support`, { expiresAt: this.now() + LIFETIME_DAYS * 86400, narrowed: true });
+      this.receipt(partner, 'given', 'device-diagnostics', 'tutorials-support');
+    }
+    const id = this.record(partner, 'support', 'tutorials-support', ['device-diagnostics'], line, JSON.stringify({ kind: 'support', data: { diagnostics: line } }));
+    return { ledgerId: id, outcome: 'delivered', message: null };
   }
 }

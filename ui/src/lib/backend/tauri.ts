@@ -17,6 +17,7 @@ import {
   type ShoppingItemInput,
   type ShoppingListView,
   type ConsentPromptView,
+  type LabelView,
   type LedgerEntryView,
   type LedgerFilterInput,
   type LedgerPayloadView,
@@ -200,5 +201,21 @@ export class TauriBackend implements Backend {
 
   async reorder(consumableId: number, allow: boolean): Promise<SentView> {
     return unwrap(await commands.reorder(consumableId, allow));
+  }
+
+  async retrySharing(id: number): Promise<SentView> {
+    return unwrap(await commands.retrySharing(id));
+  }
+
+  async supportPartners(): Promise<LabelView[]> {
+    return unwrap(await commands.supportPartners());
+  }
+
+  async diagnosticsPrompt(deviceId: string, partnerId: string): Promise<ConsentPromptView> {
+    return unwrap(await commands.diagnosticsPrompt(deviceId, partnerId));
+  }
+
+  async sendDiagnostics(deviceId: string, partnerId: string, allow: boolean): Promise<SentView> {
+    return unwrap(await commands.sendDiagnostics(deviceId, partnerId, allow));
   }
 }

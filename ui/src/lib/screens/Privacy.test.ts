@@ -140,3 +140,34 @@ describe('Privacy center', () => {
     expect(await screen.findByText(/Asked Sudsy to erase/)).toBeTruthy();
   });
 });
+
+describe('Adding a partner', () => {
+  it('says why an address is refused, next to the field', async () => {
+    const backend = withSudsy();
+    render(Privacy, { props: { privacy: new PrivacyStore(backend) } });
+    const form = await screen.findByRole('form', { name: 'Add a partner' });
+    await userEvent.click(within(form).getByRole('button', { name: 'Add' }));
+    expect((await within(form).findByRole('alert')).textContent).toContain('https://');
+    await userEvent.type(within(form).getByLabelText(/partner card/), 'https://nobody.example');
+    expect(within(form).queryByRole('alert')).toBeNull();
+    await userEvent.click(within(form).getByRole('button', { name: 'Add' }));
+    expect((await within(form).findByRole('alert')).textContent).toContain('could not be reached');
+  });
+});
+
+describe('A request that did not arrive', () => {
+  it('says why and can be tried again from the ledger', async () => {
+    const backend = withSudsy();
+    const id = soap(backend);
+    await backend.reorder(id, true);
+    const entry = backend.ledgerEntries[0]!;
+    entry.outcome = 'failed';
+    entry.outcomeDetail = 'the partner could not be reached';
+    render(Privacy, { props: { privacy: new PrivacyStore(backend) } });
+    const timeline = await screen.findByRole('list', { name: 'What left this phone' });
+    expect(within(timeline).getByText('Not delivered: the partner could not be reached')).toBeTruthy();
+    await userEvent.click(within(timeline).getByRole('button', { name: 'Try again' }));
+    expect(await within(timeline).findByText('Delivered (after 2 tries)')).toBeTruthy();
+    expect(within(timeline).queryByRole('button', { name: 'Try again' })).toBeNull();
+  });
+});

@@ -6,7 +6,10 @@ import {
   type Backend,
   type BluetoothView,
   type CommandInput,
+  type ConsentPromptView,
   type DeviceDetailView,
+  type LabelView,
+  type SentView,
   type FoundDeviceView,
 } from '../backend';
 
@@ -153,5 +156,20 @@ export class DevicesStore {
     } catch (error) {
       return messageOf(error);
     }
+  }
+
+  /** The partners whose support may receive device diagnostics, to choose from. */
+  supportPartners(): Promise<LabelView[]> {
+    return this.backend.supportPartners();
+  }
+
+  /** What sending `id`'s diagnostics to `partnerId` would send. */
+  diagnosticsPrompt(id: string, partnerId: string): Promise<ConsentPromptView> {
+    return this.backend.diagnosticsPrompt(id, partnerId);
+  }
+
+  /** Sends `id`'s diagnostics to `partnerId`'s support; `allow` answers the prompt. */
+  sendDiagnostics(id: string, partnerId: string, allow: boolean): Promise<SentView> {
+    return this.backend.sendDiagnostics(id, partnerId, allow);
   }
 }

@@ -74,10 +74,31 @@ export class PrivacyStore {
     }
   }
 
+  /** Adds a partner from the card at `baseUrl`; resolves to an error message, or null. */
+  async addPartner(baseUrl: string): Promise<string | null> {
+    try {
+      this.view = await this.backend.addPartner(baseUrl.trim());
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+
   async removePartner(partnerId: string): Promise<string | null> {
     try {
       this.view = await this.backend.removePartner(partnerId);
       this.receipts = await this.backend.receipts(null);
+      await this.loadLedger();
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+
+  /** Tries a failed entry again; resolves to an error message, or null. */
+  async retry(id: number): Promise<string | null> {
+    try {
+      await this.backend.retrySharing(id);
       await this.loadLedger();
       return null;
     } catch (error) {
