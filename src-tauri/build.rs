@@ -64,6 +64,7 @@ fn main() {
             "support_partners",
             "diagnostics_prompt",
             "send_diagnostics",
+            "renew_grant",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");

@@ -52,7 +52,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::retry_sharing,
             commands::support_partners,
             commands::diagnostics_prompt,
-            commands::send_diagnostics
+            commands::send_diagnostics,
+            commands::renew_grant
         ])
         .events(collect_events![
             events::HomeChanged,

@@ -395,3 +395,15 @@ pub async fn send_diagnostics(
         .send_diagnostics(&device_id, &partner_id, allow)
         .await
 }
+
+/// Renews a permission that is about to lapse, for another term.
+#[tauri::command]
+#[specta::specta]
+pub async fn renew_grant(
+    steward: State<'_, Steward>,
+    partner_id: String,
+    category: String,
+    purpose: String,
+) -> Result<PrivacyView, ApiError> {
+    steward.renew_grant(&partner_id, &category, &purpose)
+}

@@ -105,6 +105,7 @@ routes! {
     support_partners(steward;),
     diagnostics_prompt(steward; deviceId: String, partnerId: String),
     send_diagnostics(steward; deviceId: String, partnerId: String, allow: bool),
+    renew_grant(steward; partnerId: String, category: String, purpose: String),
 }
 
 /// The invoke handler: answers `true` for our commands (the reply comes later, from one task

@@ -149,6 +149,36 @@ impl Steward {
         self.privacy()
     }
 
+    /// Renews one cell's permission for another term (each grant keeps its scope), when the
+    /// owner is asked again before it lapses.
+    pub fn renew_grant(
+        &self,
+        partner_id: &str,
+        category: &str,
+        purpose: &str,
+    ) -> Result<PrivacyView, ApiError> {
+        let partner = PartnerId::parse(partner_id)?;
+        let category = Category::parse(category)?;
+        let purpose = Purpose::parse(purpose)?;
+        let now = unix_now();
+        let renewed = self.with_store(|store| {
+            grants::renew(
+                store,
+                &partner,
+                category,
+                purpose,
+                DEFAULT_LIFETIME_SECS,
+                now,
+            )
+        })?;
+        if renewed == 0 {
+            return Err(invalid(
+                "Renew: that permission has already ended; allow it again in the switch.".into(),
+            ));
+        }
+        self.privacy()
+    }
+
     /// Removes a partner: withdraws everything, sends it an erasure request through the gate
     /// (recorded in the ledger), and forgets the household's key there.
     pub async fn remove_partner(&self, partner_id: &str) -> Result<PrivacyView, ApiError> {

@@ -603,3 +603,42 @@ fn a_failed_request_is_retried_only_under_the_grants_it_was_sent_under() {
     .expect("delivered");
     assert!(gate::retry(&mut store, sent.ledger_id(), T0 + 4_000).is_err());
 }
+
+#[test]
+fn renewing_keeps_each_grant_its_scope_for_another_term_with_a_new_receipt() {
+    let (mut store, sudsy) = sudsy_store();
+    let soap_only = decision(
+        "sudsy",
+        Category::ConsumableLevels,
+        Purpose::ReorderDelivery,
+        GrantScope::Subject("consumable:1".into()),
+    );
+    let first = grants::give(&mut store, &soap_only, 30 * DAY, T0).expect("grant");
+    assert!(
+        first.needs_renewal(T0 + 5 * DAY),
+        "asked again in the last month"
+    );
+    let renewed = grants::renew(
+        &mut store,
+        &sudsy,
+        Category::ConsumableLevels,
+        Purpose::ReorderDelivery,
+        396 * DAY,
+        T0 + 5 * DAY,
+    )
+    .expect("renewed");
+    assert_eq!(renewed, 1);
+    let now = &grants::list(&store, &sudsy).expect("grants")[0];
+    assert_eq!(
+        now.scope,
+        GrantScope::Subject("consumable:1".into()),
+        "still soap only"
+    );
+    assert_eq!(now.expires_at, T0 + 5 * DAY + 396 * DAY);
+    assert!(!now.needs_renewal(T0 + 6 * DAY));
+    assert_ne!(now.receipt_id, first.receipt_id);
+    assert_eq!(
+        receipts::list(&store, Some("sudsy")).expect("receipts")[0].event,
+        "modified"
+    );
+}

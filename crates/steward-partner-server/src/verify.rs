@@ -7,6 +7,8 @@ use steward_core::consent::signature::{self, SignedHeaders};
 
 /// How far a request's `created` may be from the server's clock.
 pub const MAX_SKEW_SECS: i64 = 300;
+/// How long a body from one household counts as the same request (a retry signed afresh).
+pub const SAME_REQUEST_SECS: i64 = 24 * 3600;
 /// How long nonces are remembered.
 pub const NONCE_MEMORY_SECS: i64 = 600;
 

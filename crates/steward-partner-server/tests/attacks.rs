@@ -33,6 +33,16 @@ async fn start() -> PartnerServer {
 
 /// POSTs `body` with `headers` and returns the status.
 async fn post(server: &PartnerServer, path: &str, body: &[u8], headers: &SignedHeaders) -> u16 {
+    post_full(server, path, body, headers).await.0
+}
+
+/// POSTs `body` with `headers` and returns the status and the answer's body.
+async fn post_full(
+    server: &PartnerServer,
+    path: &str,
+    body: &[u8],
+    headers: &SignedHeaders,
+) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(server.addr())
         .await
         .expect("connect");
@@ -44,11 +54,16 @@ async fn post(server: &PartnerServer, path: &str, body: &[u8], headers: &SignedH
     stream.write_all(body).await.expect("write");
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.expect("read");
-    answer
+    let status = answer
         .split(' ')
         .nth(1)
         .and_then(|status| status.parse().ok())
-        .expect("an HTTP status line")
+        .expect("an HTTP status line");
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
 }
 
 fn body(household: &SigningKey, receipts: serde_json::Value) -> Vec<u8> {
@@ -202,4 +217,19 @@ async fn kept_keys_survive_a_restart_so_pinned_cards_stay_valid() {
         assert_eq!(mode & 0o777, 0o600);
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_retry_signed_afresh_is_answered_as_the_same_request() {
+    let server = start().await;
+    let uri = format!("{}/v1/share", server.base_url("sudsy"));
+    let household = SigningKey::from_bytes(&[7; 32]);
+    let body = body(&household, receipt(&household, "active", now() + 3600));
+    let first = signature::sign(&household, &uri, &body, now(), "first");
+    let (status, answer) = post_full(&server, "/sudsy/v1/share", &body, &first).await;
+    assert_eq!(status, 200);
+    let again = signature::sign(&household, &uri, &body, now(), "second");
+    let (status, repeated) = post_full(&server, "/sudsy/v1/share", &body, &again).await;
+    assert_eq!(status, 200);
+    assert_eq!(repeated, answer, "the same reference: processed once");
 }

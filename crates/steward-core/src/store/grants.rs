@@ -102,6 +102,37 @@ pub fn give(store: &mut Store, decision: &Decision, lifetime_secs: i64, now: i64
     })
 }
 
+/// Renews every live grant of one cell (partner × category × purpose), each for its own scope,
+/// for `lifetime_secs` from now, each with a new receipt; how many were renewed.
+pub fn renew(
+    store: &mut Store,
+    partner: &PartnerId,
+    category: Category,
+    purpose: Purpose,
+    lifetime_secs: i64,
+    now: i64,
+) -> Result<usize> {
+    let live: Vec<Grant> = list(store, partner)?
+        .into_iter()
+        .filter(|g| g.category == category && g.purpose == purpose && g.is_live(now))
+        .collect();
+    for grant in &live {
+        give(
+            store,
+            &Decision {
+                partner: partner.clone(),
+                category,
+                purpose,
+                scope: grant.scope.clone(),
+                collection_method: "renewal prompt",
+            },
+            lifetime_secs,
+            now,
+        )?;
+    }
+    Ok(live.len())
+}
+
 /// Withdraws a grant and writes its receipt; `false` when there was nothing to withdraw.
 pub fn withdraw(store: &mut Store, decision: &Decision, now: i64) -> Result<bool> {
     let tx = store.conn_mut().transaction()?;

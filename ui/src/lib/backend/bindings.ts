@@ -90,6 +90,8 @@ export const commands = {
 	diagnosticsPrompt: (deviceId: string, partnerId: string) => typedError<ConsentPromptView, ApiError>(__TAURI_INVOKE("diagnostics_prompt", { deviceId, partnerId })),
 	/**  Sends a device's diagnostics to a partner's support; `allow` is the answer to the prompt. */
 	sendDiagnostics: (deviceId: string, partnerId: string, allow: boolean) => typedError<SentView, ApiError>(__TAURI_INVOKE("send_diagnostics", { deviceId, partnerId, allow })),
+	/**  Renews a permission that is about to lapse, for another term. */
+	renewGrant: (partnerId: string, category: string, purpose: string) => typedError<PrivacyView, ApiError>(__TAURI_INVOKE("renew_grant", { partnerId, category, purpose })),
 };
 
 /** Events */

@@ -214,6 +214,8 @@ async function answer(cmd: string, a: Args): Promise<unknown> {
       return backend.addPartner(String(a.baseUrl));
     case 'set_grant':
       return backend.setGrant(String(a.partnerId), String(a.category), String(a.purpose), Boolean(a.allowed));
+    case 'renew_grant':
+      return backend.renewGrant(String(a.partnerId), String(a.category), String(a.purpose));
     case 'remove_partner':
       return backend.removePartner(String(a.partnerId));
     case 'ledger':

@@ -123,6 +123,8 @@ export interface Backend {
   addPartner(baseUrl: string): Promise<PrivacyView>;
   /** Allows or withdraws one category for one purpose; takes effect on the next request. */
   setGrant(partnerId: string, category: string, purpose: string, allowed: boolean): Promise<PrivacyView>;
+  /** Renews a permission about to lapse for another term (each grant keeps its scope). */
+  renewGrant(partnerId: string, category: string, purpose: string): Promise<PrivacyView>;
   /** Removes a partner, withdrawing everything and asking it to erase what it holds. */
   removePartner(partnerId: string): Promise<PrivacyView>;
   /** What left the phone, newest first. */

@@ -508,7 +508,7 @@ export class MemoryBackend implements Backend {
             allowed: grant !== undefined,
             narrowed: grant?.narrowed ?? false,
             expiresAt: grant?.expiresAt ?? null,
-            renewDue: false,
+            renewDue: grant !== undefined && grant.expiresAt - this.now() <= 30 * 86400,
           };
         }),
       })),
@@ -705,5 +705,22 @@ export class MemoryBackend implements Backend {
     }
     const id = this.record(partner, 'support', 'tutorials-support', ['device-diagnostics'], line, JSON.stringify({ kind: 'support', data: { diagnostics: line } }));
     return { ledgerId: id, outcome: 'delivered', message: null };
+  }
+
+  /** Moves a grant's end to `expiresAt` (tests of the renewal question). */
+  setGrantEnd(partnerId: string, category: string, purpose: string, expiresAt: number): void {
+    const grant = this.grants.get(`${partnerId}|${category}|${purpose}`);
+    if (grant) grant.expiresAt = expiresAt;
+  }
+
+  async renewGrant(partnerId: string, category: string, purpose: string): Promise<PrivacyView> {
+    this.check();
+    const partner = this.partner(partnerId);
+    const key = `${partnerId}|${category}|${purpose}`;
+    const grant = this.grants.get(key);
+    if (!grant) throw new BackendError('invalidInput', 'Renew: that permission has already ended; allow it again in the switch.');
+    grant.expiresAt = this.now() + LIFETIME_DAYS * 86400;
+    this.receipt(partner, 'modified', category, purpose);
+    return this.privacy();
   }
 }

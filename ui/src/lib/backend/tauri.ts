@@ -218,4 +218,8 @@ export class TauriBackend implements Backend {
   async sendDiagnostics(deviceId: string, partnerId: string, allow: boolean): Promise<SentView> {
     return unwrap(await commands.sendDiagnostics(deviceId, partnerId, allow));
   }
+
+  async renewGrant(partnerId: string, category: string, purpose: string): Promise<PrivacyView> {
+    return unwrap(await commands.renewGrant(partnerId, category, purpose));
+  }
 }

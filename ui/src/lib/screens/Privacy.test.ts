@@ -171,3 +171,17 @@ describe('A request that did not arrive', () => {
     expect(within(timeline).queryByRole('button', { name: 'Try again' })).toBeNull();
   });
 });
+
+describe('A permission about to lapse', () => {
+  it('is asked about again, and renewing it keeps it with a new receipt', async () => {
+    const backend = withSudsy();
+    await backend.setGrant('sudsy', 'consumable-levels', 'reorder-delivery', true);
+    backend.setGrantEnd('sudsy', 'consumable-levels', 'reorder-delivery', Math.floor(Date.now() / 1000) + 5 * 86400);
+    render(Privacy, { props: { privacy: new PrivacyStore(backend) } });
+    const ending = await screen.findByRole('list', { name: 'Ending soon' });
+    expect(within(ending).getByText(/Sudsy: Supply levels for reorders and delivery you start/)).toBeTruthy();
+    await userEvent.click(within(ending).getByRole('button', { name: 'Renew for 13 months' }));
+    await waitFor(() => expect(screen.queryByRole('list', { name: 'Ending soon' })).toBeNull());
+    expect(within(screen.getByRole('list', { name: 'Consent receipts' })).getByText(/Changed/)).toBeTruthy();
+  });
+});

@@ -3,9 +3,11 @@
 import {
   messageOf,
   type Backend,
+  type GrantCellView,
   type LedgerEntryView,
   type LedgerFilterInput,
   type LedgerPayloadView,
+  type PartnerView,
   type PrivacyView,
   type ReceiptView,
 } from '../backend';
@@ -78,6 +80,24 @@ export class PrivacyStore {
   async addPartner(baseUrl: string): Promise<string | null> {
     try {
       this.view = await this.backend.addPartner(baseUrl.trim());
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+
+  /** Permissions that lapse within a month: the owner is asked again. */
+  get endingSoon(): { partner: PartnerView; cell: GrantCellView }[] {
+    return (this.view?.partners ?? []).flatMap((partner) =>
+      partner.cells.filter((cell) => cell.renewDue).map((cell) => ({ partner, cell })),
+    );
+  }
+
+  /** Renews one permission for another term; resolves to an error message, or null. */
+  async renew(partnerId: string, category: string, purpose: string): Promise<string | null> {
+    try {
+      this.view = await this.backend.renewGrant(partnerId, category, purpose);
+      this.receipts = await this.backend.receipts(null);
       return null;
     } catch (error) {
       return messageOf(error);
