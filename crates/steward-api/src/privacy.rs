@@ -281,27 +281,9 @@ impl Steward {
     /// (with a receipt) before sending. Without a grant nothing is sent.
     pub async fn reorder(&self, consumable_id: u32, allow: bool) -> Result<SentView, ApiError> {
         let (card, payload, allowed) = self.reorder_request(consumable_id)?;
-        let now = unix_now();
-        let disclosure = self.with_store(|store| {
-            if allow && !allowed {
-                grants::give(
-                    store,
-                    &Decision {
-                        partner: card.id.clone(),
-                        category: Category::ConsumableLevels,
-                        purpose: Purpose::ReorderDelivery,
-                        scope: GrantScope::Subject(flows::consumable_subject(i64::from(
-                            consumable_id,
-                        ))),
-                        collection_method: "in-app prompt",
-                    },
-                    DEFAULT_LIFETIME_SECS,
-                    now,
-                )?;
-            }
-            gate::prepare(store, &card.id, &payload, now)
-        })?;
-        self.deliver(&disclosure).await
+        let subject = flows::consumable_subject(i64::from(consumable_id));
+        self.send_answered(&card, &payload, allowed, allow, subject)
+            .await
     }
 
     /// The partners whose cards say they may receive device diagnostics for support, for the
@@ -347,23 +329,42 @@ impl Steward {
         allow: bool,
     ) -> Result<SentView, ApiError> {
         let (card, payload, allowed) = self.diagnostics_request(device_id, partner_id).await?;
+        let subject = flows::device_subject(device_id);
+        self.send_answered(&card, &payload, allowed, allow, subject)
+            .await
+    }
+
+    /// Sends what a prompt asked about: when the owner chose Allow and it was not allowed yet,
+    /// first grants the payload's category for its purpose, narrowed to `subject` (with a
+    /// receipt); then the gate decides, so without a grant nothing is sent.
+    async fn send_answered(
+        &self,
+        card: &PartnerCard,
+        payload: &steward_core::consent::Payload,
+        allowed: bool,
+        allow: bool,
+        subject: String,
+    ) -> Result<SentView, ApiError> {
         let now = unix_now();
+        let category = payload.fields.iter().find_map(|f| f.category);
         let disclosure = self.with_store(|store| {
-            if allow && !allowed {
+            if let (true, false, Some(category), Some(purpose)) =
+                (allow, allowed, category, payload.purpose)
+            {
                 grants::give(
                     store,
                     &Decision {
                         partner: card.id.clone(),
-                        category: Category::DeviceDiagnostics,
-                        purpose: Purpose::TutorialsSupport,
-                        scope: GrantScope::Subject(flows::device_subject(device_id)),
+                        category,
+                        purpose,
+                        scope: GrantScope::Subject(subject),
                         collection_method: "in-app prompt",
                     },
                     DEFAULT_LIFETIME_SECS,
                     now,
                 )?;
             }
-            gate::prepare(store, &card.id, &payload, now)
+            gate::prepare(store, &card.id, payload, now)
         })?;
         self.deliver(&disclosure).await
     }

@@ -385,35 +385,27 @@ async fn receive(
                 .answered
                 .retain(|_, (_, at_)| at - *at_ < verify::SAME_REQUEST_SECS);
             let same = (checked.household.clone(), checked.digest.clone());
-            if let Some((text, _)) = hosted.answered.get(&same).cloned() {
-                hosted.seen.insert(
-                    (checked.household.clone(), checked.nonce),
-                    (checked.digest, 200, text.clone(), at),
-                );
-                drop(guard);
-                record(
-                    &shared,
-                    &partner,
-                    &path,
-                    &body,
-                    Some(checked.household),
-                    200,
-                );
-                return (StatusCode::OK, text).into_response();
-            }
-            let reference = format!("{}-{}", kind, hosted.answered.len() + 1);
-            let text = match kind.as_str() {
-                "orders" => serde_json::json!({
-                    "status": "accepted", "reference": reference,
-                    "message": format!("{} will deliver your order in 2 days.", hosted.spec.name),
-                }),
-                "erasure" => {
-                    hosted.erased.push(checked.household.clone());
-                    serde_json::json!({"status": "accepted", "reference": reference})
+            // A retry signed afresh gets the first answer; anything else is processed once.
+            let text = match hosted.answered.get(&same) {
+                Some((text, _)) => text.clone(),
+                None => {
+                    let reference = format!("{}-{}", kind, hosted.answered.len() + 1);
+                    let text = match kind.as_str() {
+                        "orders" => serde_json::json!({
+                            "status": "accepted", "reference": reference,
+                            "message": format!("{} will deliver your order in 2 days.", hosted.spec.name),
+                        }),
+                        "erasure" => {
+                            hosted.erased.push(checked.household.clone());
+                            serde_json::json!({"status": "accepted", "reference": reference})
+                        }
+                        _ => serde_json::json!({"status": "accepted", "reference": reference}),
+                    }
+                    .to_string();
+                    hosted.answered.insert(same, (text.clone(), at));
+                    text
                 }
-                _ => serde_json::json!({"status": "accepted", "reference": reference}),
-            }
-            .to_string();
+            };
             hosted.seen.insert(
                 (checked.household.clone(), checked.nonce),
                 (checked.digest, 200, text.clone(), at),
