@@ -6,6 +6,7 @@
 pub mod consent;
 pub mod device_name;
 pub mod error;
+pub mod feed;
 pub mod gtin;
 pub mod home;
 pub mod household_name;

@@ -34,7 +34,12 @@ pub fn sign(key: &SigningKey, payload: &[u8]) -> String {
 
 /// The payload of `token` when `key` signed it.
 pub fn verify(token: &str, key: &VerifyingKey) -> Result<Vec<u8>> {
-    let parts = split(token)?;
+    verify_bounded(token, key, MAX_TOKEN_BYTES)
+}
+
+/// Like [`verify`], for documents allowed up to `max_bytes` (feeds).
+pub fn verify_bounded(token: &str, key: &VerifyingKey, max_bytes: usize) -> Result<Vec<u8>> {
+    let parts = split(token, max_bytes)?;
     let signature = URL_SAFE_NO_PAD
         .decode(parts.signature)
         .ok()
@@ -48,7 +53,7 @@ pub fn verify(token: &str, key: &VerifyingKey) -> Result<Vec<u8>> {
 
 /// The payload of `token`, not verified: only to read the key a self-signed card names.
 pub fn unverified_payload(token: &str) -> Result<Vec<u8>> {
-    Ok(split(token)?.payload)
+    Ok(split(token, MAX_TOKEN_BYTES)?.payload)
 }
 
 struct Parts<'a> {
@@ -57,11 +62,11 @@ struct Parts<'a> {
     signature: &'a str,
 }
 
-fn split(token: &str) -> Result<Parts<'_>> {
-    if token.len() > MAX_TOKEN_BYTES {
+fn split(token: &str, max_bytes: usize) -> Result<Parts<'_>> {
+    if token.len() > max_bytes {
         return Err(invalid(
             "signed document",
-            format!("is larger than {MAX_TOKEN_BYTES} bytes"),
+            format!("is larger than {max_bytes} bytes"),
         ));
     }
     let token = token.trim();
