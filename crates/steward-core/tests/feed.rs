@@ -314,3 +314,82 @@ proptest! {
         prop_assert!(verify(&signed_junk, &sudsy(), None, NOW).is_err());
     }
 }
+
+mod kept_feeds {
+    use super::*;
+    use steward_core::store::{feeds, household, partners};
+    use steward_core::Store;
+
+    fn store_with_sudsy() -> Store {
+        let mut store = Store::open_in_memory().expect("store");
+        partners::add(&mut store, &sudsy(), NOW).expect("partner");
+        store
+    }
+
+    #[test]
+    fn a_good_feed_is_kept_and_a_refused_one_leaves_it_with_the_reason() {
+        let mut store = store_with_sudsy();
+        let card = sudsy();
+        let first = feeds::accept(&mut store, &card, &signed(&good()), Some("\"v7\""), NOW)
+            .expect("store")
+            .expect("good");
+        assert_eq!(first.sequence, 7);
+        assert_eq!(
+            feeds::kept(&store, &card)
+                .expect("read")
+                .expect("kept")
+                .1
+                .as_deref(),
+            Some("\"v7\"")
+        );
+
+        // The same feed again (a replay) and a forged newer one: refused, the kept one stays.
+        let replay =
+            feeds::accept(&mut store, &card, &signed(&good()), None, NOW + 60).expect("store");
+        assert!(matches!(replay, Err(FeedError::Replayed { .. })));
+        let mut newer = good();
+        newer["sequence"] = 8.into();
+        let forged = jws::sign(
+            &SigningKey::from_bytes(&[9; 32]),
+            newer.to_string().as_bytes(),
+        );
+        let refused = feeds::accept(&mut store, &card, &forged, None, NOW + 120).expect("store");
+        assert!(matches!(refused, Err(FeedError::Signature { .. })));
+        let (reason, at) = feeds::problem(&store, "sudsy")
+            .expect("read")
+            .expect("recorded");
+        assert_eq!(
+            (reason.as_str(), at),
+            ("the signature does not match Sudsy's key", NOW + 120)
+        );
+        let (kept, _) = feeds::kept(&store, &card)
+            .expect("read")
+            .expect("still kept");
+        assert_eq!(kept.sequence, 7);
+
+        // A genuine newer feed replaces it and clears the problem.
+        let accepted = feeds::accept(
+            &mut store,
+            &card,
+            &signed(&newer),
+            Some("\"v8\""),
+            NOW + 180,
+        )
+        .expect("store");
+        assert_eq!(accepted.expect("newer").sequence, 8);
+        assert!(feeds::problem(&store, "sudsy").expect("read").is_none());
+    }
+
+    #[test]
+    fn the_kept_feed_is_read_again_from_its_signed_bytes_and_goes_with_erase() {
+        let mut store = store_with_sudsy();
+        let card = sudsy();
+        feeds::accept(&mut store, &card, &signed(&good()), None, NOW)
+            .expect("store")
+            .expect("good");
+        let (kept, _) = feeds::kept(&store, &card).expect("read").expect("kept");
+        assert_eq!(kept.offers.len(), 1, "read again from the signed bytes");
+        household::erase(&mut store).expect("erase");
+        assert!(feeds::kept(&store, &card).expect("read").is_none());
+    }
+}

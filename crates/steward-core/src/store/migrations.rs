@@ -194,11 +194,30 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         // freshness window signs the same bytes afresh (`gate::retry`). Empty means when it was
         // written.
         M::up("ALTER TABLE ledger ADD COLUMN signed_at INTEGER;"),
+        // 10: partner feeds. The last good feed of each partner, as received (the signed bytes,
+        // so it can be checked again), with its sequence (replays are refused against it) and
+        // ETag; and the last refusal, kept until a good feed comes, for the owner to read.
+        M::up(
+            "CREATE TABLE partner_feeds (
+                partner_id TEXT PRIMARY KEY REFERENCES partners(id) ON DELETE CASCADE,
+                sequence   INTEGER NOT NULL CHECK (sequence >= 0),
+                token      TEXT NOT NULL,
+                etag       TEXT,
+                issued_at  INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                fetched_at INTEGER NOT NULL
+             ) STRICT;
+             CREATE TABLE feed_problems (
+                partner_id TEXT PRIMARY KEY REFERENCES partners(id) ON DELETE CASCADE,
+                reason     TEXT NOT NULL,
+                at         INTEGER NOT NULL
+             ) STRICT;",
+        ),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 9;
+pub const LATEST: u32 = 10;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {

@@ -7,6 +7,7 @@
 pub mod consumables;
 pub mod devices;
 mod encryption;
+pub mod feeds;
 pub mod grants;
 pub mod household;
 pub mod ingest;
