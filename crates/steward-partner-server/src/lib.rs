@@ -9,6 +9,7 @@
 
 mod behaviour;
 mod brief;
+pub mod feeds;
 mod server;
 mod verify;
 

@@ -66,6 +66,8 @@ struct Hosted {
     spec: PartnerSpec,
     key: SigningKey,
     card: String,
+    /// The feed document (unsigned; signed when served) and its sequence.
+    feed: Option<serde_json::Value>,
     behaviour: Behaviour,
     seen: Seen,
     /// Answers by (household, content digest), for a retry signed afresh (same body, new nonce):
@@ -112,12 +114,14 @@ impl PartnerServer {
                 None => new_key()?,
             };
             let card = card(&spec, &base, &key, &key);
+            let feed = crate::feeds::demo_feed(&spec.id, now());
             partners.insert(
                 spec.id.clone(),
                 Hosted {
                     spec,
                     key,
                     card,
+                    feed,
                     behaviour: Behaviour::Normal,
                     seen: Seen::new(),
                     answered: HashMap::new(),
@@ -132,6 +136,7 @@ impl PartnerServer {
         }));
         let router = Router::new()
             .route("/{partner}/card", get(serve_card))
+            .route("/{partner}/feed", get(serve_feed))
             .route("/{partner}/v1/{kind}", post(receive))
             .layer(DefaultBodyLimit::max(64 * 1024))
             .with_state(shared.clone());
@@ -169,6 +174,14 @@ impl PartnerServer {
             .get(partner)
             .map(|p| p.erased.clone())
             .unwrap_or_default()
+    }
+
+    /// Publishes `feed` (a feed document) as `partner`'s feed from now on; it is signed with the
+    /// partner's key when served.
+    pub fn set_feed(&self, partner: &str, feed: serde_json::Value) {
+        if let Some(hosted) = self.lock().partners.get_mut(partner) {
+            hosted.feed = Some(feed);
+        }
     }
 
     pub fn set_behaviour(&self, partner: &str, behaviour: Behaviour) {
@@ -268,6 +281,37 @@ async fn serve_card(
         Some(card) => ([("content-type", "application/jose")], card).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// A partner's feed, signed, with its sequence as ETag; 304 when the client has it already.
+async fn serve_feed(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    Path(partner): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let served = lock(&shared).partners.get(&partner).and_then(|p| {
+        let feed = p.feed.as_ref()?;
+        let etag = format!("\"{}\"", feed["sequence"]);
+        Some((etag, jws::sign(&p.key, feed.to_string().as_bytes())))
+    });
+    let Some((etag, token)) = served else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let known = headers
+        .get("if-none-match")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == etag);
+    if known {
+        return (StatusCode::NOT_MODIFIED, [("etag", etag)]).into_response();
+    }
+    (
+        [
+            ("content-type", "application/jose".to_owned()),
+            ("etag", etag),
+        ],
+        token,
+    )
+        .into_response()
 }
 
 async fn receive(

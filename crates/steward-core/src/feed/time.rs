@@ -43,6 +43,19 @@ pub fn parse_utc(raw: &str) -> Option<i64> {
     Some(days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second)
 }
 
+/// `unix_seconds` in the feed's date format; the inverse of [`parse_utc`].
+pub fn format_utc(unix_seconds: i64) -> String {
+    let day = unix_seconds.div_euclid(86_400);
+    let secs = unix_seconds.rem_euclid(86_400);
+    let (y, m, d) = crate::inventory::forecast::civil_date(day);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
 /// Howard Hinnant's civil-to-days algorithm.
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -57,6 +70,14 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_what_it_reads() {
+        for at in [0, 1_709_164_800, 1_796_144_400, 1_796_144_400 + 3_723] {
+            assert_eq!(parse_utc(&format_utc(at)), Some(at));
+        }
+        assert_eq!(format_utc(1_796_144_400), "2026-12-01T17:00:00Z");
+    }
 
     #[test]
     fn reads_rfc3339_utc_and_nothing_else() {

@@ -1,5 +1,7 @@
 //! Runs the reference partner server with the brief's partners, for the demo and the end-to-end
-//! tests: `steward-partner-server [--port N] [--record FILE] [--keys DIR]`. Prints the address it
+//! tests: `steward-partner-server [--port N] [--record FILE] [--keys DIR]`. And signs a feed for
+//! anyone publishing one: `steward-partner-server sign-feed KEYFILE < feed.json > feed.jws`
+//! (KEYFILE: the partner's 32-byte Ed25519 seed, as `--keys` keeps them). Prints the address it
 //! listens on, then appends one JSON line per request to FILE (when given) as requests arrive.
 //! With `--keys`, the partners' keys are kept in DIR, so the app's pinned keys stay valid
 //! between demo runs.
@@ -14,7 +16,12 @@ async fn main() {
     let mut port = 0u16;
     let mut record: Option<String> = None;
     let mut keys: Option<std::path::PathBuf> = None;
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("sign-feed") {
+        args.next();
+        sign_feed(args.next().unwrap_or_else(|| usage()));
+        return;
+    }
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--port" => {
@@ -78,7 +85,30 @@ async fn main() {
     }
 }
 
+/// Signs the feed document on standard input with the key in `key_file`; prints the JWS.
+fn sign_feed(key_file: String) {
+    use std::io::Read;
+    let seed: [u8; 32] = match std::fs::read(&key_file).map(<[u8; 32]>::try_from) {
+        Ok(Ok(seed)) => seed,
+        _ => {
+            eprintln!("steward-partner-server: {key_file} is not a 32-byte key");
+            std::process::exit(1);
+        }
+    };
+    let mut feed = Vec::new();
+    if let Err(error) = std::io::stdin().read_to_end(&mut feed) {
+        eprintln!("steward-partner-server: cannot read the feed: {error}");
+        std::process::exit(1);
+    }
+    if let Err(error) = serde_json::from_slice::<serde_json::Value>(&feed) {
+        eprintln!("steward-partner-server: the feed is not JSON: {error}");
+        std::process::exit(1);
+    }
+    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    println!("{}", steward_core::consent::jws::sign(&key, &feed));
+}
+
 fn usage() -> ! {
-    eprintln!("usage: steward-partner-server [--port N] [--record FILE] [--keys DIR]");
+    eprintln!("usage: steward-partner-server [--port N] [--record FILE] [--keys DIR]\n       steward-partner-server sign-feed KEYFILE < feed.json > feed.jws");
     std::process::exit(2);
 }

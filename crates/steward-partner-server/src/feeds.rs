@@ -1,0 +1,76 @@
+//! The demo partners' feeds (docs/protocol/partner-feed.md): the offers and tutorials of the
+//! brief's scenarios, dated from when the server started. Served signed with the partner's key.
+
+use steward_core::feed::time::format_utc;
+
+const DAY: i64 = 86_400;
+
+/// The demo feed of `partner` (by id), issued at `now`, or `None` for a partner without one.
+pub fn demo_feed(partner: &str, now: i64) -> Option<serde_json::Value> {
+    let items = match partner {
+        "sudsy" => serde_json::json!({ "offers": [{
+            "@type": "Offer", "id": "sudsy-soap-15", "name": "Sudsy dish soap refill, 15% off",
+            "item": {"category": "dish soap"},
+            "price": {"amount": "3.49", "currency": "EUR"}, "discountPercent": 15,
+            "validFrom": format_utc(now - DAY), "validThrough": format_utc(now + 14 * DAY),
+            "stores": [{"name": "Main Street Market", "latitude": 52.5208, "longitude": 13.4094}],
+            "targeting": [{"rule": "consumableBelow", "item": {"category": "dish soap"}, "level": 10}],
+            "collapseKey": "sudsy-soap", "priority": 6
+        }]}),
+        "crumb" => serde_json::json!({ "offers": [{
+            "@type": "Offer", "id": "crumb-loaf", "name": "Crumb & Co. sandwich loaf",
+            "item": {"category": "bread"},
+            "price": {"amount": "2.29", "currency": "EUR"},
+            "validFrom": format_utc(now - DAY), "validThrough": format_utc(now + 7 * DAY),
+            "stores": [{"name": "Main Street Market", "latitude": 52.5208, "longitude": 13.4094}],
+            "targeting": [{"rule": "consumableBelow", "item": {"category": "bread"}, "level": 3}],
+            "collapseKey": "crumb-bread", "priority": 5
+        }]}),
+        "goldcrust" => serde_json::json!({ "offers": [{
+            "@type": "Offer", "id": "goldcrust-coupon", "name": "Goldcrust sourdough, 30% off today",
+            "item": {"category": "bread"},
+            "price": {"amount": "2.79", "currency": "EUR"}, "discountPercent": 30,
+            "validFrom": format_utc(now - DAY), "validThrough": format_utc(now + 2 * DAY),
+            "stores": [{"name": "Main Street Market", "latitude": 52.5208, "longitude": 13.4094}],
+            "targeting": [
+                {"rule": "consumableBelow", "item": {"category": "bread"}, "level": 3},
+                {"rule": "insideGeofence", "latitude": 52.5208, "longitude": 13.4094, "radiusMeters": 800}
+            ],
+            "collapseKey": "goldcrust-bread", "priority": 4
+        }]}),
+        "lumaview" => serde_json::json!({ "tutorials": [{
+            "@type": "HowTo", "id": "lumaview-disc-menu", "name": "Getting to the disc menu",
+            "steps": [
+                {"text": "Press Menu once and wait for the disc's own menu to appear."},
+                {"text": "Move with the arrows; the chosen item is outlined."},
+                {"text": "Press OK to choose it. Back returns to the previous menu."}
+            ],
+            "models": ["bluray_player"],
+            "targeting": [{"rule": "devicePattern", "model": "bluray_player", "event": "button", "count": 5, "withinSeconds": 20}],
+            "expiresAt": format_utc(now + 90 * DAY), "collapseKey": "lumaview-menu", "priority": 7
+        }]}),
+        "cornerway" => serde_json::json!({ "offers": [{
+            "@type": "Offer", "id": "cornerway-soap", "name": "Cornerway own-brand dish soap",
+            "item": {"category": "dish soap"},
+            "price": {"amount": "2.99", "currency": "EUR"},
+            "validFrom": format_utc(now - DAY), "validThrough": format_utc(now + 7 * DAY),
+            "stores": [{"name": "Cornerway Alexanderplatz", "latitude": 52.5219, "longitude": 13.4132}],
+            "targeting": [{"rule": "insideGeofence", "latitude": 52.5219, "longitude": 13.4132, "radiusMeters": 800}],
+            "collapseKey": "cornerway-soap", "priority": 3
+        }]}),
+        _ => return None,
+    };
+    let mut feed = serde_json::json!({
+        "version": 1,
+        "partner": partner,
+        "sequence": 1,
+        "issuedAt": format_utc(now),
+        "expiresAt": format_utc(now + 7 * DAY),
+    });
+    if let (Some(feed), Some(items)) = (feed.as_object_mut(), items.as_object()) {
+        for (key, value) in items {
+            feed.insert(key.clone(), value.clone());
+        }
+    }
+    Some(feed)
+}
