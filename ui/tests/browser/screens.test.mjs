@@ -163,6 +163,27 @@ for (const viewport of [
 }
 
 describe('the layout a person sees', () => {
+  for (const width of [320, 360]) {
+    it(`fits every tab's label, and the Shopping badge, inside its own tab at ${width}px`, async () => {
+      const { page } = await open({ width, height: 780 });
+      // A badge on Shopping makes its tab the widest.
+      await page.getByRole('button', { name: /^Shopping/ }).getByText('1').waitFor();
+      const tabs = await page.getByRole('navigation', { name: 'Sections' }).getByRole('button').evaluateAll((buttons) =>
+        buttons.map((b) => {
+          const box = b.getBoundingClientRect();
+          return { label: b.textContent.trim(), left: box.left, right: box.right, overflow: b.scrollWidth - b.clientWidth };
+        }),
+      );
+      assert.equal(tabs.length, 4);
+      for (const [i, tab] of tabs.entries()) {
+        assert.ok(tab.overflow <= 0, `"${tab.label}" spills out of its tab by ${tab.overflow}px`);
+        assert.ok(tab.right <= width, `"${tab.label}" ends off screen at ${tab.right}px`);
+        if (i > 0) assert.ok(tab.left >= tabs[i - 1].right - 0.5, `"${tab.label}" overlaps "${tabs[i - 1].label}"`);
+      }
+      await page.context().close();
+    });
+  }
+
   it('keeps the Shopping badge on one line with its label at 360px', async () => {
     const { page } = await open({ width: 360, height: 780 });
     const tab = page.getByRole('button', { name: /^Shopping/ });
