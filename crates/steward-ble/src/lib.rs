@@ -127,6 +127,14 @@ impl Central for BtleCentral {
         window: Duration,
     ) -> Result<Vec<Advertisement>, LinkError> {
         let services: Vec<Uuid> = kinds.iter().map(|k| k.service()).collect();
+        // btleplug's BlueZ scan powers the adapter on first: asked just after the owner switched
+        // Bluetooth off (before that change reached the event stream), it would switch it back
+        // on. Ask the adapter itself, and refuse while it is off.
+        #[cfg(not(target_os = "android"))]
+        if let Ok(CentralState::PoweredOff) = self.adapter.adapter_state().await {
+            self.radio.send_replace(RadioState::Off);
+            return Err(LinkError::NoBluetooth("Bluetooth is switched off".into()));
+        }
         self.adapter
             .start_scan(ScanFilter {
                 services: services.clone(),

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use steward_ble::BtleCentral;
 use steward_devices::session::SessionUpdate;
-use steward_devices::{Backoff, DeviceError, Hub, HubEvent, RadioState};
+use steward_devices::{Backoff, Central, DeviceError, Hub, HubEvent, LinkError, RadioState};
 use steward_protocol::command::Command;
 use steward_protocol::pairing::SetupCode;
 use steward_protocol::{DeviceId, DeviceKind};
@@ -76,6 +76,21 @@ async fn bluetooth_off_is_said_at_once_and_on_again_reconnects_without_loss() {
         Err(DeviceError::RadioOff),
         "a command says Bluetooth is off, not that the device is out of range"
     );
+
+    // The hub's reconnection races the radio's news; whatever scans, the owner's switch holds:
+    // a scan is refused, and the adapter is not powered back on behind their back (btleplug's
+    // scan sets `Powered` first).
+    let other = BtleCentral::first_adapter().await.expect("adapter");
+    assert!(
+        matches!(
+            other
+                .scan(&[DeviceKind::SoapDispenser], Duration::from_millis(100))
+                .await,
+            Err(LinkError::NoBluetooth(_))
+        ),
+        "a scan with Bluetooth off is refused by the central itself"
+    );
+    assert!(!home.powered(), "nothing switched Bluetooth back on");
 
     // The home goes on without the phone: two packets while it cannot listen.
     home.dispense(&soap);

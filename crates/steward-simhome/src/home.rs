@@ -92,11 +92,18 @@ pub struct Shared {
     radio: mpsc::UnboundedSender<Radio>,
     /// Whether the phone's adapter is on (`Adapter1.Powered`).
     powered: AtomicBool,
+    /// Whether the owner switched Bluetooth off (rfkill's soft block): until they switch it
+    /// back on, no app may power the adapter, as on a phone.
+    blocked: AtomicBool,
 }
 
 impl Shared {
     pub(crate) fn powered(&self) -> bool {
         self.powered.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn blocked(&self) -> bool {
+        self.blocked.load(Ordering::SeqCst)
     }
 
     /// Switches the adapter; switching off drops every connection, as BlueZ does.
@@ -460,6 +467,7 @@ impl SimHome {
             slots: Mutex::new(slots),
             radio,
             powered: AtomicBool::new(true),
+            blocked: AtomicBool::new(false),
         });
         let adapter = Adapter {
             shared: Arc::clone(&shared),
@@ -575,11 +583,13 @@ impl SimHome {
         }
     }
 
-    /// Switches the phone's Bluetooth adapter on or off (`Adapter1.Powered`), signalling the
-    /// change as BlueZ does; off drops every connection and refuses scans and connections.
+    /// The owner switches the phone's Bluetooth on or off (`Adapter1.Powered`), signalling the
+    /// change as BlueZ does; off drops every connection and refuses scans and connections, and
+    /// blocks the radio as rfkill does, so no app can switch it back on behind the owner's back.
     pub async fn set_powered(&self, powered: bool) -> zbus::Result<()> {
         let server = self.connection.object_server();
         let adapter = server.interface::<_, Adapter>(ADAPTER_PATH).await?;
+        self.shared.blocked.store(!powered, Ordering::SeqCst);
         adapter.get_mut().await.apply_power(powered);
         adapter
             .get()

@@ -129,10 +129,15 @@ impl Adapter {
     }
 
     /// What `bluetoothctl power off` does: switching off drops every connection and stops
-    /// discovery, as BlueZ does. zbus signals the change to clients.
+    /// discovery, as BlueZ does. zbus signals the change to clients. While the owner has
+    /// Bluetooth switched off (rfkill), powering on is refused as BlueZ refuses it.
     #[zbus(property)]
-    fn set_powered(&mut self, powered: bool) {
+    fn set_powered(&mut self, powered: bool) -> zbus::fdo::Result<()> {
+        if powered && self.shared.blocked() {
+            return Err(zbus::fdo::Error::Failed("Blocked through rfkill".into()));
+        }
         self.apply_power(powered);
+        Ok(())
     }
 
     #[zbus(property)]
