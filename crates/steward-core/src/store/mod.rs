@@ -32,6 +32,20 @@ use crate::{Error, Result};
 /// The database file's name inside the data directory.
 pub const FILE_NAME: &str = "steward.sqlite3";
 
+/// Initialises SQLite (and with it SQLCipher) once, on one thread, before any connection opens.
+/// SQLite marks itself initialised before it runs SQLCipher's set-up, so a connection keyed on
+/// another thread meanwhile is refused ("sqlcipher not initialized", seen as "An error occurred
+/// with PRAGMA key" about once in 150 runs of two stores opening at once).
+fn sqlite_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        // Opening any connection runs the whole initialisation before it returns.
+        if let Err(error) = Connection::open_in_memory() {
+            tracing::error!(%error, "SQLite could not initialise");
+        }
+    });
+}
+
 /// An open, migrated database.
 #[derive(Debug)]
 pub struct Store {
@@ -42,6 +56,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store in `data_dir`, then migrates it to the latest schema.
     pub fn open_in(data_dir: &Path) -> Result<Self> {
+        sqlite_ready();
         std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
             path: data_dir.to_owned(),
             source,
@@ -55,6 +70,7 @@ impl Store {
     /// A plain database from an earlier release is encrypted in place first. A key that does
     /// not open the file is [`Error::WrongKey`], and the file is left as it was.
     pub fn open_encrypted(data_dir: &Path, key: &DatabaseKey) -> Result<Self> {
+        sqlite_ready();
         std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
             path: data_dir.to_owned(),
             source,
@@ -77,6 +93,7 @@ impl Store {
     /// first; the reader neither migrates nor finishes an erase, and cannot write
     /// (`query_only`).
     pub fn open_reader(data_dir: &Path, key: &DatabaseKey) -> Result<Self> {
+        sqlite_ready();
         let path = data_dir.join(FILE_NAME);
         let conn = Connection::open_with_flags(
             &path,
@@ -93,6 +110,7 @@ impl Store {
 
     /// A private in-memory store, for tests and previews.
     pub fn open_in_memory() -> Result<Self> {
+        sqlite_ready();
         Self::prepare(Connection::open_in_memory()?, None)
     }
 
