@@ -68,6 +68,10 @@ impl PartnerClient {
         Ok(Self { http })
     }
 
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// Sends a disclosure, exactly the bytes the gate recorded, and says how it went. Never
     /// fails: every failure is an outcome for the ledger.
     pub async fn send(&self, disclosure: &Disclosure) -> Delivery {
@@ -151,7 +155,10 @@ impl PartnerClient {
 }
 
 /// Reads at most `limit` bytes of the answer; more is an error, not a truncation.
-async fn read_bounded(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
+pub(crate) async fn read_bounded(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, String> {
     if response
         .content_length()
         .is_some_and(|length| length > limit as u64)
@@ -173,7 +180,7 @@ async fn read_bounded(mut response: reqwest::Response, limit: usize) -> Result<V
     }
 }
 
-fn describe(error: &reqwest::Error) -> String {
+pub(crate) fn describe(error: &reqwest::Error) -> String {
     if error.is_timeout() {
         "the partner did not answer in time".to_owned()
     } else if error.is_connect() {

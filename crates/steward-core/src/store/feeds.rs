@@ -64,6 +64,42 @@ pub fn accept(
     Ok(verdict)
 }
 
+/// Records why a feed could not be fetched (the network, the partner's server): the kept feed
+/// stays, and the owner is told.
+pub fn record_problem(store: &Store, partner_id: &str, reason: &str, now: i64) -> Result<()> {
+    store.conn().execute(
+        "INSERT INTO feed_problems (partner_id, reason, at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (partner_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
+        params![partner_id, reason, now],
+    )?;
+    Ok(())
+}
+
+/// A fetch that found the kept feed still current (304): any old problem is over.
+pub fn confirmed(store: &Store, partner_id: &str, now: i64) -> Result<()> {
+    store.conn().execute(
+        "UPDATE partner_feeds SET fetched_at = ?2 WHERE partner_id = ?1",
+        params![partner_id, now],
+    )?;
+    store.conn().execute(
+        "DELETE FROM feed_problems WHERE partner_id = ?1",
+        params![partner_id],
+    )?;
+    Ok(())
+}
+
+/// When `partner_id`'s feed was last fetched or confirmed, if ever.
+pub fn fetched_at(store: &Store, partner_id: &str) -> Result<Option<i64>> {
+    Ok(store
+        .conn()
+        .query_row(
+            "SELECT fetched_at FROM partner_feeds WHERE partner_id = ?1",
+            params![partner_id],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
 /// The kept feed of `partner`, checked again (its signature and fields; not its dates, which
 /// the matcher applies item by item), with its ETag for a conditional fetch.
 pub fn kept(store: &Store, partner: &PartnerCard) -> Result<Option<(Feed, Option<String>)>> {
