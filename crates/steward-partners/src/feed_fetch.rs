@@ -7,6 +7,7 @@
 //! download (a changed feed under an old ETag is checked like any other).
 
 use steward_core::feed::verify::MAX_FEED_BYTES;
+use steward_core::feed::FeedError;
 
 use crate::client::{describe, read_bounded, PartnerClient};
 
@@ -73,10 +74,7 @@ impl PartnerClient {
             .await
             .map_err(|detail| {
                 if detail.contains("larger than") {
-                    FetchError(format!(
-                        "the feed is larger than {} KiB",
-                        MAX_FEED_BYTES / 1024
-                    ))
+                    FetchError(FeedError::Oversized.to_string())
                 } else {
                     FetchError(detail)
                 }

@@ -273,9 +273,9 @@ async fn slow_silent_endless_huge_and_redirecting_partners_are_cut_off_and_the_l
     let cases = [
         (Hostile::Drip, "did not answer in time"),
         (Hostile::Silent, "did not answer in time"),
-        (Hostile::Endless, "larger than 512 KiB"),
-        (Hostile::HugeWithLength, "larger than 512 KiB"),
-        (Hostile::HugeUntilClose, "larger than 512 KiB"),
+        (Hostile::Endless, "larger than 524288 bytes"),
+        (Hostile::HugeWithLength, "larger than 524288 bytes"),
+        (Hostile::HugeUntilClose, "larger than 524288 bytes"),
         (
             Hostile::Redirect(format!("{}/feed", other.base_url)),
             "redirect (302); it was not followed",

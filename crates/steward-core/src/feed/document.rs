@@ -47,7 +47,23 @@ pub struct Feed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
     Gtin(crate::Gtin),
+    /// Lower case, words separated by single spaces (see [`Item::category`]).
     Category(String),
+}
+
+impl Item {
+    /// A category as compared: lower case, single spaces ("Dish  Soap" is "dish soap").
+    pub fn category(raw: &str) -> Self {
+        Self::Category(category_key(raw))
+    }
+}
+
+/// Lower case, words separated by single spaces: how categories and names are compared.
+pub fn category_key(raw: &str) -> String {
+    raw.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A store where an offer applies.
@@ -316,7 +332,7 @@ fn item(field: &str, raw: WireItem) -> Result<Item, Invalid> {
         (Some(gtin), None) => crate::Gtin::parse(&gtin)
             .map(Item::Gtin)
             .map_err(|error| invalid(field, error.to_string())),
-        (None, Some(category)) => Ok(Item::Category(name(field, &category, 60)?.to_lowercase())),
+        (None, Some(category)) => Ok(Item::category(&name(field, &category, 60)?)),
         _ => Err(invalid(field, "names exactly one of gtin or category")),
     }
 }
