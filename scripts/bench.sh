@@ -5,7 +5,12 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
 
-# `scripts/bench.sh pairing`, `growth` and `size` run that one alone.
+# `scripts/bench.sh pairing`, `growth`, `match` and `size` run that one alone.
+if [ "${1:-}" = "match" ]; then
+  step "The on-device matcher: offers against a household, against the obvious loop"
+  cargo bench -p steward-core --bench match --locked
+  exit 0
+fi
 if [ "${1:-}" = "pairing" ]; then
   step "Pairing and reconnecting, end to end, and the SPAKE2 exchange alone"
   cargo bench -p steward-ble --bench pairing --locked
@@ -52,6 +57,9 @@ export STEWARD_SIMHOME="$CARGO_TARGET_DIR/release/steward-simhome"
 
 step "50 devices at 20 Hz for a minute, through btleplug's real Linux path"
 cargo bench -p steward-ble --bench fifty_devices --locked
+
+step "The on-device matcher: offers against a household, against the obvious loop"
+cargo bench -p steward-core --bench match --locked
 
 step "Usage events ingested durably, against a bare batched rusqlite insert loop"
 cargo bench -p steward-core --bench ingest --locked

@@ -78,11 +78,11 @@ fn household(consumables: Vec<ConsumableFacts>) -> Household {
     }
 }
 
-fn run(
-    feeds: &[(&str, &str, &Feed)],
-    h: &Household,
+fn run<'a>(
+    feeds: &[(&'a str, &'a str, &'a Feed)],
+    h: &'a Household,
     muted: &[&str],
-) -> Vec<steward_core::feed::Match> {
+) -> Vec<steward_core::feed::Match<'a>> {
     let feeds: Vec<PartnerFeed<'_>> = feeds
         .iter()
         .map(|(id, name, feed)| PartnerFeed {
@@ -115,18 +115,18 @@ fn the_soap_offer_fits_when_soap_runs_low_and_says_why_with_the_nearest_store() 
     assert_eq!(found.len(), 1);
     let m = &found[0];
     assert_eq!(
-        m.explanation,
+        m.explanation(),
         "Your dish soap will run out in about 4 days, and Dishwell has it 15% off at Main Street Market, 280 m away."
     );
-    assert_eq!((m.kind, m.consumable_id), (MatchKind::Offer, Some(1)));
+    assert_eq!((m.kind(), m.consumable_id), (MatchKind::Offer, Some(1)));
 
     // Without the position, the store is named without a distance.
     h.position = None;
     let found = run(&[("sudsy", "Dishwell", &sudsy)], &h, &[]);
     assert!(
-        found[0].explanation.ends_with("at Main Street Market."),
+        found[0].explanation().ends_with("at Main Street Market."),
         "{}",
-        found[0].explanation
+        found[0].explanation()
     );
 
     // Plenty left, or no forecast yet: nothing.
@@ -165,11 +165,12 @@ fn levels_match_by_gtin_in_any_length_and_by_a_category_phrase_in_the_name() {
     let f = feed("sudsy", vec![by_gtin, by_phrase, not_a_word], vec![]);
     let mut c = soap(8, None);
     c.name = "Sudsy dish soap".to_owned();
-    let found = run(&[("sudsy", "Sudsy", &f)], &household(vec![c]), &[]);
-    let ids: HashSet<&str> = found.iter().map(|m| m.id.as_str()).collect();
+    let h = household(vec![c]);
+    let found = run(&[("sudsy", "Sudsy", &f)], &h, &[]);
+    let ids: HashSet<&str> = found.iter().map(|m| m.id()).collect();
     assert_eq!(ids, HashSet::from(["g", "p"]), "whole words only");
     assert!(found[0]
-        .explanation
+        .explanation()
         .starts_with("You have 8 packets of sudsy dish soap left, and Sudsy"));
 }
 
@@ -211,12 +212,12 @@ fn a_muted_brand_shows_no_offers_but_its_help_stays() {
     assert_eq!(run(&[("sudsy", "Sudsy", &f)], &h, &[]).len(), 2);
     let muted = run(&[("sudsy", "Sudsy", &f)], &h, &["sudsy"]);
     assert_eq!(muted.len(), 1);
-    assert_eq!(muted[0].kind, MatchKind::Tutorial);
+    assert_eq!(muted[0].kind(), MatchKind::Tutorial);
     assert_eq!(
-        muted[0].explanation,
+        muted[0].explanation(),
         "You have Kitchen dispenser: Sudsy's guide \u{201c}Cleaning the dispenser\u{201d} may help."
     );
-    assert_eq!(muted[0].device_id.as_deref(), Some("d1"));
+    assert_eq!(muted[0].device_id, Some("d1"));
 }
 
 #[test]
@@ -260,11 +261,14 @@ fn the_confused_owner_pattern_needs_enough_presses_close_together_and_now() {
         h.devices.push(player.clone());
         h.events = events;
         run(&[("lumaview", "Lumaview", &f)], &h, &[])
+            .iter()
+            .map(|m| m.explanation())
+            .collect::<Vec<_>>()
     };
     let found = with(presses(&[18, 14, 9, 5, 1], "button", "p1"));
     assert_eq!(found.len(), 1);
     assert_eq!(
-        found[0].explanation,
+        found[0],
         "Living room player saw 5 presses within 20 seconds: Lumaview's guide \u{201c}Finding the disc menu\u{201d} may help."
     );
     assert!(
@@ -330,7 +334,7 @@ fn geofences_time_windows_and_validity_decide_as_written() {
         h.local_minute = minute;
         run(&[("goldcrust", "Goldcrust", &f)], &h, &[])
             .into_iter()
-            .map(|m| m.id)
+            .map(|m| m.id().to_owned())
             .collect::<Vec<_>>()
     };
     assert_eq!(at(Some(NEAR_MARKET), 18 * 60), ["near"]);
@@ -344,7 +348,7 @@ fn geofences_time_windows_and_validity_decide_as_written() {
             },
             &[]
         )[0]
-        .explanation,
+        .explanation(),
         "You are nearby, and Goldcrust has it 15% off at Main Street Market, 280 m away."
     );
     assert!(
@@ -386,15 +390,13 @@ fn one_item_per_collapse_key_per_partner_and_the_most_relevant_first() {
     let sudsy = feed("sudsy", vec![low.clone(), high, other_key], vec![]);
     // Another partner's item under the same key is not collapsed into Sudsy's.
     let crumb = feed("crumb", vec![low], vec![]);
+    let h = household(vec![soap(3, None)]);
     let found = run(
         &[("sudsy", "Sudsy", &sudsy), ("crumb", "Crumb", &crumb)],
-        &household(vec![soap(3, None)]),
+        &h,
         &[],
     );
-    let order: Vec<(&str, &str)> = found
-        .iter()
-        .map(|m| (m.partner_id.as_str(), m.id.as_str()))
-        .collect();
+    let order: Vec<(&str, &str)> = found.iter().map(|m| (m.partner_id, m.id())).collect();
     assert_eq!(order, [("sudsy", "b"), ("sudsy", "c"), ("crumb", "a")]);
 }
 
@@ -429,7 +431,9 @@ fn search_finds_offers_by_words_or_gtin_with_distance_and_price_order() {
         },
     ];
     let ids = |hits: Vec<steward_core::feed::search::Hit>| {
-        hits.into_iter().map(|h| h.offer_id).collect::<Vec<_>>()
+        hits.into_iter()
+            .map(|h| h.offer.id.clone())
+            .collect::<Vec<_>>()
     };
     let here = Some(NEAR_MARKET);
     assert_eq!(
@@ -622,7 +626,7 @@ proptest! {
             .collect();
         let f = feed("p", offers, vec![]);
         let feeds = [PartnerFeed { partner_id: "p", partner_name: "P", feed: &f }];
-        let mut fast: Vec<String> = matches(&feeds, &household, &HashSet::new()).into_iter().map(|m| m.id).collect();
+        let mut fast: Vec<String> = matches(&feeds, &household, &HashSet::new()).into_iter().map(|m| m.id().to_owned()).collect();
         let mut slow: Vec<String> = naive::matching_items(&feeds, &household).into_iter().map(|(_, _, id)| id).collect();
         fast.sort();
         slow.sort();

@@ -7,7 +7,10 @@
 //! It must never send, store or log anything: matching is what keeps household data home.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 pub use super::document::category_key;
 use super::document::{Item, Offer, Rule, Tutorial};
@@ -28,43 +31,164 @@ pub struct PartnerFeed<'a> {
 }
 
 /// An offer or a tutorial.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MatchKind {
     Offer,
     Tutorial,
 }
 
 /// A store near the owner.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NearStore {
-    pub name: String,
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearStore<'a> {
+    pub name: &'a str,
     /// Distance from the owner, when the position is known.
     pub meters: Option<f64>,
 }
 
-/// An item that fits, and why.
+/// The item a match is for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Matched<'a> {
+    Offer(&'a Offer),
+    Tutorial(&'a Tutorial),
+}
+
+/// An item that fits, and why. Borrowed from the feeds and the household, so a run allocates
+/// nothing per match; the sentence is written when asked for ([`Match::explanation`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Match {
-    pub partner_id: String,
-    pub partner_name: String,
-    pub kind: MatchKind,
-    /// The item's id in its feed.
-    pub id: String,
-    pub name: String,
-    pub collapse_key: String,
+pub struct Match<'a> {
+    pub partner_id: &'a str,
+    pub partner_name: &'a str,
+    pub item: Matched<'a>,
     /// Higher first: the partner's priority, then how pressing the reason is.
     pub relevance: u32,
-    /// "Your dish soap will run out in about 4 days, and Dishwell has it 15% off at Main
-    /// Street Market, 400 m away."
-    pub explanation: String,
-    pub store: Option<NearStore>,
     /// The consumable it is about (a reorder offer's), when a rule named one.
     pub consumable_id: Option<i64>,
     /// The device it is about, when a rule named one.
-    pub device_id: Option<String>,
+    pub device_id: Option<&'a str>,
     /// When the feed was issued (newer first among equals).
     pub issued_at: i64,
-    pub expires_at: i64,
+    household: &'a Household,
+    /// The most telling evidence, which the sentence is written from.
+    main: Evidence,
+    /// Where it came from, for a stable order: the partner's place and the item's in its feed.
+    order: (usize, MatchKind, usize),
+}
+
+/// What an item's rules found, folded as they are checked: no allocation per item.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Evidences {
+    main: Evidence,
+    urgency: u32,
+    consumable: Option<usize>,
+    device: Option<usize>,
+}
+
+impl Evidences {
+    fn add(&mut self, e: Evidence) {
+        if rank(&e) < rank(&self.main) {
+            self.main = e;
+        }
+        self.urgency = self.urgency.max(urgency(&e));
+        match e {
+            Evidence::Level { consumable } | Evidence::DaysLeft { consumable, .. } => {
+                self.consumable.get_or_insert(consumable);
+            }
+            Evidence::Owns { device } | Evidence::Pattern { device, .. } => {
+                self.device.get_or_insert(device);
+            }
+            Evidence::Near | Evidence::Time => {}
+        }
+    }
+}
+
+/// Which evidence the sentence leads with (lower first).
+fn rank(e: &Evidence) -> u8 {
+    match e {
+        Evidence::DaysLeft { .. } => 0,
+        Evidence::Level { .. } => 1,
+        Evidence::Pattern { .. } => 2,
+        Evidence::Owns { .. } => 3,
+        Evidence::Near => 4,
+        Evidence::Time => 5,
+    }
+}
+
+impl<'a> Match<'a> {
+    pub fn kind(&self) -> MatchKind {
+        match self.item {
+            Matched::Offer(_) => MatchKind::Offer,
+            Matched::Tutorial(_) => MatchKind::Tutorial,
+        }
+    }
+
+    /// The item's id in its feed.
+    pub fn id(&self) -> &'a str {
+        match self.item {
+            Matched::Offer(o) => &o.id,
+            Matched::Tutorial(t) => &t.id,
+        }
+    }
+
+    pub fn name(&self) -> &'a str {
+        match self.item {
+            Matched::Offer(o) => &o.name,
+            Matched::Tutorial(t) => &t.name,
+        }
+    }
+
+    pub fn collapse_key(&self) -> &'a str {
+        match self.item {
+            Matched::Offer(o) => &o.collapse_key,
+            Matched::Tutorial(t) => &t.collapse_key,
+        }
+    }
+
+    /// An offer's nearest store (or its first, without a position); worked out when asked, as
+    /// only the matches shown need it.
+    pub fn store(&self) -> Option<NearStore<'a>> {
+        match self.item {
+            Matched::Offer(offer) => nearest_store(offer, self.household.position),
+            Matched::Tutorial(_) => None,
+        }
+    }
+
+    /// When it stops applying: an offer's end, a tutorial's expiry.
+    pub fn expires_at(&self) -> i64 {
+        match self.item {
+            Matched::Offer(o) => o.valid_through,
+            Matched::Tutorial(t) => t.expires_at,
+        }
+    }
+
+    /// Why it is shown, from the rules that held: "Your dish soap will run out in about 4
+    /// days, and Dishwell has it 15% off at Main Street Market, 400 m away."
+    pub fn explanation(&self) -> String {
+        let why = reason(self.household, self.main, self.partner_name);
+        match self.item {
+            Matched::Offer(offer) => {
+                let deal = match (offer.discount_percent, &offer.price_minor) {
+                    (Some(percent), _) if percent > 0 => format!("has it {percent}% off"),
+                    (_, Some((minor, currency))) => {
+                        format!("has it for {}", describe_price(*minor, currency))
+                    }
+                    _ => "has an offer".to_owned(),
+                };
+                let place = match self.store() {
+                    Some(NearStore {
+                        name,
+                        meters: Some(m),
+                    }) => format!(" at {name}, {} away", describe_distance(m)),
+                    Some(NearStore { name, meters: None }) => format!(" at {name}"),
+                    None => String::new(),
+                };
+                format!("{why}, and {} {deal}{place}.", self.partner_name)
+            }
+            Matched::Tutorial(tutorial) => format!(
+                "{why}: {}'s guide \u{201c}{}\u{201d} may help.",
+                self.partner_name, tutorial.name
+            ),
+        }
+    }
 }
 
 /// What a rule found.
@@ -92,16 +216,16 @@ enum Evidence {
 /// The household, indexed for the rules' lookups.
 struct Index<'h> {
     household: &'h Household,
-    by_gtin: HashMap<[u8; 14], Vec<usize>>,
-    by_phrase: HashMap<String, Vec<usize>>,
-    by_kind: HashMap<&'h str, Vec<usize>>,
+    by_gtin: FxHashMap<[u8; 14], Vec<usize>>,
+    by_phrase: FxHashMap<String, Vec<usize>>,
+    by_kind: FxHashMap<&'h str, Vec<usize>>,
     /// Event names, numbered.
-    event_names: HashMap<&'h str, usize>,
+    event_names: FxHashMap<&'h str, usize>,
     /// Each device's events of each name (by number), oldest first.
-    events: HashMap<(usize, usize), Vec<i64>>,
+    events: FxHashMap<(usize, usize), Vec<i64>>,
     /// The shortest span of `count` fresh events per (device, event, count), once computed:
     /// many items share a pattern.
-    spans: RefCell<HashMap<(usize, usize, u32), Option<i64>>>,
+    spans: RefCell<FxHashMap<(usize, usize, u32), Option<i64>>>,
 }
 
 /// A GTIN's 14-digit form, so an EAN-13 and its GTIN-14 compare equal. `None` for more than
@@ -118,11 +242,16 @@ pub fn gtin_key(digits: &str) -> Option<[u8; 14]> {
 /// "sudsy dish", "sudsy dish soap", "dish", "dish soap", "soap".
 fn phrases(name: &str) -> Vec<String> {
     let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(words.len() * (words.len() + 1) / 2);
     for start in 0..words.len() {
+        let mut phrase = String::new();
         // Names are short; a pathological one is bounded in the phrases it makes.
-        for end in start + 1..=words.len().min(start + MAX_PHRASE_WORDS) {
-            out.push(words[start..end].join(" "));
+        for word in &words[start..words.len().min(start + MAX_PHRASE_WORDS)] {
+            if !phrase.is_empty() {
+                phrase.push(' ');
+            }
+            phrase.push_str(word);
+            out.push(phrase.clone());
         }
     }
     out
@@ -130,27 +259,28 @@ fn phrases(name: &str) -> Vec<String> {
 
 impl<'h> Index<'h> {
     fn new(household: &'h Household) -> Self {
-        let mut by_gtin: HashMap<[u8; 14], Vec<usize>> = HashMap::new();
-        let mut by_phrase: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_gtin: FxHashMap<[u8; 14], Vec<usize>> = FxHashMap::default();
+        let mut by_phrase: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, c) in household.consumables.iter().enumerate() {
             if let Some(key) = c.gtin.as_deref().and_then(gtin_key) {
                 by_gtin.entry(key).or_default().push(i);
             }
-            let mut seen = HashSet::new();
             for phrase in phrases(&c.name) {
-                if seen.insert(phrase.clone()) {
-                    by_phrase.entry(phrase).or_default().push(i);
+                let holders = by_phrase.entry(phrase).or_default();
+                // A phrase twice in one name ("soap dish soap") lists the consumable once.
+                if holders.last() != Some(&i) {
+                    holders.push(i);
                 }
             }
         }
-        let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut position: HashMap<&str, usize> = HashMap::new();
+        let mut by_kind: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        let mut position: FxHashMap<&str, usize> = FxHashMap::default();
         for (i, d) in household.devices.iter().enumerate() {
             by_kind.entry(d.kind.as_str()).or_default().push(i);
             position.insert(d.id.as_str(), i);
         }
-        let mut event_names: HashMap<&str, usize> = HashMap::new();
-        let mut events: HashMap<(usize, usize), Vec<i64>> = HashMap::new();
+        let mut event_names: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut events: FxHashMap<(usize, usize), Vec<i64>> = FxHashMap::default();
         for e in &household.events {
             if let Some(&device) = position.get(e.device_id.as_str()) {
                 let next = event_names.len();
@@ -168,7 +298,7 @@ impl<'h> Index<'h> {
             by_kind,
             event_names,
             events,
-            spans: RefCell::new(HashMap::new()),
+            spans: RefCell::new(FxHashMap::default()),
         }
     }
 
@@ -260,11 +390,20 @@ impl<'h> Index<'h> {
 
     /// Every rule's evidence, or `None` when one does not hold (or there are none: an item
     /// without rules is only ever found by search, never pushed).
-    fn all_hold(&self, rules: &[Rule]) -> Option<Vec<Evidence>> {
-        if rules.is_empty() {
-            return None;
+    fn all_hold(&self, rules: &[Rule]) -> Option<Evidences> {
+        let (first, rest) = rules.split_first()?;
+        let first = self.evaluate(first)?;
+        let mut evidence = Evidences {
+            main: first,
+            urgency: 0,
+            consumable: None,
+            device: None,
+        };
+        evidence.add(first);
+        for rule in rest {
+            evidence.add(self.evaluate(rule)?);
         }
-        rules.iter().map(|rule| self.evaluate(rule)).collect()
+        Some(evidence)
     }
 }
 
@@ -299,73 +438,111 @@ fn in_window(minute: u16, from: u16, until: u16) -> bool {
 /// The offers and tutorials that fit `household`, one per partner and collapse key, most
 /// relevant first. Offers from `muted` partners are left out (their tutorials stay: help is
 /// not marketing).
-pub fn matches(
-    feeds: &[PartnerFeed<'_>],
-    household: &Household,
+pub fn matches<'a>(
+    feeds: &[PartnerFeed<'a>],
+    household: &'a Household,
     muted: &HashSet<String>,
-) -> Vec<Match> {
+) -> Vec<Match<'a>> {
     let index = Index::new(household);
-    let mut best: HashMap<(usize, &str), Match> = HashMap::new();
+    let mut kept: Vec<Match<'a>> = Vec::new();
+    let mut by_key: FxHashMap<(usize, &str), usize> = FxHashMap::default();
     for (p, partner) in feeds.iter().enumerate() {
-        let offers = if muted.contains(partner.partner_id) {
-            &[][..]
+        let offers: &'a [Offer] = if muted.contains(partner.partner_id) {
+            &[]
         } else {
-            &partner.feed.offers[..]
+            &partner.feed.offers
         };
-        for offer in offers {
+        for (i, offer) in offers.iter().enumerate() {
             if !(offer.valid_from <= household.now && household.now < offer.valid_through) {
                 continue;
             }
             if let Some(evidence) = index.all_hold(&offer.rules) {
-                let m = offer_match(&index, partner, offer, &evidence);
-                keep(&mut best, (p, &offer.collapse_key), m);
+                let m = matched(
+                    &index,
+                    partner,
+                    Matched::Offer(offer),
+                    offer.priority,
+                    evidence,
+                    (p, MatchKind::Offer, i),
+                );
+                keep(&mut kept, &mut by_key, (p, &offer.collapse_key), m);
             }
         }
-        for tutorial in &partner.feed.tutorials {
+        for (i, tutorial) in partner.feed.tutorials.iter().enumerate() {
             if tutorial.expires_at <= household.now {
                 continue;
             }
             if let Some(evidence) = index.all_hold(&tutorial.rules) {
-                let m = tutorial_match(&index, partner, tutorial, &evidence);
-                keep(&mut best, (p, &tutorial.collapse_key), m);
+                let m = matched(
+                    &index,
+                    partner,
+                    Matched::Tutorial(tutorial),
+                    tutorial.priority,
+                    evidence,
+                    (p, MatchKind::Tutorial, i),
+                );
+                keep(&mut kept, &mut by_key, (p, &tutorial.collapse_key), m);
             }
         }
     }
-    let mut out: Vec<Match> = best.into_values().collect();
-    out.sort_by(|a, b| {
-        b.relevance
-            .cmp(&a.relevance)
-            .then(b.issued_at.cmp(&a.issued_at))
-            .then_with(|| a.partner_id.cmp(&b.partner_id))
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    out
+    kept.sort_unstable_by_key(|m| (Reverse(m.relevance), Reverse(m.issued_at), m.order));
+    kept
 }
 
 /// Keeps the most relevant item of each collapse key. The key is the partner's: two partners
 /// cannot collapse each other's items.
-fn keep<'f>(best: &mut HashMap<(usize, &'f str), Match>, key: (usize, &'f str), m: Match) {
-    match best.get(&key) {
-        Some(kept) if kept.relevance >= m.relevance => {}
-        _ => {
-            best.insert(key, m);
+fn keep<'f, 'a>(
+    kept: &mut Vec<Match<'a>>,
+    by_key: &mut FxHashMap<(usize, &'f str), usize>,
+    key: (usize, &'f str),
+    m: Match<'a>,
+) {
+    match by_key.get(&key) {
+        Some(&at) => {
+            if m.relevance > kept[at].relevance {
+                kept[at] = m;
+            }
+        }
+        None => {
+            by_key.insert(key, kept.len());
+            kept.push(m);
         }
     }
 }
 
-fn urgency(evidence: &[Evidence]) -> u32 {
-    evidence
-        .iter()
-        .map(|e| match e {
-            Evidence::DaysLeft { days, .. } => 40 + 30u32.saturating_sub(*days),
-            Evidence::Pattern { .. } => 60,
-            Evidence::Level { .. } => 40,
-            Evidence::Near => 30,
-            Evidence::Owns { .. } => 10,
-            Evidence::Time => 0,
-        })
-        .max()
-        .unwrap_or(0)
+fn matched<'a>(
+    index: &Index<'a>,
+    partner: &PartnerFeed<'a>,
+    item: Matched<'a>,
+    priority: u8,
+    evidence: Evidences,
+    order: (usize, MatchKind, usize),
+) -> Match<'a> {
+    let h = index.household;
+    Match {
+        partner_id: partner.partner_id,
+        partner_name: partner.partner_name,
+        item,
+        relevance: u32::from(priority) * 100 + evidence.urgency,
+        consumable_id: evidence.consumable.map(|c| h.consumables[c].id),
+        device_id: evidence.device.map(|d| h.devices[d].id.as_str()),
+        issued_at: partner.feed.issued_at,
+        household: h,
+        main: evidence.main,
+        order,
+    }
+}
+
+/// How pressing a piece of evidence is: running out soon and a confused owner first.
+fn urgency(e: &Evidence) -> u32 {
+    match e {
+        Evidence::DaysLeft { days, .. } => 40 + 30u32.saturating_sub(*days),
+        Evidence::Pattern { .. } => 60,
+        Evidence::Level { .. } => 40,
+        Evidence::Near => 30,
+        Evidence::Owns { .. } => 10,
+        Evidence::Time => 0,
+    }
 }
 
 /// The name as it reads mid-sentence: "Dish soap" becomes "dish soap", "DVD player" stays.
@@ -380,20 +557,8 @@ fn mid_sentence(name: &str) -> String {
 }
 
 /// The owner's side of the sentence, from the most telling evidence.
-fn reason(index: &Index<'_>, evidence: &[Evidence], partner: &str) -> String {
-    let h = index.household;
-    let rank = |e: &Evidence| match e {
-        Evidence::DaysLeft { .. } => 0,
-        Evidence::Level { .. } => 1,
-        Evidence::Pattern { .. } => 2,
-        Evidence::Owns { .. } => 3,
-        Evidence::Near => 4,
-        Evidence::Time => 5,
-    };
-    let Some(main) = evidence.iter().min_by_key(|e| rank(e)) else {
-        return String::new();
-    };
-    match *main {
+fn reason(h: &Household, main: Evidence, partner: &str) -> String {
+    match main {
         Evidence::DaysLeft { consumable, days } => {
             let name = mid_sentence(&h.consumables[consumable].name);
             match days {
@@ -426,30 +591,25 @@ fn reason(index: &Index<'_>, evidence: &[Evidence], partner: &str) -> String {
 }
 
 /// The store to name: the nearest one when the position is known, else the first listed.
-pub(crate) fn nearest_store(offer: &Offer, position: Option<Position>) -> Option<NearStore> {
+pub(crate) fn nearest_store(offer: &Offer, position: Option<Position>) -> Option<NearStore<'_>> {
     match position {
         Some(here) => offer
             .stores
             .iter()
             .map(|s| {
-                (
-                    s,
-                    distance_meters(
-                        here,
-                        Position {
-                            lat: s.lat,
-                            lon: s.lon,
-                        },
-                    ),
-                )
+                let at = Position {
+                    lat: s.lat,
+                    lon: s.lon,
+                };
+                (s, distance_meters(here, at))
             })
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(s, meters)| NearStore {
-                name: s.name.clone(),
+                name: &s.name,
                 meters: Some(meters),
             }),
         None => offer.stores.first().map(|s| NearStore {
-            name: s.name.clone(),
+            name: &s.name,
             meters: None,
         }),
     }
@@ -458,96 +618,6 @@ pub(crate) fn nearest_store(offer: &Offer, position: Option<Position>) -> Option
 /// "3.49 EUR" from minor units.
 pub fn describe_price(minor: u64, currency: &str) -> String {
     format!("{}.{:02} {currency}", minor / 100, minor % 100)
-}
-
-fn offer_match(
-    index: &Index<'_>,
-    partner: &PartnerFeed<'_>,
-    offer: &Offer,
-    evidence: &[Evidence],
-) -> Match {
-    let h = index.household;
-    let store = nearest_store(offer, h.position);
-    let deal = match (offer.discount_percent, &offer.price_minor) {
-        (Some(percent), _) if percent > 0 => format!("has it {percent}% off"),
-        (_, Some((minor, currency))) => format!("has it for {}", describe_price(*minor, currency)),
-        _ => "has an offer".to_owned(),
-    };
-    let place = match &store {
-        Some(NearStore {
-            name,
-            meters: Some(m),
-        }) => format!(" at {name}, {} away", describe_distance(*m)),
-        Some(NearStore { name, meters: None }) => format!(" at {name}"),
-        None => String::new(),
-    };
-    let explanation = format!(
-        "{}, and {} {deal}{place}.",
-        reason(index, evidence, partner.partner_name),
-        partner.partner_name
-    );
-    Match {
-        partner_id: partner.partner_id.to_owned(),
-        partner_name: partner.partner_name.to_owned(),
-        kind: MatchKind::Offer,
-        id: offer.id.clone(),
-        name: offer.name.clone(),
-        collapse_key: offer.collapse_key.clone(),
-        relevance: u32::from(offer.priority) * 100 + urgency(evidence),
-        explanation,
-        store,
-        consumable_id: consumable_of(index, evidence),
-        device_id: device_of(index, evidence),
-        issued_at: partner.feed.issued_at,
-        expires_at: offer.valid_through,
-    }
-}
-
-fn tutorial_match(
-    index: &Index<'_>,
-    partner: &PartnerFeed<'_>,
-    tutorial: &Tutorial,
-    evidence: &[Evidence],
-) -> Match {
-    let explanation = format!(
-        "{}: {}'s guide \u{201c}{}\u{201d} may help.",
-        reason(index, evidence, partner.partner_name),
-        partner.partner_name,
-        tutorial.name
-    );
-    Match {
-        partner_id: partner.partner_id.to_owned(),
-        partner_name: partner.partner_name.to_owned(),
-        kind: MatchKind::Tutorial,
-        id: tutorial.id.clone(),
-        name: tutorial.name.clone(),
-        collapse_key: tutorial.collapse_key.clone(),
-        relevance: u32::from(tutorial.priority) * 100 + urgency(evidence),
-        explanation,
-        store: None,
-        consumable_id: consumable_of(index, evidence),
-        device_id: device_of(index, evidence),
-        issued_at: partner.feed.issued_at,
-        expires_at: tutorial.expires_at,
-    }
-}
-
-fn consumable_of(index: &Index<'_>, evidence: &[Evidence]) -> Option<i64> {
-    evidence.iter().find_map(|e| match e {
-        Evidence::Level { consumable } | Evidence::DaysLeft { consumable, .. } => {
-            Some(index.household.consumables[*consumable].id)
-        }
-        _ => None,
-    })
-}
-
-fn device_of(index: &Index<'_>, evidence: &[Evidence]) -> Option<String> {
-    evidence.iter().find_map(|e| match e {
-        Evidence::Owns { device } | Evidence::Pattern { device, .. } => {
-            Some(index.household.devices[*device].id.clone())
-        }
-        _ => None,
-    })
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //!
 //! It must never send the query or the position anywhere: it reads the kept feeds only.
 
-use super::document::Item;
+use super::document::{Item, Offer};
 use super::household::Position;
 use super::matcher::{gtin_key, nearest_store, NearStore, PartnerFeed};
 use crate::Gtin;
@@ -36,25 +36,22 @@ pub enum SortBy {
 
 /// An offer found.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
-    pub partner_id: String,
-    pub partner_name: String,
-    pub offer_id: String,
-    pub name: String,
-    pub price_minor: Option<(u64, String)>,
-    pub discount_percent: Option<u8>,
-    pub store: Option<NearStore>,
-    pub valid_through: i64,
+pub struct Hit<'a> {
+    pub partner_id: &'a str,
+    pub partner_name: &'a str,
+    pub offer: &'a Offer,
+    /// The nearest of its stores (or the first, without a position).
+    pub store: Option<NearStore<'a>>,
 }
 
 /// Offers valid at `now` that fit `query`, across `feeds`.
-pub fn search(
-    feeds: &[PartnerFeed<'_>],
+pub fn search<'a>(
+    feeds: &[PartnerFeed<'a>],
     query: &Query,
     position: Option<Position>,
     now: i64,
     sort: SortBy,
-) -> Vec<Hit> {
+) -> Vec<Hit<'a>> {
     let words: Vec<String> = match query {
         Query::Text(text) => text.split_whitespace().map(str::to_lowercase).collect(),
         Query::Gtin(_) => Vec::new(),
@@ -64,7 +61,8 @@ pub fn search(
     }
     let mut hits = Vec::new();
     for partner in feeds {
-        for offer in &partner.feed.offers {
+        let offers: &'a [Offer] = &partner.feed.offers;
+        for offer in offers {
             if !(offer.valid_from <= now && now < offer.valid_through) {
                 continue;
             }
@@ -88,14 +86,10 @@ pub fn search(
             }
             let store = nearest_store(offer, position);
             hits.push(Hit {
-                partner_id: partner.partner_id.to_owned(),
-                partner_name: partner.partner_name.to_owned(),
-                offer_id: offer.id.clone(),
-                name: offer.name.clone(),
-                price_minor: offer.price_minor.clone(),
-                discount_percent: offer.discount_percent,
+                partner_id: partner.partner_id,
+                partner_name: partner.partner_name,
+                offer,
                 store,
-                valid_through: offer.valid_through,
             });
         }
     }
@@ -105,7 +99,12 @@ pub fn search(
             .and_then(|s| s.meters)
             .unwrap_or(f64::INFINITY)
     };
-    let price = |h: &Hit| h.price_minor.as_ref().map_or(u64::MAX, |(minor, _)| *minor);
+    let price = |h: &Hit| {
+        h.offer
+            .price_minor
+            .as_ref()
+            .map_or(u64::MAX, |(minor, _)| *minor)
+    };
     hits.sort_by(|a, b| {
         let primary = match sort {
             SortBy::Distance => distance(a)
@@ -116,8 +115,8 @@ pub fn search(
                 .then(distance(a).total_cmp(&distance(b))),
         };
         primary
-            .then_with(|| a.partner_id.cmp(&b.partner_id))
-            .then_with(|| a.offer_id.cmp(&b.offer_id))
+            .then_with(|| a.partner_id.cmp(b.partner_id))
+            .then_with(|| a.offer.id.cmp(&b.offer.id))
     });
     hits
 }
