@@ -355,6 +355,15 @@ impl Steward {
                 _ => None,
             })
             .collect();
+        for event in batch {
+            if let HubEvent::Update {
+                id,
+                update: SessionUpdate::Event(frame),
+            } = event
+            {
+                self.note_events(&id.to_hex(), &[event_name(&frame.event)], now);
+            }
+        }
         // What an earlier batch could not write goes first, in order; writing twice is safe
         // (events at or below a device's stored number are skipped).
         let mut events = {
@@ -517,5 +526,17 @@ fn label(kind: DeviceKind) -> &'static str {
         DeviceKind::BluRayPlayer => "Blu-ray player",
         DeviceKind::Light => "Light",
         DeviceKind::Thermostat => "Thermostat",
+    }
+}
+
+/// A device event's name as partner feeds' `devicePattern` rules name it
+/// (docs/protocol/partner-feed.md).
+fn event_name(event: &Event) -> &'static str {
+    match event {
+        Event::PacketDispensed { .. } => "dispense",
+        Event::SliceToasted { .. } => "toast",
+        Event::ButtonPressed(_) => "button",
+        Event::StateChanged(_) => "state",
+        Event::Refilled { .. } => "refill",
     }
 }

@@ -379,6 +379,18 @@ fn forecast(
     ))
 }
 
+/// Whole days until `row` runs out, when the forecast can say.
+pub(crate) fn days_left(
+    store: &Store,
+    row: &ConsumableRow,
+    now: LocalNow,
+) -> steward_core::Result<Option<u32>> {
+    let (forecast, _) = forecast(store, row, now)?;
+    Ok(forecast
+        .days_left
+        .map(|d| u32::try_from(d.floor() as i64).unwrap_or(u32::MAX)))
+}
+
 fn summary_view(row: &ConsumableRow, forecast: &Forecast) -> ConsumableSummaryView {
     ConsumableSummaryView {
         id: wire_id(row.id),

@@ -484,7 +484,7 @@ impl Steward {
         })
     }
 
-    fn partner_client(&self) -> Result<&PartnerClient, ApiError> {
+    pub(crate) fn partner_client(&self) -> Result<&PartnerClient, ApiError> {
         if let Some(client) = self.partner_client.get() {
             return Ok(client);
         }

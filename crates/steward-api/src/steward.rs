@@ -47,6 +47,10 @@ pub struct Steward {
     pub(crate) unrecorded: Mutex<Vec<steward_core::store::ingest::DeviceEvent>>,
     /// The HTTP client for partners, made on first use.
     pub(crate) partner_client: std::sync::OnceLock<steward_partners::PartnerClient>,
+    /// Recent device events (the last hour, in memory only), for the matcher's patterns.
+    pub(crate) recent: crate::offers::RecentEvents,
+    /// Demo mode's position (the simulated home's street), used when the UI gives none.
+    pub(crate) demo_position: Option<steward_core::feed::household::Position>,
 }
 
 impl std::fmt::Debug for Steward {
@@ -81,6 +85,8 @@ impl Steward {
             live: Mutex::default(),
             unrecorded: Mutex::default(),
             partner_client: std::sync::OnceLock::new(),
+            recent: std::sync::Mutex::default(),
+            demo_position: None,
         };
         if let Err(error) = steward.with_reader(|_| Ok(())) {
             tracing::error!(%error, dir = %data_dir.display(), "the store could not be opened at start");
@@ -91,6 +97,21 @@ impl Steward {
     /// Gives the household its devices.
     pub fn with_devices(self, control: Arc<dyn steward_devices::DeviceControl>) -> Self {
         self.attach_devices(control);
+        self
+    }
+
+    /// Demo mode: offers and search measure distances from here when the UI gives no position.
+    pub fn with_demo_position(mut self, latitude: f64, longitude: f64) -> Self {
+        if latitude.is_finite()
+            && longitude.is_finite()
+            && (-90.0..=90.0).contains(&latitude)
+            && (-180.0..=180.0).contains(&longitude)
+        {
+            self.demo_position = Some(steward_core::feed::household::Position {
+                lat: latitude,
+                lon: longitude,
+            });
+        }
         self
     }
 

@@ -7,6 +7,26 @@ const DAY: i64 = 86_400;
 
 /// The demo feed of `partner` (by id), issued at `now`, or `None` for a partner without one.
 pub fn demo_feed(partner: &str, now: i64) -> Option<serde_json::Value> {
+    demo_feed_at(partner, None, now)
+}
+
+/// The demo tutorials' pictures, served at `/{partner}/img/{file}`.
+pub fn demo_image(partner: &str, file: &str) -> Option<&'static [u8]> {
+    match (partner, file) {
+        ("lumaview", "remote-step1.png") => Some(include_bytes!("../assets/remote-step1.png")),
+        ("lumaview", "remote-step2.png") => Some(include_bytes!("../assets/remote-step2.png")),
+        ("lumaview", "remote-step3.png") => Some(include_bytes!("../assets/remote-step3.png")),
+        _ => None,
+    }
+}
+
+/// As [`demo_feed`]; with the partner's address `base`, tutorial steps carry pictures served
+/// from it.
+pub fn demo_feed_at(partner: &str, base: Option<&str>, now: i64) -> Option<serde_json::Value> {
+    let step = |text: &str, picture: &str| match base {
+        Some(base) => serde_json::json!({"text": text, "image": format!("{base}/img/{picture}")}),
+        None => serde_json::json!({"text": text}),
+    };
     let items = match partner {
         "sudsy" => serde_json::json!({ "offers": [{
             "@type": "Offer", "id": "sudsy-soap-15", "name": "Sudsy dish soap refill, 15% off",
@@ -41,9 +61,9 @@ pub fn demo_feed(partner: &str, now: i64) -> Option<serde_json::Value> {
         "lumaview" => serde_json::json!({ "tutorials": [{
             "@type": "HowTo", "id": "lumaview-disc-menu", "name": "Getting to the disc menu",
             "steps": [
-                {"text": "Press Menu once and wait for the disc's own menu to appear."},
-                {"text": "Move with the arrows; the chosen item is outlined."},
-                {"text": "Press OK to choose it. Back returns to the previous menu."}
+                step("Press Menu once and wait for the disc's own menu to appear.", "remote-step1.png"),
+                step("Move with the arrows; the chosen item is outlined.", "remote-step2.png"),
+                step("Press OK to choose it. Back returns to the previous menu.", "remote-step3.png")
             ],
             "models": ["bluray_player"],
             "targeting": [{"rule": "devicePattern", "model": "bluray_player", "event": "button", "count": 5, "withinSeconds": 20}],

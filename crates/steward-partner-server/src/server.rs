@@ -81,6 +81,18 @@ struct Shared {
     base: String,
     partners: HashMap<String, Hosted>,
     recorded: Vec<Recorded>,
+    /// Every request as it arrived (method, target, headers), whatever it asked for.
+    requests: Vec<Request>,
+}
+
+/// A request's line and headers, as the server saw them: what a partner learns from a visit.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    /// The path and the query, if any.
+    pub target: String,
+    /// Header names (lower case) and values.
+    pub headers: Vec<(String, String)>,
 }
 
 /// A running reference server.
@@ -114,7 +126,8 @@ impl PartnerServer {
                 None => new_key()?,
             };
             let card = card(&spec, &base, &key, &key);
-            let feed = crate::feeds::demo_feed(&spec.id, now());
+            let feed =
+                crate::feeds::demo_feed_at(&spec.id, Some(&format!("{base}/{}", spec.id)), now());
             partners.insert(
                 spec.id.clone(),
                 Hosted {
@@ -133,12 +146,18 @@ impl PartnerServer {
             base,
             partners,
             recorded: Vec::new(),
+            requests: Vec::new(),
         }));
         let router = Router::new()
             .route("/{partner}/card", get(serve_card))
             .route("/{partner}/feed", get(serve_feed))
+            .route("/{partner}/img/{file}", get(serve_image))
             .route("/{partner}/v1/{kind}", post(receive))
             .layer(DefaultBodyLimit::max(64 * 1024))
+            .layer(axum::middleware::from_fn_with_state(
+                shared.clone(),
+                note_request,
+            ))
             .with_state(shared.clone());
         tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, router).await {
@@ -174,6 +193,11 @@ impl PartnerServer {
             .get(partner)
             .map(|p| p.erased.clone())
             .unwrap_or_default()
+    }
+
+    /// Every request received so far, whatever it asked for.
+    pub fn requests(&self) -> Vec<Request> {
+        self.lock().requests.clone()
     }
 
     /// Publishes `feed` (a feed document) as `partner`'s feed from now on; it is signed with the
@@ -279,6 +303,41 @@ async fn serve_card(
     let card = lock(&shared).partners.get(&partner).map(|p| p.card.clone());
     match card {
         Some(card) => ([("content-type", "application/jose")], card).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Notes every request's line and headers before it is answered.
+async fn note_request(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let seen = Request {
+        method: request.method().to_string(),
+        target: request
+            .uri()
+            .path_and_query()
+            .map_or_else(String::new, ToString::to_string),
+        headers: request
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+    };
+    lock(&shared).requests.push(seen);
+    next.run(request).await
+}
+
+/// A demo tutorial's picture (PNG), for partners that have them.
+async fn serve_image(Path((partner, file)): Path<(String, String)>) -> Response {
+    match crate::feeds::demo_image(&partner, &file) {
+        Some(bytes) => ([("content-type", "image/png")], bytes).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -85,6 +85,72 @@ impl PartnerClient {
     }
 }
 
+/// The largest tutorial picture read.
+pub const MAX_IMAGE_BYTES: usize = 1024 * 1024;
+/// The pictures shown: the formats every webview draws, no SVG (it can carry script).
+const IMAGE_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/webp", "image/gif"];
+
+/// A tutorial picture: its type and bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl PartnerClient {
+    /// Fetches a tutorial picture at `url`, which must be on the partner's own host (the
+    /// scheme, host and port of `base_url`): the same plain GET for every household, within the
+    /// client's deadlines, at most [`MAX_IMAGE_BYTES`], a raster type only.
+    pub async fn fetch_image(&self, base_url: &str, url: &str) -> Result<Image, FetchError> {
+        let origin = |address: &str| -> Option<String> {
+            let (scheme, rest) = address.split_once("://")?;
+            let host = rest.split('/').next()?;
+            Some(format!("{scheme}://{host}/"))
+        };
+        match (origin(base_url), origin(url)) {
+            (Some(partner), Some(image)) if partner == image && !url.contains(['?', '#', '@']) => {}
+            _ => {
+                return Err(FetchError(
+                    "the picture is not on the partner's own host".to_owned(),
+                ))
+            }
+        }
+        let response = self
+            .http()
+            .get(url)
+            .send()
+            .await
+            .map_err(|error| FetchError(describe(&error)))?;
+        if !response.status().is_success() {
+            return Err(FetchError(format!(
+                "the partner's server answered {} instead of the picture",
+                response.status().as_u16()
+            )));
+        }
+        let declared = response
+            .headers()
+            .get("content-type")
+            .and_then(|value| value.to_str().ok())
+            .map(|value| {
+                value
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .unwrap_or_default();
+        let media_type = IMAGE_TYPES
+            .into_iter()
+            .find(|known| *known == declared)
+            .ok_or_else(|| FetchError("the picture is not PNG, JPEG, WebP or GIF".to_owned()))?;
+        let bytes = read_bounded(response, MAX_IMAGE_BYTES)
+            .await
+            .map_err(FetchError)?;
+        Ok(Image { media_type, bytes })
+    }
+}
+
 /// An ETag worth keeping: short, visible ASCII (so it is a valid header value to send back).
 fn usable_etag(etag: &str) -> bool {
     !etag.is_empty()

@@ -12,4 +12,4 @@ mod feed_fetch;
 
 pub use client::{ClientError, PartnerClient, Timeouts};
 pub use delivery::Delivery;
-pub use feed_fetch::{FeedFetch, FetchError};
+pub use feed_fetch::{FeedFetch, FetchError, Image, MAX_IMAGE_BYTES};

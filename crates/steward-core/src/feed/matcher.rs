@@ -591,7 +591,7 @@ fn reason(h: &Household, main: Evidence, partner: &str) -> String {
 }
 
 /// The store to name: the nearest one when the position is known, else the first listed.
-pub(crate) fn nearest_store(offer: &Offer, position: Option<Position>) -> Option<NearStore<'_>> {
+pub fn nearest_store(offer: &Offer, position: Option<Position>) -> Option<NearStore<'_>> {
     match position {
         Some(here) => offer
             .stores

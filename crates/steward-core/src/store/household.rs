@@ -337,7 +337,9 @@ pub fn erase(store: &mut Store) -> Result<()> {
 pub fn begin_erase(store: &mut Store) -> Result<()> {
     let tx = store.conn_mut().transaction()?;
     tx.execute_batch(
-        "DELETE FROM feed_problems;
+        "DELETE FROM inbox_marks;
+         DELETE FROM muted_partners;
+         DELETE FROM feed_problems;
          DELETE FROM partner_feeds;
          DELETE FROM ledger;
          DELETE FROM consent_receipts;

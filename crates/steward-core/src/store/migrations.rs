@@ -213,11 +213,29 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
                 at         INTEGER NOT NULL
              ) STRICT;",
         ),
+        // 11: the inbox. What the owner did with a matched offer or tutorial (first seen,
+        // dismissed, saved), keyed by the partner and the item's id in its feed; and the
+        // partners whose offers the owner stopped, until they lift it.
+        M::up(
+            "CREATE TABLE inbox_marks (
+                partner_id    TEXT NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+                kind          TEXT NOT NULL CHECK (kind IN ('offer', 'tutorial')),
+                item_id       TEXT NOT NULL,
+                first_seen_at INTEGER NOT NULL,
+                dismissed_at  INTEGER,
+                saved_at      INTEGER,
+                PRIMARY KEY (partner_id, kind, item_id)
+             ) STRICT, WITHOUT ROWID;
+             CREATE TABLE muted_partners (
+                partner_id TEXT PRIMARY KEY REFERENCES partners(id) ON DELETE CASCADE,
+                muted_at   INTEGER NOT NULL
+             ) STRICT;",
+        ),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 10;
+pub const LATEST: u32 = 11;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {

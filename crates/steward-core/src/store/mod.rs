@@ -10,6 +10,7 @@ mod encryption;
 pub mod feeds;
 pub mod grants;
 pub mod household;
+pub mod inbox;
 pub mod ingest;
 pub mod ledger;
 pub mod migrations;

@@ -1,0 +1,589 @@
+//! The offers screen's commands: refreshing partners' feeds (plain GETs, outside the consent
+//! gate: they carry nothing about the household), the inbox worked out on the phone by the
+//! core's matcher, what the owner does with an item (dismiss, save, stop a brand's offers), a
+//! tutorial step by step, and search across every kept feed.
+//!
+//! It must never send anything about the household to fetch or match, nor hold the store's lock
+//! while waiting for a partner.
+
+use std::collections::{HashSet, VecDeque};
+
+use steward_core::consent::{flows, PartnerCard};
+use steward_core::feed::household::{
+    ConsumableFacts, DeviceFacts, EventFacts, Household, Position,
+};
+use steward_core::feed::matcher::{describe_price, Matched};
+use steward_core::feed::search::{self, Query, SortBy};
+use steward_core::feed::{matches, Feed, MatchKind, PartnerFeed};
+use steward_core::store::inbox::{self, ItemKey};
+use steward_core::store::{consumables, devices, feeds, partners};
+use steward_core::Store;
+use steward_partners::FeedFetch;
+
+use crate::offers_wire::*;
+use crate::privacy_wire::LabelView;
+use crate::steward::unix_now;
+use crate::{ApiError, ErrorCode, Steward};
+
+/// How many recent device events the matcher sees, at most (the newest).
+pub(crate) const RECENT_EVENTS: usize = 2_000;
+/// How old a recent device event may be.
+const RECENT_SECS: i64 = 3_600;
+
+/// Each partner's card and kept feed.
+struct Kept {
+    card: PartnerCard,
+    feed: Feed,
+}
+
+impl Steward {
+    /// Fetches every partner's feed (conditionally), keeps the good ones and records why the
+    /// others were refused; the last good feed of each stays. Returns each feed's state.
+    pub async fn refresh_offers(&self) -> Result<Vec<FeedStatusView>, ApiError> {
+        let cards: Vec<(PartnerCard, Option<String>)> = self.with_reader(|store| {
+            partners::list(store)?
+                .into_iter()
+                .map(|p| {
+                    let etag = feeds::kept(store, &p.card)?.and_then(|(_, etag)| etag);
+                    Ok((p.card, etag))
+                })
+                .collect()
+        })?;
+        let client = self.partner_client()?;
+        for (card, etag) in cards {
+            // One partner at a time: each is bounded by the client's deadlines, and a slow one
+            // cannot make the others look failed.
+            let fetched = client.fetch_feed(&card.base_url, etag.as_deref()).await;
+            let now = unix_now();
+            self.with_store(|store| {
+                match fetched {
+                    Ok(FeedFetch::NotModified) => feeds::confirmed(store, card.id.as_str(), now)?,
+                    Ok(FeedFetch::Fetched { token, etag }) => {
+                        if let Err(refused) =
+                            feeds::accept(store, &card, &token, etag.as_deref(), now)?
+                        {
+                            tracing::warn!(partner = %card.id, reason = %refused, "feed refused");
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(partner = %card.id, %error, "feed not fetched");
+                        feeds::record_problem(store, card.id.as_str(), &error.to_string(), now)?;
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        self.with_reader(|store| feed_statuses(store))
+    }
+
+    /// The inbox: what fits this household now, from the kept feeds, matched on the phone.
+    pub fn inbox(&self, position: Option<PositionInput>) -> Result<InboxView, ApiError> {
+        let position = self.position(position)?;
+        let local = self.local_now();
+        let recent = self.recent_events(local.now);
+        let live_minute = ((local.now + local.offset).rem_euclid(86_400) / 60) as u16;
+        let (view, shown) = self.with_store(|store| {
+            let kept = kept_feeds(store)?;
+            let household = Household {
+                consumables: consumable_facts(store, local)?,
+                devices: devices::list(store)?
+                    .into_iter()
+                    .map(|d| DeviceFacts {
+                        id: d.id,
+                        name: d.name,
+                        kind: d.kind,
+                    })
+                    .collect(),
+                events: recent,
+                position,
+                now: local.now,
+                local_minute: live_minute,
+            };
+            let muted = inbox::muted_partners(store)?;
+            let marks = inbox::marks(store)?;
+            let partner_feeds: Vec<PartnerFeed<'_>> = kept
+                .iter()
+                .map(|k| PartnerFeed {
+                    partner_id: k.card.id.as_str(),
+                    partner_name: &k.card.name,
+                    feed: &k.feed,
+                })
+                .collect();
+            let rows = consumables::list(store)?;
+            let cards: Vec<PartnerCard> = kept.iter().map(|k| k.card.clone()).collect();
+            let mut items = Vec::new();
+            let mut listed: HashSet<ItemKey> = HashSet::new();
+            for m in matches(&partner_feeds, &household, &muted) {
+                let key = ItemKey {
+                    partner_id: m.partner_id.to_owned(),
+                    kind: m.kind(),
+                    item_id: m.id().to_owned(),
+                };
+                let mark = marks.get(&key).copied().unwrap_or_default();
+                if mark.dismissed_at.is_some() && mark.saved_at.is_none() {
+                    continue;
+                }
+                let reorder = m.consumable_id.filter(|id| {
+                    matches!(m.item, Matched::Offer(_))
+                        && rows.iter().any(|row| {
+                            row.id == *id
+                                && row.brand.as_deref().is_some_and(|brand| {
+                                    flows::partner_for_brand(&cards, brand)
+                                        .is_some_and(|card| card.id.as_str() == m.partner_id)
+                                })
+                        })
+                });
+                let store_near = m.store();
+                items.push(InboxItemView {
+                    partner_id: key.partner_id.clone(),
+                    partner_name: m.partner_name.to_owned(),
+                    kind: kind_str(m.kind()).to_owned(),
+                    item_id: key.item_id.clone(),
+                    name: m.name().to_owned(),
+                    explanation: m.explanation(),
+                    store: store_near.map(|s| s.name.to_owned()),
+                    distance_meters: store_near.and_then(|s| s.meters).map(meters),
+                    price: price_of(m.item),
+                    discount_percent: discount_of(m.item),
+                    saved: mark.saved_at.is_some(),
+                    is_new: mark.first_seen_at.is_none(),
+                    reorder_consumable_id: reorder.and_then(|id| u32::try_from(id).ok()),
+                    expires_at: seconds(m.expires_at()),
+                });
+                listed.insert(key);
+            }
+            // Saved items stay while they are valid, even when their rule no longer holds.
+            for (key, mark) in &marks {
+                if mark.saved_at.is_none() || listed.contains(key) {
+                    continue;
+                }
+                if let Some(item) = saved_item(&kept, key, local.now, position) {
+                    items.push(item);
+                    listed.insert(key.clone());
+                }
+            }
+            items.sort_by_key(|item| !item.saved);
+            let shown: Vec<ItemKey> = listed.into_iter().collect();
+            Ok((
+                InboxView {
+                    items,
+                    feeds: feed_statuses(store)?,
+                    muted: kept
+                        .iter()
+                        .filter(|k| muted.contains(k.card.id.as_str()))
+                        .map(|k| LabelView {
+                            id: k.card.id.to_string(),
+                            label: k.card.name.clone(),
+                        })
+                        .collect(),
+                },
+                shown,
+            ))
+        })?;
+        self.with_store(|store| inbox::seen(store, &shown, unix_now()))?;
+        Ok(view)
+    }
+
+    /// Dismisses, saves or unsaves an item; returns the inbox as it now is.
+    pub fn mark_item(
+        &self,
+        key: ItemKeyInput,
+        action: &str,
+        position: Option<PositionInput>,
+    ) -> Result<InboxView, ApiError> {
+        let key = item_key(key)?;
+        let now = unix_now();
+        self.with_store(|store| match action {
+            "dismiss" => inbox::set_dismissed(store, &key, true, now),
+            "restore" => inbox::set_dismissed(store, &key, false, now),
+            "save" => inbox::set_saved(store, &key, true, now),
+            "unsave" => inbox::set_saved(store, &key, false, now),
+            other => Err(steward_core::Error::InvalidInput {
+                field: "action",
+                reason: format!("{other:?} is not dismiss, restore, save or unsave"),
+            }),
+        })?;
+        self.inbox(position)
+    }
+
+    /// Stops (or lets again) a partner's offers; its tutorials still come.
+    pub fn mute_partner(
+        &self,
+        partner_id: &str,
+        muted: bool,
+        position: Option<PositionInput>,
+    ) -> Result<InboxView, ApiError> {
+        self.with_store(|store| inbox::set_muted(store, partner_id, muted, unix_now()))?;
+        self.inbox(position)
+    }
+
+    /// A tutorial, step by step, with the state of the household's device it is for; pictures
+    /// fetched from the partner's own host, within limits, or left out.
+    pub async fn tutorial(&self, key: ItemKeyInput) -> Result<TutorialView, ApiError> {
+        let key = item_key(key)?;
+        let (card, tutorial, device) = self
+            .with_reader(|store| {
+                let kept = kept_feeds(store)?;
+                let found = kept.into_iter().find_map(|k| {
+                    (k.card.id.as_str() == key.partner_id)
+                        .then(|| {
+                            k.feed
+                                .tutorials
+                                .iter()
+                                .find(|t| t.id == key.item_id)
+                                .cloned()
+                                .map(|t| (k.card.clone(), t))
+                        })
+                        .flatten()
+                });
+                let Some((card, tutorial)) = found else {
+                    return Ok(None);
+                };
+                let device = devices::list(store)?
+                    .into_iter()
+                    .find(|d| tutorial.models.contains(&d.kind));
+                Ok(Some((card, tutorial, device)))
+            })?
+            .ok_or_else(|| ApiError {
+                code: ErrorCode::InvalidInput,
+                message: "That guide is no longer offered.".to_owned(),
+            })?;
+        let client = self.partner_client()?;
+        let mut steps = Vec::with_capacity(tutorial.steps.len());
+        for step in &tutorial.steps {
+            let image = match &step.image {
+                Some(url) => match client.fetch_image(&card.base_url, url).await {
+                    Ok(image) => Some(data_url(image.media_type, &image.bytes)),
+                    Err(error) => {
+                        tracing::warn!(partner = %card.id, %error, "tutorial picture left out");
+                        None
+                    }
+                },
+                None => None,
+            };
+            steps.push(StepView {
+                text: step.text.clone(),
+                image,
+            });
+        }
+        let device_state = device
+            .as_ref()
+            .and_then(|d| steward_protocol::DeviceId::from_hex(&d.id).ok())
+            .and_then(|id| self.cached_state(&id))
+            .map(|(state, _)| describe_state(&state));
+        Ok(TutorialView {
+            partner_id: card.id.to_string(),
+            partner_name: card.name.clone(),
+            item_id: tutorial.id.clone(),
+            name: tutorial.name.clone(),
+            steps,
+            device_name: device.map(|d| d.name),
+            device_state,
+        })
+    }
+
+    /// Every valid offer across partners that fits the words or GTIN, with the nearest store's
+    /// distance worked out on the phone; by distance or by price.
+    pub fn search_offers(&self, input: SearchInput) -> Result<Vec<SearchHitView>, ApiError> {
+        let sort = match input.sort.as_deref() {
+            None | Some("distance") => SortBy::Distance,
+            Some("price") => SortBy::Price,
+            Some(other) => {
+                return Err(ApiError {
+                    code: ErrorCode::InvalidInput,
+                    message: format!("Sort: {other:?} is not distance or price."),
+                })
+            }
+        };
+        if input.query.chars().count() > 100 {
+            return Err(ApiError {
+                code: ErrorCode::InvalidInput,
+                message: "Search: at most 100 characters.".to_owned(),
+            });
+        }
+        let position = self.position(input.position)?;
+        let query = Query::parse(&input.query);
+        let now = unix_now();
+        self.with_reader(|store| {
+            let kept = kept_feeds(store)?;
+            let partner_feeds: Vec<PartnerFeed<'_>> = kept
+                .iter()
+                .map(|k| PartnerFeed {
+                    partner_id: k.card.id.as_str(),
+                    partner_name: &k.card.name,
+                    feed: &k.feed,
+                })
+                .collect();
+            Ok(search::search(&partner_feeds, &query, position, now, sort)
+                .into_iter()
+                .map(|hit| SearchHitView {
+                    partner_id: hit.partner_id.to_owned(),
+                    partner_name: hit.partner_name.to_owned(),
+                    item_id: hit.offer.id.clone(),
+                    name: hit.offer.name.clone(),
+                    price: hit
+                        .offer
+                        .price_minor
+                        .as_ref()
+                        .map(|(minor, currency)| describe_price(*minor, currency)),
+                    discount_percent: hit.offer.discount_percent,
+                    store: hit.store.map(|s| s.name.to_owned()),
+                    distance_meters: hit.store.and_then(|s| s.meters).map(meters),
+                    valid_through: seconds(hit.offer.valid_through),
+                })
+                .collect())
+        })
+    }
+
+    /// The position to match with: the UI's (checked), else demo mode's.
+    fn position(&self, given: Option<PositionInput>) -> Result<Option<Position>, ApiError> {
+        match given {
+            Some(p) => {
+                if p.latitude.is_finite()
+                    && p.longitude.is_finite()
+                    && (-90.0..=90.0).contains(&p.latitude)
+                    && (-180.0..=180.0).contains(&p.longitude)
+                {
+                    Ok(Some(Position {
+                        lat: p.latitude,
+                        lon: p.longitude,
+                    }))
+                } else {
+                    Err(ApiError {
+                        code: ErrorCode::InvalidInput,
+                        message: "Position: not a place on Earth.".to_owned(),
+                    })
+                }
+            }
+            None => Ok(self.demo_position),
+        }
+    }
+
+    /// Notes device events for the matcher's patterns (kept in memory only, the last hour).
+    pub(crate) fn note_events(&self, device_id: &str, names: &[&str], at: i64) {
+        let mut recent = self
+            .recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for name in names {
+            if recent.len() == RECENT_EVENTS {
+                recent.pop_front();
+            }
+            recent.push_back(EventFacts {
+                device_id: device_id.to_owned(),
+                event: (*name).to_owned(),
+                at,
+            });
+        }
+    }
+
+    fn recent_events(&self, now: i64) -> Vec<EventFacts> {
+        let mut recent = self
+            .recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while recent.front().is_some_and(|e| now - e.at > RECENT_SECS) {
+            recent.pop_front();
+        }
+        Vec::from(recent.clone())
+    }
+}
+
+/// A device's state in a few words, for a tutorial ("On, showing the disc menu").
+fn describe_state(state: &crate::wire::DeviceStateView) -> String {
+    use crate::wire::{DeviceStateView as S, PlaybackView as P};
+    match state {
+        S::BluRayPlayer { power: false, .. } => "Switched off".to_owned(),
+        S::BluRayPlayer { playback, .. } => match playback {
+            P::Stopped => "On, stopped",
+            P::Playing => "On, playing",
+            P::Paused => "On, paused",
+            P::Menu => "On, showing the disc menu",
+        }
+        .to_owned(),
+        S::Toaster {
+            toasting, shade, ..
+        } => {
+            if *toasting {
+                format!("Toasting at shade {shade}")
+            } else {
+                format!("Idle, shade {shade}")
+            }
+        }
+        S::SoapDispenser {
+            remaining,
+            capacity,
+        } => format!("{remaining} of {capacity} packets left"),
+        S::Light { on: false, .. } => "Off".to_owned(),
+        S::Light { brightness, .. } => format!("On at {brightness}%"),
+        S::Thermostat {
+            current_centi_celsius,
+            target_centi_celsius,
+            ..
+        } => format!(
+            "{:.1} °C, set to {:.1} °C",
+            f64::from(*current_centi_celsius) / 100.0,
+            f64::from(*target_centi_celsius) / 100.0
+        ),
+    }
+}
+
+/// The recent-events buffer's type.
+pub(crate) type RecentEvents = std::sync::Mutex<VecDeque<EventFacts>>;
+
+fn kind_str(kind: MatchKind) -> &'static str {
+    match kind {
+        MatchKind::Offer => "offer",
+        MatchKind::Tutorial => "tutorial",
+    }
+}
+
+fn item_key(input: ItemKeyInput) -> Result<ItemKey, ApiError> {
+    let kind = match input.kind.as_str() {
+        "offer" => MatchKind::Offer,
+        "tutorial" => MatchKind::Tutorial,
+        other => {
+            return Err(ApiError {
+                code: ErrorCode::InvalidInput,
+                message: format!("Item: {other:?} is not an offer or a tutorial."),
+            })
+        }
+    };
+    if input.partner_id.len() > 64 || input.item_id.len() > 64 {
+        return Err(ApiError {
+            code: ErrorCode::InvalidInput,
+            message: "Item: not one Steward showed.".to_owned(),
+        });
+    }
+    Ok(ItemKey {
+        partner_id: input.partner_id,
+        kind,
+        item_id: input.item_id,
+    })
+}
+
+fn kept_feeds(store: &Store) -> steward_core::Result<Vec<Kept>> {
+    let mut out = Vec::new();
+    for partner in partners::list(store)? {
+        if let Some((feed, _)) = feeds::kept(store, &partner.card)? {
+            out.push(Kept {
+                card: partner.card,
+                feed,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn feed_statuses(store: &Store) -> steward_core::Result<Vec<FeedStatusView>> {
+    partners::list(store)?
+        .into_iter()
+        .map(|p| {
+            let id = p.card.id.to_string();
+            let problem = feeds::problem(store, &id)?.map(|(reason, _)| {
+                format!("{}'s offers could not be updated: {reason}", p.card.name)
+            });
+            Ok(FeedStatusView {
+                updated_at: feeds::fetched_at(store, &id)?.map(seconds),
+                partner_id: id,
+                partner_name: p.card.name,
+                problem,
+            })
+        })
+        .collect()
+}
+
+fn consumable_facts(
+    store: &mut Store,
+    local: crate::inventory::LocalNow,
+) -> steward_core::Result<Vec<ConsumableFacts>> {
+    consumables::list(store)?
+        .into_iter()
+        .map(|row| {
+            let days_left = crate::inventory::days_left(store, &row, local)?;
+            Ok(ConsumableFacts {
+                id: row.id,
+                name: row.name,
+                gtin: row.gtin,
+                unit: row.unit,
+                remaining: row.remaining,
+                days_left,
+            })
+        })
+        .collect()
+}
+
+/// A saved item that no longer matches, as the owner saved it, while it is valid.
+fn saved_item(
+    kept: &[Kept],
+    key: &ItemKey,
+    now: i64,
+    position: Option<Position>,
+) -> Option<InboxItemView> {
+    let k = kept.iter().find(|k| k.card.id.as_str() == key.partner_id)?;
+    let (item, name, expires) = match key.kind {
+        MatchKind::Offer => {
+            let o = k.feed.offers.iter().find(|o| o.id == key.item_id)?;
+            (o.valid_from <= now && now < o.valid_through).then_some(())?;
+            (Matched::Offer(o), o.name.clone(), o.valid_through)
+        }
+        MatchKind::Tutorial => {
+            let t = k.feed.tutorials.iter().find(|t| t.id == key.item_id)?;
+            (now < t.expires_at).then_some(())?;
+            (Matched::Tutorial(t), t.name.clone(), t.expires_at)
+        }
+    };
+    let store_near = match item {
+        Matched::Offer(o) => steward_core::feed::matcher::nearest_store(o, position),
+        Matched::Tutorial(_) => None,
+    };
+    Some(InboxItemView {
+        partner_id: key.partner_id.clone(),
+        partner_name: k.card.name.clone(),
+        kind: kind_str(key.kind).to_owned(),
+        item_id: key.item_id.clone(),
+        name,
+        explanation: "You saved this.".to_owned(),
+        store: store_near.map(|s| s.name.to_owned()),
+        distance_meters: store_near.and_then(|s| s.meters).map(meters),
+        price: price_of(item),
+        discount_percent: discount_of(item),
+        saved: true,
+        is_new: false,
+        reorder_consumable_id: None,
+        expires_at: seconds(expires),
+    })
+}
+
+fn price_of(item: Matched<'_>) -> Option<String> {
+    match item {
+        Matched::Offer(o) => o
+            .price_minor
+            .as_ref()
+            .map(|(minor, currency)| describe_price(*minor, currency)),
+        Matched::Tutorial(_) => None,
+    }
+}
+
+fn discount_of(item: Matched<'_>) -> Option<u8> {
+    match item {
+        Matched::Offer(o) => o.discount_percent.filter(|d| *d > 0),
+        Matched::Tutorial(_) => None,
+    }
+}
+
+fn meters(m: f64) -> u32 {
+    m.round().clamp(0.0, f64::from(u32::MAX)) as u32
+}
+
+fn seconds(at: i64) -> u32 {
+    u32::try_from(at.max(0)).unwrap_or(u32::MAX)
+}
+
+fn data_url(media_type: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        "data:{media_type};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+}

@@ -1,0 +1,171 @@
+//! The `inbox_marks` and `muted_partners` tables: what the owner did with each matched offer or
+//! tutorial (when it was first seen, dismissed, saved) and which partners' offers they stopped.
+//! The matches themselves are not stored: they are worked out on the phone from the kept feeds
+//! each time, so a changed inventory changes the inbox at once.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::params;
+
+use super::Store;
+use crate::feed::MatchKind;
+use crate::Result;
+
+/// An inbox item: the partner, offer or tutorial, and the item's id in the partner's feed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ItemKey {
+    pub partner_id: String,
+    pub kind: MatchKind,
+    pub item_id: String,
+}
+
+/// What the owner did with an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Marks {
+    pub first_seen_at: Option<i64>,
+    pub dismissed_at: Option<i64>,
+    pub saved_at: Option<i64>,
+}
+
+fn kind_str(kind: MatchKind) -> &'static str {
+    match kind {
+        MatchKind::Offer => "offer",
+        MatchKind::Tutorial => "tutorial",
+    }
+}
+
+fn kind_of(raw: &str) -> MatchKind {
+    if raw == "tutorial" {
+        MatchKind::Tutorial
+    } else {
+        MatchKind::Offer
+    }
+}
+
+/// Every item's marks.
+pub fn marks(store: &Store) -> Result<HashMap<ItemKey, Marks>> {
+    let mut statement = store.conn().prepare(
+        "SELECT partner_id, kind, item_id, first_seen_at, dismissed_at, saved_at FROM inbox_marks",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            ItemKey {
+                partner_id: row.get(0)?,
+                kind: kind_of(&row.get::<_, String>(1)?),
+                item_id: row.get(2)?,
+            },
+            Marks {
+                first_seen_at: row.get(3)?,
+                dismissed_at: row.get(4)?,
+                saved_at: row.get(5)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Notes that `keys` were shown (first time only), in one transaction.
+pub fn seen(store: &mut Store, keys: &[ItemKey], now: i64) -> Result<()> {
+    let tx = store.conn_mut().transaction()?;
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO inbox_marks (partner_id, kind, item_id, first_seen_at)
+             SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM partners WHERE id = ?1)
+             ON CONFLICT DO NOTHING",
+        )?;
+        for key in keys {
+            insert.execute(params![
+                key.partner_id,
+                kind_str(key.kind),
+                key.item_id,
+                now
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Dismisses an item (it leaves the inbox) or brings it back.
+pub fn set_dismissed(store: &Store, key: &ItemKey, dismissed: bool, now: i64) -> Result<()> {
+    upsert(store, key, now)?;
+    store.conn().execute(
+        "UPDATE inbox_marks SET dismissed_at = ?4
+         WHERE partner_id = ?1 AND kind = ?2 AND item_id = ?3",
+        params![
+            key.partner_id,
+            kind_str(key.kind),
+            key.item_id,
+            dismissed.then_some(now)
+        ],
+    )?;
+    Ok(())
+}
+
+/// Saves an item (kept at the top and not dismissed by a swipe) or unsaves it.
+pub fn set_saved(store: &Store, key: &ItemKey, saved: bool, now: i64) -> Result<()> {
+    upsert(store, key, now)?;
+    store.conn().execute(
+        "UPDATE inbox_marks SET saved_at = ?4, dismissed_at = CASE WHEN ?4 IS NULL THEN dismissed_at END
+         WHERE partner_id = ?1 AND kind = ?2 AND item_id = ?3",
+        params![key.partner_id, kind_str(key.kind), key.item_id, saved.then_some(now)],
+    )?;
+    Ok(())
+}
+
+fn upsert(store: &Store, key: &ItemKey, now: i64) -> Result<()> {
+    let changed = store.conn().execute(
+        "INSERT INTO inbox_marks (partner_id, kind, item_id, first_seen_at)
+         SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM partners WHERE id = ?1)
+         ON CONFLICT DO NOTHING",
+        params![key.partner_id, kind_str(key.kind), key.item_id, now],
+    )?;
+    let exists = changed > 0
+        || store.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM partners WHERE id = ?1)",
+            params![key.partner_id],
+            |row| row.get::<_, bool>(0),
+        )?;
+    if exists {
+        Ok(())
+    } else {
+        Err(crate::Error::InvalidInput {
+            field: "partner",
+            reason: "is not one of this household's partners".to_owned(),
+        })
+    }
+}
+
+/// Stops (or lets again) the offers of `partner_id`. Its tutorials still come: help is not
+/// marketing.
+pub fn set_muted(store: &Store, partner_id: &str, muted: bool, now: i64) -> Result<()> {
+    if muted {
+        let changed = store.conn().execute(
+            "INSERT INTO muted_partners (partner_id, muted_at)
+             SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM partners WHERE id = ?1)
+             ON CONFLICT DO NOTHING",
+            params![partner_id, now],
+        )?;
+        if changed == 0 && !muted_partners(store)?.contains(partner_id) {
+            return Err(crate::Error::InvalidInput {
+                field: "partner",
+                reason: "is not one of this household's partners".to_owned(),
+            });
+        }
+    } else {
+        store.conn().execute(
+            "DELETE FROM muted_partners WHERE partner_id = ?1",
+            params![partner_id],
+        )?;
+    }
+    Ok(())
+}
+
+/// The partners whose offers are stopped.
+pub fn muted_partners(store: &Store) -> Result<HashSet<String>> {
+    let mut statement = store
+        .conn()
+        .prepare("SELECT partner_id FROM muted_partners")?;
+    let rows = statement.query_map([], |row| row.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
