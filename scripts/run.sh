@@ -71,6 +71,8 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   partner_base="$(sed -n 's/^listening //p' "$partner_out")"
   [ -n "$partner_base" ] || die "the partner server did not start: $(cat "$partner_out")"
   export STEWARD_DEMO_PARTNERS="$partner_base/sudsy,$partner_base/crumb,$partner_base/goldcrust,$partner_base/lumaview,$partner_base/cornerway"
+  # The simulated home stands about 280 m from Main Street Market, where the demo offers apply.
+  export STEWARD_DEMO_POSITION="52.5219,13.4132"
   echo "Partners (Sudsy, Crumb & Co., Goldcrust, Lumaview, Cornerway) at $partner_base; requests they receive: $STEWARD_DATA_DIR/partner-requests.jsonl"
   echo "Pair a device from the Devices section with its setup code above."
   # What the person at the terminal types becomes a step in the simulated home (the scenario

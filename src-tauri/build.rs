@@ -65,6 +65,12 @@ fn main() {
             "diagnostics_prompt",
             "send_diagnostics",
             "renew_grant",
+            "refresh_offers",
+            "inbox",
+            "mark_item",
+            "mute_partner",
+            "tutorial",
+            "search_offers",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");

@@ -53,7 +53,13 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::support_partners,
             commands::diagnostics_prompt,
             commands::send_diagnostics,
-            commands::renew_grant
+            commands::renew_grant,
+            commands::refresh_offers,
+            commands::inbox,
+            commands::mark_item,
+            commands::mute_partner,
+            commands::tutorial,
+            commands::search_offers
         ])
         .events(collect_events![
             events::HomeChanged,

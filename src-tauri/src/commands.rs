@@ -5,6 +5,10 @@ use steward_api::inventory_wire::{
     ConsumableDetailView, ConsumableInputView, DataProtectionView, ExportView, InventoryView,
     ShoppingItemInput, ShoppingListView,
 };
+use steward_api::offers_wire::{
+    FeedStatusView, InboxView, ItemKeyInput, PositionInput, SearchHitView, SearchInput,
+    TutorialView,
+};
 use steward_api::privacy_wire::{
     ConsentPromptView, LabelView, LedgerEntryView, LedgerFilterInput, LedgerPayloadView,
     PrivacyView, ReceiptView, SentView,
@@ -406,4 +410,67 @@ pub async fn renew_grant(
     purpose: String,
 ) -> Result<PrivacyView, ApiError> {
     steward.renew_grant(&partner_id, &category, &purpose)
+}
+
+/// Fetches every partner's offers and tutorials again (plain requests, nothing about the household); says how each feed stands.
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh_offers(steward: State<'_, Steward>) -> Result<Vec<FeedStatusView>, ApiError> {
+    steward.refresh_offers().await
+}
+
+/// The offers and tutorials that fit this household now, matched on the phone, with why each is
+/// shown; `showing` when the owner is looking at them (they are no longer new afterwards).
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox(
+    steward: State<'_, Steward>,
+    position: Option<PositionInput>,
+    showing: bool,
+) -> Result<InboxView, ApiError> {
+    steward.inbox(position, showing)
+}
+
+/// Dismisses, restores, saves or unsaves an inbox item; answers the inbox as it now is.
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_item(
+    steward: State<'_, Steward>,
+    key: ItemKeyInput,
+    action: String,
+    position: Option<PositionInput>,
+) -> Result<InboxView, ApiError> {
+    steward.mark_item(key, &action, position)
+}
+
+/// Stops (or lets again) a partner's offers until the owner lifts it; its tutorials still come.
+#[tauri::command]
+#[specta::specta]
+pub async fn mute_partner(
+    steward: State<'_, Steward>,
+    partner_id: String,
+    muted: bool,
+    position: Option<PositionInput>,
+) -> Result<InboxView, ApiError> {
+    steward.mute_partner(&partner_id, muted, position)
+}
+
+/// A partner's tutorial, step by step, with the state of the device it is for.
+#[tauri::command]
+#[specta::specta]
+pub async fn tutorial(
+    steward: State<'_, Steward>,
+    key: ItemKeyInput,
+) -> Result<TutorialView, ApiError> {
+    steward.tutorial(key).await
+}
+
+/// Every current offer that fits the words or GTIN, with price, store and distance worked out on the phone.
+#[tauri::command]
+#[specta::specta]
+pub async fn search_offers(
+    steward: State<'_, Steward>,
+    input: SearchInput,
+) -> Result<Vec<SearchHitView>, ApiError> {
+    steward.search_offers(input)
 }

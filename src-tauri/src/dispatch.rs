@@ -106,6 +106,12 @@ routes! {
     diagnostics_prompt(steward; deviceId: String, partnerId: String),
     send_diagnostics(steward; deviceId: String, partnerId: String, allow: bool),
     renew_grant(steward; partnerId: String, category: String, purpose: String),
+    refresh_offers(steward;),
+    inbox(steward; position: Option<steward_api::offers_wire::PositionInput>, showing: bool),
+    mark_item(steward; key: steward_api::offers_wire::ItemKeyInput, action: String, position: Option<steward_api::offers_wire::PositionInput>),
+    mute_partner(steward; partnerId: String, muted: bool, position: Option<steward_api::offers_wire::PositionInput>),
+    tutorial(steward; key: steward_api::offers_wire::ItemKeyInput),
+    search_offers(steward; input: steward_api::offers_wire::SearchInput),
 }
 
 /// The invoke handler: answers `true` for our commands (the reply comes later, from one task

@@ -37,6 +37,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 steward = steward
                     .with_bluetooth_access(std::sync::Arc::new(bluetooth_access::ios::IosAccess));
             }
+            if let Some((latitude, longitude)) =
+                demo_position(std::env::var("STEWARD_DEMO_POSITION").ok())
+            {
+                steward = steward.with_demo_position(latitude, longitude);
+            }
             steward = steward.with_radio_opener(
                 std::sync::Arc::new(devices::ShellRadio(app.handle().clone())),
                 devices::INTRODUCE_FIRST,
@@ -51,15 +56,19 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                     .await;
             });
             // Demo mode: the reference partner server's partners (scripts/run.sh starts it).
-            if let Some(urls) = demo_partners(std::env::var("STEWARD_DEMO_PARTNERS").ok()) {
-                let handle = app.handle().clone();
-                tauri::async_runtime::spawn(async move {
-                    handle
-                        .state::<steward_api::Steward>()
-                        .add_partners(&urls)
-                        .await;
-                });
-            }
+            // Then every partner's offers are fetched once at start (plain requests; the
+            // owner can refresh them from the Offers screen).
+            let urls = demo_partners(std::env::var("STEWARD_DEMO_PARTNERS").ok());
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let steward = handle.state::<steward_api::Steward>();
+                if let Some(urls) = urls {
+                    steward.add_partners(&urls).await;
+                }
+                if let Err(error) = steward.refresh_offers().await {
+                    tracing::warn!(%error, "offers could not be refreshed at start");
+                }
+            });
             Ok(())
         })
 }
@@ -73,6 +82,16 @@ fn demo_partners(setting: Option<String>) -> Option<Vec<String>> {
         .map(str::to_owned)
         .collect();
     (!urls.is_empty()).then_some(urls)
+}
+
+/// Demo mode's position, `"latitude,longitude"`; `None` when unset or unreadable.
+fn demo_position(setting: Option<String>) -> Option<(f64, f64)> {
+    let setting = setting?;
+    let (latitude, longitude) = setting.split_once(',')?;
+    Some((
+        latitude.trim().parse().ok()?,
+        longitude.trim().parse().ok()?,
+    ))
 }
 
 /// Starts the app: the desktop `main` and the mobile entry point both land here.
@@ -119,6 +138,17 @@ mod tests {
             assert!(filter.would_enable("steward_api", &Level::INFO));
             assert!(!filter.would_enable("steward_api", &Level::DEBUG));
         }
+    }
+
+    #[test]
+    fn demo_position_is_latitude_comma_longitude() {
+        assert_eq!(
+            super::demo_position(Some("52.5219, 13.4132".into())),
+            Some((52.5219, 13.4132))
+        );
+        assert_eq!(super::demo_position(Some("52.5".into())), None);
+        assert_eq!(super::demo_position(Some("north,east".into())), None);
+        assert_eq!(super::demo_position(None), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ import { DevicesStore } from './lib/stores/devices.svelte';
 import { HomeStore } from './lib/stores/home.svelte';
 import { InventoryStore } from './lib/stores/inventory.svelte';
 import { NavStore } from './lib/stores/nav.svelte';
+import { OffersStore } from './lib/stores/offers.svelte';
 import { PrivacyStore } from './lib/stores/privacy.svelte';
 import { ShoppingStore } from './lib/stores/shopping.svelte';
 import './app.css';
@@ -24,6 +25,7 @@ async function start(): Promise<void> {
       inventory: new InventoryStore(backend),
       shopping: new ShoppingStore(backend),
       privacy: new PrivacyStore(backend),
+      offers: new OffersStore(backend),
       nav: new NavStore(),
     },
   });

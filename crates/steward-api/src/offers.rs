@@ -77,7 +77,13 @@ impl Steward {
     }
 
     /// The inbox: what fits this household now, from the kept feeds, matched on the phone.
-    pub fn inbox(&self, position: Option<PositionInput>) -> Result<InboxView, ApiError> {
+    /// `showing`: the owner is looking at it, so its items are no longer new afterwards (a
+    /// count for a badge passes `false`).
+    pub fn inbox(
+        &self,
+        position: Option<PositionInput>,
+        showing: bool,
+    ) -> Result<InboxView, ApiError> {
         let position = self.position(position)?;
         let local = self.local_now();
         let recent = self.recent_events(local.now);
@@ -180,7 +186,9 @@ impl Steward {
                 shown,
             ))
         })?;
-        self.with_store(|store| inbox::seen(store, &shown, unix_now()))?;
+        if showing {
+            self.with_store(|store| inbox::seen(store, &shown, unix_now()))?;
+        }
         Ok(view)
     }
 
@@ -203,7 +211,7 @@ impl Steward {
                 reason: format!("{other:?} is not dismiss, restore, save or unsave"),
             }),
         })?;
-        self.inbox(position)
+        self.inbox(position, true)
     }
 
     /// Stops (or lets again) a partner's offers; its tutorials still come.
@@ -214,7 +222,7 @@ impl Steward {
         position: Option<PositionInput>,
     ) -> Result<InboxView, ApiError> {
         self.with_store(|store| inbox::set_muted(store, partner_id, muted, unix_now()))?;
-        self.inbox(position)
+        self.inbox(position, true)
     }
 
     /// A tutorial, step by step, with the state of the household's device it is for; pictures
@@ -572,8 +580,17 @@ fn discount_of(item: Matched<'_>) -> Option<u8> {
     }
 }
 
+/// Metres as precise as the owner reads them (10 m below 1 km, 100 m below 10 km, then 1 km),
+/// so a listed distance and the sentence that explains it agree.
 fn meters(m: f64) -> u32 {
-    m.round().clamp(0.0, f64::from(u32::MAX)) as u32
+    let step = if m < 1_000.0 {
+        10.0
+    } else if m < 10_000.0 {
+        100.0
+    } else {
+        1_000.0
+    };
+    ((m / step).round() * step).clamp(0.0, f64::from(u32::MAX)) as u32
 }
 
 fn seconds(at: i64) -> u32 {

@@ -75,7 +75,8 @@ async fn the_inbox_matches_on_the_phone_says_why_and_partners_only_ever_see_plai
         "{statuses:?}"
     );
 
-    let inbox = app.inbox(Some(NEAR_MARKET)).expect("inbox");
+    // Counted for a badge: not yet seen.
+    let inbox = app.inbox(Some(NEAR_MARKET), false).expect("inbox");
     let ids: Vec<&str> = inbox.items.iter().map(|i| i.item_id.as_str()).collect();
     assert_eq!(
         ids,
@@ -107,16 +108,23 @@ async fn the_inbox_matches_on_the_phone_says_why_and_partners_only_ever_see_plai
         "a competitor's coupon does not reorder"
     );
     assert!(
-        !app.inbox(Some(NEAR_MARKET)).expect("again").items[0].is_new,
-        "seen once, not new again"
+        app.inbox(Some(NEAR_MARKET), true).expect("shown").items[0].is_new,
+        "counting for a badge did not make it seen"
+    );
+    assert!(
+        !app.inbox(Some(NEAR_MARKET), true).expect("again").items[0].is_new,
+        "shown once, not new again"
     );
 
     // Far from the store: the geofenced offers go, the others stay.
     let far = app
-        .inbox(Some(PositionInput {
-            latitude: 48.8566,
-            longitude: 2.3522,
-        }))
+        .inbox(
+            Some(PositionInput {
+                latitude: 48.8566,
+                longitude: 2.3522,
+            }),
+            true,
+        )
         .expect("far");
     let ids: Vec<&str> = far.items.iter().map(|i| i.item_id.as_str()).collect();
     assert_eq!(ids, ["sudsy-soap-15", "crumb-loaf"]);
@@ -129,7 +137,7 @@ async fn the_inbox_matches_on_the_phone_says_why_and_partners_only_ever_see_plai
     assert_eq!(muted.muted.len(), 1);
     assert_eq!(muted.muted[0].label, "Goldcrust Bakery");
     assert!(app
-        .inbox(Some(NEAR_MARKET))
+        .inbox(Some(NEAR_MARKET), true)
         .expect("later")
         .items
         .iter()
@@ -165,7 +173,7 @@ async fn the_inbox_matches_on_the_phone_says_why_and_partners_only_ever_see_plai
         .find(|c| c.name == "Bread")
         .expect("bread");
     app.record_purchase(bread.id, 18, None).expect("restocked");
-    let after = app.inbox(Some(NEAR_MARKET)).expect("after");
+    let after = app.inbox(Some(NEAR_MARKET), true).expect("after");
     let loaf = after
         .items
         .iter()
@@ -232,7 +240,7 @@ async fn search_finds_offers_by_words_or_gtin_sorted_by_distance_or_price() {
         .collect();
     assert_eq!(
         found,
-        [("cornerway-soap", Some(0)), ("sudsy-soap-15", Some(285))]
+        [("cornerway-soap", Some(0)), ("sudsy-soap-15", Some(280))]
     );
     let by_price = app
         .search_offers(SearchInput {
@@ -289,7 +297,7 @@ async fn a_forged_feed_is_refused_with_a_reason_and_the_last_good_one_stays() {
         sudsy.problem.as_deref(),
         Some("Sudsy's offers could not be updated: the signature does not match Sudsy's key")
     );
-    let inbox = app.inbox(Some(NEAR_MARKET)).expect("inbox");
+    let inbox = app.inbox(Some(NEAR_MARKET), true).expect("inbox");
     assert!(
         inbox.items.iter().any(|i| i.item_id == "sudsy-soap-15"),
         "the last good feed stays"

@@ -129,6 +129,27 @@ async function walk(page) {
   await page.getByRole('button', { name: 'Edit Dish soap' }).click();
   await look('shopping list, editing an item');
 
+  await page.getByRole('button', { name: /^Offers/ }).click();
+  await page.getByRole('heading', { name: 'Offers and help', level: 1 }).waitFor();
+  await page.getByRole('article', { name: 'Sudsy dish soap refill, 15% off' }).waitFor();
+  await look('offers');
+  await page.getByRole('article', { name: 'Sudsy dish soap refill, 15% off' }).getByText('Why am I seeing this?').click();
+  await look('offers, why am I seeing this');
+  await page.getByLabel('Product, or the number under its barcode').fill('dish soap');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByText('2 offers for “dish soap”').waitFor();
+  await look('offers, search results');
+  await page.getByRole('button', { name: 'Stop offers from Goldcrust Bakery' }).click();
+  await page.getByRole('region', { name: 'Offers you stopped' }).waitFor();
+  await look('offers, a brand stopped');
+  await page.getByRole('button', { name: 'Show me how' }).click();
+  await page.getByRole('heading', { name: 'Step 1 of 3' }).waitFor();
+  await look('tutorial');
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await page.getByRole('button', { name: 'Done' }).waitFor();
+  await look('tutorial, last step');
+
   await page.getByRole('button', { name: /^Privacy/ }).click();
   await page.getByRole('heading', { name: 'Privacy', level: 1 }).waitFor();
   await page.getByRole('article', { name: 'Sudsy' }).waitFor();
@@ -164,17 +185,18 @@ for (const viewport of [
 
 describe('the layout a person sees', () => {
   for (const width of [320, 360]) {
-    it(`fits every tab's label, and the Shopping badge, inside its own tab at ${width}px`, async () => {
+    it(`fits every tab's label, and the Shopping and Offers badges, inside its own tab at ${width}px`, async () => {
       const { page } = await open({ width, height: 780 });
-      // A badge on Shopping makes its tab the widest.
+      // Badges on Shopping and Offers make their tabs the widest.
       await page.getByRole('button', { name: /^Shopping/ }).getByText('1').waitFor();
+      await page.getByRole('button', { name: /^Offers/ }).locator('.badge').waitFor();
       const tabs = await page.getByRole('navigation', { name: 'Sections' }).getByRole('button').evaluateAll((buttons) =>
         buttons.map((b) => {
           const box = b.getBoundingClientRect();
           return { label: b.textContent.trim(), left: box.left, right: box.right, overflow: b.scrollWidth - b.clientWidth };
         }),
       );
-      assert.equal(tabs.length, 4);
+      assert.equal(tabs.length, 5);
       for (const [i, tab] of tabs.entries()) {
         assert.ok(tab.overflow <= 0, `"${tab.label}" spills out of its tab by ${tab.overflow}px`);
         assert.ok(tab.right <= width, `"${tab.label}" ends off screen at ${tab.right}px`);
@@ -218,7 +240,7 @@ describe('the layout a person sees', () => {
     const chosen = page.getByRole('button', { name: 'Heat', pressed: true });
     await chosen.waitFor();
     const unfocused = await chosen.evaluate((b) => getComputedStyle(b).outlineStyle);
-    await page.getByRole('button', { name: 'Off', pressed: false }).focus();
+    await page.getByRole('button', { name: 'Off', exact: true, pressed: false }).focus();
     await page.keyboard.press('Tab');
     const ring = await chosen.evaluate((b) => ({ focused: document.activeElement === b, style: getComputedStyle(b).outlineStyle, width: getComputedStyle(b).outlineWidth }));
     assert.equal(unfocused, 'none', 'the chosen mode is shown by its fill, not by an outline');

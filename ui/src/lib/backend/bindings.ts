@@ -92,6 +92,21 @@ export const commands = {
 	sendDiagnostics: (deviceId: string, partnerId: string, allow: boolean) => typedError<SentView, ApiError>(__TAURI_INVOKE("send_diagnostics", { deviceId, partnerId, allow })),
 	/**  Renews a permission that is about to lapse, for another term. */
 	renewGrant: (partnerId: string, category: string, purpose: string) => typedError<PrivacyView, ApiError>(__TAURI_INVOKE("renew_grant", { partnerId, category, purpose })),
+	/**  Fetches every partner's offers and tutorials again (plain requests, nothing about the household); says how each feed stands. */
+	refreshOffers: () => typedError<FeedStatusView[], ApiError>(__TAURI_INVOKE("refresh_offers")),
+	/**
+	 *  The offers and tutorials that fit this household now, matched on the phone, with why each is
+	 *  shown; `showing` when the owner is looking at them (they are no longer new afterwards).
+	 */
+	inbox: (position: PositionInput | null, showing: boolean) => typedError<InboxView, ApiError>(__TAURI_INVOKE("inbox", { position, showing })),
+	/**  Dismisses, restores, saves or unsaves an inbox item; answers the inbox as it now is. */
+	markItem: (key: ItemKeyInput, action: string, position: PositionInput | null) => typedError<InboxView, ApiError>(__TAURI_INVOKE("mark_item", { key, action, position })),
+	/**  Stops (or lets again) a partner's offers until the owner lifts it; its tutorials still come. */
+	mutePartner: (partnerId: string, muted: boolean, position: PositionInput | null) => typedError<InboxView, ApiError>(__TAURI_INVOKE("mute_partner", { partnerId, muted, position })),
+	/**  A partner's tutorial, step by step, with the state of the device it is for. */
+	tutorial: (key: ItemKeyInput) => typedError<TutorialView, ApiError>(__TAURI_INVOKE("tutorial", { key })),
+	/**  Every current offer that fits the words or GTIN, with price, store and distance worked out on the phone. */
+	searchOffers: (input: SearchInput) => typedError<SearchHitView[], ApiError>(__TAURI_INVOKE("search_offers", { input })),
 };
 
 /** Events */
@@ -302,6 +317,16 @@ export type ExportView = {
 	bytes: number,
 };
 
+/**  A partner's feed: when it was last updated, and why not, if the last try failed. */
+export type FeedStatusView = {
+	partnerId: string,
+	partnerName: string,
+	/**  Unix seconds of the last good fetch (or confirmation), if any. */
+	updatedAt: number | null,
+	/**  "Dishwell's offers could not be updated: the signature does not match Dishwell's key". */
+	problem: string | null,
+};
+
 /**  A device found by a scan, before pairing. */
 export type FoundDeviceView = {
 	/**  Where to reach it; pass back to `pair_device`. */
@@ -346,12 +371,52 @@ export type HomeView = {
 	schemaVersion: number,
 };
 
+/**  One offer or tutorial. */
+export type InboxItemView = {
+	partnerId: string,
+	partnerName: string,
+	/**  `offer` or `tutorial`. */
+	kind: string,
+	itemId: string,
+	name: string,
+	/**  Why it is shown, from the rule that matched. */
+	explanation: string,
+	store: string | null,
+	distanceMeters: number | null,
+	/**  "3.49 EUR". */
+	price: string | null,
+	discountPercent: number | null,
+	saved: boolean,
+	/**  Not seen before this showing. */
+	isNew: boolean,
+	/**  A reorder offer: the consumable the reorder button orders (through the consent flow). */
+	reorderConsumableId: number | null,
+	/**  Unix seconds. */
+	expiresAt: number,
+};
+
+/**  The inbox. */
+export type InboxView = {
+	/**  Saved first, then the most relevant and newest. */
+	items: InboxItemView[],
+	feeds: FeedStatusView[],
+	/**  Partners whose offers the owner stopped. */
+	muted: LabelView[],
+};
+
 /**  Stock, forecasts or consumables changed. */
 export type InventoryChanged = InventoryView;
 
 /**  The inventory screen. */
 export type InventoryView = {
 	consumables: ConsumableSummaryView[],
+};
+
+/**  Which inbox item: the partner, `offer` or `tutorial`, and its id in the partner's feed. */
+export type ItemKeyInput = {
+	partnerId: string,
+	kind: string,
+	itemId: string,
 };
 
 /**  A category or purpose with the words the owner reads. */
@@ -422,6 +487,12 @@ export type PartnerView = {
 /**  What a player is doing. */
 export type PlaybackView = "stopped" | "playing" | "paused" | "menu";
 
+/**  A position the UI knows (the phone's, when the owner allows it). It never leaves the phone. */
+export type PositionInput = {
+	latitude: number | null,
+	longitude: number | null,
+};
+
 /**  The privacy center. */
 export type PrivacyView = {
 	partners: PartnerView[],
@@ -458,6 +529,28 @@ export type RemovedDeviceView = {
 	deviceForgot: boolean,
 	/**  A sentence for the owner: what happened, and what to do if the device was out of reach. */
 	message: string,
+};
+
+/**  An offer found by search. */
+export type SearchHitView = {
+	partnerId: string,
+	partnerName: string,
+	itemId: string,
+	name: string,
+	price: string | null,
+	discountPercent: number | null,
+	store: string | null,
+	distanceMeters: number | null,
+	validThrough: number,
+};
+
+/**  What the owner searches for. */
+export type SearchInput = {
+	/**  Words, or a GTIN typed or scanned. */
+	query: string,
+	/**  `distance` (default) or `price`. */
+	sort: string | null,
+	position: PositionInput | null,
 };
 
 /**  How a request to a partner went. */
@@ -497,6 +590,16 @@ export type ShoppingListView = {
 	items: ShoppingItemView[],
 };
 
+/**  One step. */
+export type StepView = {
+	text: string,
+	/**
+	 *  The step's picture as a `data:` address, fetched from the partner's own host within
+	 *  limits; `None` when it has none or it could not be fetched.
+	 */
+	image: string | null,
+};
+
 /**  A question asked once when pairing: how much of a supply the owner has now. */
 export type SupplyQuestionView = {
 	/**  The question, in words ("How many slices of bread do you have now?"). */
@@ -511,6 +614,18 @@ export type SupplyQuestionView = {
 
 /**  What a thermostat is set to do. */
 export type ThermostatModeView = "off" | "heat" | "cool" | "auto";
+
+/**  A tutorial, step by step. */
+export type TutorialView = {
+	partnerId: string,
+	partnerName: string,
+	itemId: string,
+	name: string,
+	steps: StepView[],
+	/**  The household's device it is for, and what that device reports now, when known. */
+	deviceName: string | null,
+	deviceState: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

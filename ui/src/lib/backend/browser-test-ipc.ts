@@ -10,6 +10,8 @@ import type { DeviceDetailView, DeviceStateView, FoundDeviceView } from './bindi
 import { MemoryBackend } from './memory';
 
 const backend = new MemoryBackend();
+// The demo's confused owner: the player's guide is in the inbox, so the viewer can be walked.
+for (const item of backend.offerItems) if (item.itemId === 'lumaview-disc-menu') item.matches = true;
 
 function nearby(
   n: number,
@@ -206,6 +208,18 @@ async function answer(cmd: string, a: Args): Promise<unknown> {
       return backend.dataProtection();
     case 'erase_household':
       return backend.eraseHousehold(String(a.confirmation));
+    case 'refresh_offers':
+      return backend.refreshOffers();
+    case 'inbox':
+      return backend.inbox((a.position as never) ?? null, Boolean(a.showing));
+    case 'mark_item':
+      return backend.markItem(a.key as never, a.action as never, (a.position as never) ?? null);
+    case 'mute_partner':
+      return backend.mutePartner(String(a.partnerId), Boolean(a.muted), (a.position as never) ?? null);
+    case 'tutorial':
+      return backend.tutorial(a.key as never);
+    case 'search_offers':
+      return backend.searchOffers(a.input as never);
     case 'set_utc_offset':
       return backend.setUtcOffset(Number(a.minutes));
     case 'privacy':

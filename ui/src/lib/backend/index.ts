@@ -23,9 +23,25 @@ import type {
   PrivacyView,
   ReceiptView,
   SentView,
+  FeedStatusView,
+  InboxView,
+  ItemKeyInput,
+  PositionInput,
+  SearchHitView,
+  SearchInput,
+  TutorialView,
 } from './bindings';
 
 export type {
+  FeedStatusView,
+  InboxItemView,
+  InboxView,
+  ItemKeyInput,
+  PositionInput,
+  SearchHitView,
+  SearchInput,
+  StepView,
+  TutorialView,
   ConsentPromptView,
   GrantCellView,
   LabelView,
@@ -145,6 +161,20 @@ export interface Backend {
   diagnosticsPrompt(deviceId: string, partnerId: string): Promise<ConsentPromptView>;
   /** Sends a device's diagnostics to a partner's support; `allow` answers the prompt. */
   sendDiagnostics(deviceId: string, partnerId: string, allow: boolean): Promise<SentView>;
+
+  /** Fetches every partner's offers again (nothing about the household is sent); each feed's state. */
+  refreshOffers(): Promise<FeedStatusView[]>;
+  /** What fits the household now, matched on the phone, with why each is shown; `showing` when
+   *  the owner is looking (its items are no longer new afterwards), not for a badge's count. */
+  inbox(position: PositionInput | null, showing: boolean): Promise<InboxView>;
+  /** `dismiss`, `restore`, `save` or `unsave` an item; resolves to the inbox as it now is. */
+  markItem(key: ItemKeyInput, action: 'dismiss' | 'restore' | 'save' | 'unsave', position: PositionInput | null): Promise<InboxView>;
+  /** Stops (or lets again) a partner's offers; its tutorials still come. */
+  mutePartner(partnerId: string, muted: boolean, position: PositionInput | null): Promise<InboxView>;
+  /** A tutorial step by step, with the state of the device it is for. */
+  tutorial(key: ItemKeyInput): Promise<TutorialView>;
+  /** Every current offer fitting the words or GTIN, by distance or price; worked out on the phone. */
+  searchOffers(input: SearchInput): Promise<SearchHitView[]>;
 }
 
 /** A failed call: `code` lets the UI branch, `message` is written for a person. */

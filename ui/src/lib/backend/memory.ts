@@ -24,6 +24,14 @@ import {
   type PrivacyView,
   type ReceiptView,
   type SentView,
+  type FeedStatusView,
+  type InboxItemView,
+  type InboxView,
+  type ItemKeyInput,
+  type PositionInput,
+  type SearchHitView,
+  type SearchInput,
+  type TutorialView,
 } from './index';
 
 /** A partner the memory backend knows, with what its card declares. */
@@ -723,4 +731,165 @@ export class MemoryBackend implements Backend {
     this.receipt(partner, 'modified', category, purpose);
     return this.privacy();
   }
+
+  // ---- offers: the demo partners' items, matched as the core would for the demo household ----
+
+  /** The offers and tutorials the memory backend serves, with the sentence each comes with. */
+  offerItems: (InboxItemView & { category: string; matches: boolean })[] = [
+    memoryOffer('sudsy', 'Sudsy', 'sudsy-soap-15', 'Sudsy dish soap refill, 15% off', 'dish soap', 'You have 8 packets of dish soap left, and Sudsy has it 15% off at Main Street Market, 280 m away.', 'Main Street Market', 280, '3.49 EUR', 15),
+    memoryOffer('crumb', 'Crumb & Co.', 'crumb-loaf', 'Crumb & Co. sandwich loaf', 'bread', 'You have 2 slices of bread left, and Crumb & Co. has it for 2.29 EUR at Main Street Market, 280 m away.', 'Main Street Market', 280, '2.29 EUR', null),
+    memoryOffer('goldcrust', 'Goldcrust Bakery', 'goldcrust-coupon', 'Goldcrust sourdough, 30% off today', 'bread', 'You have 2 slices of bread left, and Goldcrust Bakery has it 30% off at Main Street Market, 280 m away.', 'Main Street Market', 280, '2.79 EUR', 30),
+    {
+      ...memoryOffer('lumaview', 'Lumaview', 'lumaview-disc-menu', 'Getting to the disc menu', 'bluray', 'Living room player saw 5 presses within 20 seconds: Lumaview\u2019s guide \u201cGetting to the disc menu\u201d may help.', '', 0, '', null),
+      kind: 'tutorial',
+      store: null,
+      distanceMeters: null,
+      price: null,
+      matches: false,
+    },
+    memoryOffer('cornerway', 'Cornerway', 'cornerway-soap', 'Cornerway own-brand dish soap', 'dish soap', 'You are nearby, and Cornerway has it for 2.99 EUR at Cornerway Alexanderplatz, 10 m away.', 'Cornerway Alexanderplatz', 0, '2.99 EUR', null),
+  ];
+  private offerMarks = new Map<string, { seen: boolean; dismissed: boolean; saved: boolean }>();
+  private mutedPartners = new Set<string>();
+  /** When set, each feed's refusal (partner id → reason). */
+  feedProblems = new Map<string, string>();
+
+  async refreshOffers(): Promise<FeedStatusView[]> {
+    this.check();
+    return this.feedStatuses();
+  }
+
+  private feedStatuses(): FeedStatusView[] {
+    const partners: [string, string][] = [['sudsy', 'Sudsy'], ['crumb', 'Crumb & Co.'], ['goldcrust', 'Goldcrust Bakery'], ['lumaview', 'Lumaview'], ['cornerway', 'Cornerway']];
+    return partners.map(([id, name]) => ({
+      partnerId: id,
+      partnerName: name,
+      updatedAt: this.now(),
+      problem: this.feedProblems.has(id) ? `${name}'s offers could not be updated: ${this.feedProblems.get(id)}` : null,
+    }));
+  }
+
+  async inbox(_position: PositionInput | null, showing: boolean): Promise<InboxView> {
+    this.check();
+    const items: InboxItemView[] = [];
+    for (const item of this.offerItems) {
+      const key = `${item.partnerId}|${item.kind}|${item.itemId}`;
+      const mark = this.offerMarks.get(key) ?? { seen: false, dismissed: false, saved: false };
+      if (!item.matches && !mark.saved) continue;
+      if (mark.dismissed && !mark.saved) continue;
+      if (item.kind === 'offer' && this.mutedPartners.has(item.partnerId) && !mark.saved) continue;
+      const { category: _category, matches: _matches, ...view } = item;
+      items.push({ ...view, saved: mark.saved, isNew: !mark.seen });
+      if (showing) this.offerMarks.set(key, { ...mark, seen: true });
+    }
+    items.sort((a, b) => Number(b.saved) - Number(a.saved));
+    const names = new Map(this.feedStatuses().map((f) => [f.partnerId, f.partnerName]));
+    return {
+      items,
+      feeds: this.feedStatuses(),
+      muted: [...this.mutedPartners].map((id) => ({ id, label: names.get(id) ?? id })),
+    };
+  }
+
+  async markItem(key: ItemKeyInput, action: 'dismiss' | 'restore' | 'save' | 'unsave', position: PositionInput | null): Promise<InboxView> {
+    this.check();
+    if (!this.offerItems.some((i) => i.partnerId === key.partnerId && i.kind === key.kind && i.itemId === key.itemId)) {
+      throw new BackendError('invalidInput', 'Item: not one Steward showed.');
+    }
+    const id = `${key.partnerId}|${key.kind}|${key.itemId}`;
+    const mark = this.offerMarks.get(id) ?? { seen: true, dismissed: false, saved: false };
+    if (action === 'dismiss') mark.dismissed = true;
+    if (action === 'restore') mark.dismissed = false;
+    if (action === 'save') {
+      mark.saved = true;
+      mark.dismissed = false;
+    }
+    if (action === 'unsave') mark.saved = false;
+    this.offerMarks.set(id, mark);
+    return this.inbox(position, true);
+  }
+
+  async mutePartner(partnerId: string, muted: boolean, position: PositionInput | null): Promise<InboxView> {
+    this.check();
+    if (muted) this.mutedPartners.add(partnerId);
+    else this.mutedPartners.delete(partnerId);
+    return this.inbox(position, true);
+  }
+
+  async tutorial(key: ItemKeyInput): Promise<TutorialView> {
+    this.check();
+    const item = this.offerItems.find((i) => i.partnerId === key.partnerId && i.kind === 'tutorial' && i.itemId === key.itemId);
+    if (!item) throw new BackendError('invalidInput', 'That guide is no longer offered.');
+    return {
+      partnerId: item.partnerId,
+      partnerName: item.partnerName,
+      itemId: item.itemId,
+      name: item.name,
+      steps: [
+        { text: "Press Menu once and wait for the disc's own menu to appear.", image: null },
+        { text: 'Move with the arrows; the chosen item is outlined.', image: null },
+        { text: 'Press OK to choose it. Back returns to the previous menu.', image: null },
+      ],
+      deviceName: 'Living room player',
+      deviceState: 'On, stopped',
+    };
+  }
+
+  async searchOffers(input: SearchInput): Promise<SearchHitView[]> {
+    this.check();
+    if (input.sort != null && input.sort !== 'distance' && input.sort !== 'price') {
+      throw new BackendError('invalidInput', `Sort: "${input.sort}" is not distance or price.`);
+    }
+    const words = input.query.toLowerCase().split(/\s+/).filter((w) => w !== '');
+    if (words.length === 0) return [];
+    const hits = this.offerItems
+      .filter((i) => i.kind === 'offer')
+      .filter((i) => words.every((w) => `${i.name.toLowerCase()} ${i.category}`.includes(w)))
+      .map((i) => ({
+        partnerId: i.partnerId,
+        partnerName: i.partnerName,
+        itemId: i.itemId,
+        name: i.name,
+        price: i.price,
+        discountPercent: i.discountPercent,
+        store: i.store,
+        distanceMeters: i.distanceMeters,
+        validThrough: i.expiresAt,
+      }));
+    const cents = (h: SearchHitView) => (h.price === null ? Infinity : Number(h.price.split(' ')[0]));
+    const meters = (h: SearchHitView) => h.distanceMeters ?? Infinity;
+    return hits.sort((a, b) => (input.sort === 'price' ? cents(a) - cents(b) || meters(a) - meters(b) : meters(a) - meters(b) || cents(a) - cents(b)));
+  }
+}
+
+function memoryOffer(
+  partnerId: string,
+  partnerName: string,
+  itemId: string,
+  name: string,
+  category: string,
+  explanation: string,
+  store: string,
+  distanceMeters: number,
+  price: string,
+  discountPercent: number | null,
+): InboxItemView & { category: string; matches: boolean } {
+  return {
+    partnerId,
+    partnerName,
+    kind: 'offer',
+    itemId,
+    name,
+    explanation,
+    store,
+    distanceMeters,
+    price,
+    discountPercent,
+    saved: false,
+    isNew: true,
+    reorderConsumableId: null,
+    expiresAt: Math.floor(Date.now() / 1000) + 7 * 86_400,
+    category,
+    matches: true,
+  };
 }

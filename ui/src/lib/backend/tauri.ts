@@ -24,6 +24,14 @@ import {
   type PrivacyView,
   type ReceiptView,
   type SentView,
+  type FeedStatusView,
+  type InboxItemView,
+  type InboxView,
+  type ItemKeyInput,
+  type PositionInput,
+  type SearchHitView,
+  type SearchInput,
+  type TutorialView,
 } from './index';
 
 /** What every generated command resolves to. */
@@ -221,5 +229,29 @@ export class TauriBackend implements Backend {
 
   async renewGrant(partnerId: string, category: string, purpose: string): Promise<PrivacyView> {
     return unwrap(await commands.renewGrant(partnerId, category, purpose));
+  }
+
+  async refreshOffers(): Promise<FeedStatusView[]> {
+    return unwrap(await commands.refreshOffers());
+  }
+
+  async inbox(position: PositionInput | null, showing: boolean): Promise<InboxView> {
+    return unwrap(await commands.inbox(position, showing));
+  }
+
+  async markItem(key: ItemKeyInput, action: 'dismiss' | 'restore' | 'save' | 'unsave', position: PositionInput | null): Promise<InboxView> {
+    return unwrap(await commands.markItem(key, action, position));
+  }
+
+  async mutePartner(partnerId: string, muted: boolean, position: PositionInput | null): Promise<InboxView> {
+    return unwrap(await commands.mutePartner(partnerId, muted, position));
+  }
+
+  async tutorial(key: ItemKeyInput): Promise<TutorialView> {
+    return unwrap(await commands.tutorial(key));
+  }
+
+  async searchOffers(input: SearchInput): Promise<SearchHitView[]> {
+    return unwrap(await commands.searchOffers(input));
   }
 }

@@ -6,10 +6,12 @@ export type Screen =
   | { name: 'inventory' }
   | { name: 'consumable'; id: number }
   | { name: 'shopping' }
+  | { name: 'offers' }
+  | { name: 'tutorial'; partnerId: string; itemId: string }
   | { name: 'privacy' };
 
 /** The sections the tab bar switches between. */
-export type Section = 'home' | 'inventory' | 'shopping' | 'privacy';
+export type Section = 'home' | 'inventory' | 'shopping' | 'offers' | 'privacy';
 
 /** The section a screen belongs to. */
 export function sectionOf(screen: Screen): Section {
@@ -19,6 +21,9 @@ export function sectionOf(screen: Screen): Section {
       return 'inventory';
     case 'shopping':
       return 'shopping';
+    case 'offers':
+    case 'tutorial':
+      return 'offers';
     case 'privacy':
       return 'privacy';
     default:

@@ -1,0 +1,96 @@
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { MemoryBackend } from '../backend/memory';
+import { InventoryStore } from '../stores/inventory.svelte';
+import { NavStore } from '../stores/nav.svelte';
+import { OffersStore } from '../stores/offers.svelte';
+import Offers from './Offers.svelte';
+import Tutorial from './Tutorial.svelte';
+
+function renderOffers(backend = new MemoryBackend()) {
+  const offers = new OffersStore(backend);
+  const nav = new NavStore();
+  render(Offers, { props: { offers, inventory: new InventoryStore(backend), nav } });
+  return { offers, nav, backend };
+}
+
+const item = (name: string) => screen.getByRole('article', { name });
+
+describe('Offers and help', () => {
+  it('lists what fits, newest marked, each with why it is shown', async () => {
+    const { offers } = renderOffers();
+    await screen.findByRole('article', { name: 'Sudsy dish soap refill, 15% off' });
+    const soap = item('Sudsy dish soap refill, 15% off');
+    expect(within(soap).getByText('New')).toBeTruthy();
+    expect(within(soap).getByText(/Offer from Sudsy · 3.49 EUR, 15% off/)).toBeTruthy();
+    expect(within(soap).getByText('Main Street Market, 280 m away')).toBeTruthy();
+    const why = within(soap).getByText('Why am I seeing this?').closest('details') as HTMLDetailsElement;
+    expect(why.open).toBe(false);
+    await userEvent.click(within(soap).getByText('Why am I seeing this?'));
+    expect(why.open).toBe(true);
+    expect(within(soap).getByText(/You have 8 packets of dish soap left/)).toBeTruthy();
+    expect(within(soap).getByText(/Nothing about your household was sent to Sudsy/)).toBeTruthy();
+    expect(offers.newCount).toBe(4);
+  });
+
+  it('dismisses with an undo, saves to the top, and stops a brand until allowed again', async () => {
+    renderOffers();
+    await screen.findByRole('article', { name: 'Cornerway own-brand dish soap' });
+    await userEvent.click(screen.getByRole('button', { name: 'Dismiss Cornerway own-brand dish soap' }));
+    await waitFor(() => expect(screen.queryByRole('article', { name: 'Cornerway own-brand dish soap' })).toBeNull());
+    await userEvent.click(screen.getByRole('button', { name: 'Undo' }));
+    await screen.findByRole('article', { name: 'Cornerway own-brand dish soap' });
+
+    await userEvent.click(within(item('Crumb & Co. sandwich loaf')).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.getAllByRole('article')[0]?.getAttribute('aria-label')).toBe('Crumb & Co. sandwich loaf'));
+    expect(within(item('Crumb & Co. sandwich loaf')).getByRole('button', { name: 'Saved' }).getAttribute('aria-pressed')).toBe('true');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Stop offers from Goldcrust Bakery' }));
+    await waitFor(() => expect(screen.queryByRole('article', { name: 'Goldcrust sourdough, 30% off today' })).toBeNull());
+    const stopped = screen.getByRole('region', { name: 'Offers you stopped' });
+    expect(within(stopped).getByText('Goldcrust Bakery')).toBeTruthy();
+    await userEvent.click(within(stopped).getByRole('button', { name: 'Allow offers from Goldcrust Bakery' }));
+    await screen.findByRole('article', { name: 'Goldcrust sourdough, 30% off today' });
+  });
+
+  it('says plainly when a partner feed could not be updated', async () => {
+    const backend = new MemoryBackend();
+    backend.feedProblems.set('sudsy', 'the signature does not match Sudsy’s key');
+    renderOffers(backend);
+    expect(await screen.findByText("Sudsy's offers could not be updated: the signature does not match Sudsy’s key")).toBeTruthy();
+  });
+
+  it('searches every partner by words, nearest first or cheapest first', async () => {
+    renderOffers();
+    await screen.findAllByRole('article');
+    await userEvent.type(screen.getByLabelText('Product, or the number under its barcode'), 'dish soap');
+    await userEvent.click(screen.getByRole('button', { name: 'Search' }));
+    await screen.findByText('2 offers for “dish soap”');
+    const names = () => screen.getByRole('form', { name: 'Find the best deal' }).querySelectorAll('.hits .name');
+    expect([...names()].map((n) => n.textContent)).toEqual(['Cornerway own-brand dish soap', 'Sudsy dish soap refill, 15% off']);
+    await userEvent.selectOptions(screen.getByLabelText('Order'), 'price');
+    await waitFor(() => expect(names()[0]?.textContent).toBe('Cornerway own-brand dish soap'));
+    await userEvent.clear(screen.getByLabelText('Product, or the number under its barcode'));
+    await userEvent.type(screen.getByLabelText('Product, or the number under its barcode'), 'caviar');
+    await userEvent.click(screen.getByRole('button', { name: 'Search' }));
+    expect(await screen.findByText('No current offers for “caviar”.')).toBeTruthy();
+  });
+
+  it('walks a guide step by step with the device it is for', async () => {
+    const backend = new MemoryBackend();
+    const offers = new OffersStore(backend);
+    const nav = new NavStore();
+    render(Tutorial, { props: { partnerId: 'lumaview', itemId: 'lumaview-disc-menu', offers, nav } });
+    expect(await screen.findByRole('heading', { name: 'Getting to the disc menu' })).toBeTruthy();
+    expect(screen.getByText('Living room player: On, stopped')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Step 1 of 3' })).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Previous' }) as HTMLButtonElement).disabled).toBe(true);
+    await userEvent.click(screen.getByRole('button', { name: 'Next step' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Next step' }));
+    expect(screen.getByRole('heading', { name: 'Step 3 of 3' })).toBeTruthy();
+    expect(screen.getByText(/Press OK to choose it/)).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Done' }));
+    expect(nav.screen).toEqual({ name: 'offers' });
+  });
+});

@@ -1,0 +1,110 @@
+// The offers screen's state: the inbox (matched on the phone by the core), each partner feed's
+// state, the tutorial open, and the owner's search. Screens read it; only this store calls the
+// backend for offers.
+import {
+  messageOf,
+  type Backend,
+  type InboxItemView,
+  type InboxView,
+  type ItemKeyInput,
+  type PositionInput,
+  type SearchHitView,
+  type TutorialView,
+} from '../backend';
+
+export type ItemAction = 'dismiss' | 'restore' | 'save' | 'unsave';
+export type SortBy = 'distance' | 'price';
+
+export function keyOf(item: Pick<InboxItemView, 'partnerId' | 'kind' | 'itemId'>): ItemKeyInput {
+  return { partnerId: item.partnerId, kind: item.kind, itemId: item.itemId };
+}
+
+export class OffersStore {
+  view = $state<InboxView | null>(null);
+  loadError = $state<string | null>(null);
+  refreshing = $state(false);
+  /** The item last dismissed, so it can be brought back. */
+  undo = $state<InboxItemView | null>(null);
+  tutorial = $state<TutorialView | null>(null);
+  tutorialError = $state<string | null>(null);
+  query = $state('');
+  sort = $state<SortBy>('distance');
+  hits = $state<SearchHitView[] | null>(null);
+  searchError = $state<string | null>(null);
+  /** The phone's position when the owner allowed it; `null` lets the core decide (demo mode). */
+  position = $state<PositionInput | null>(null);
+
+  constructor(private readonly backend: Backend) {}
+
+  /** How many items the owner has not seen yet. */
+  get newCount(): number {
+    return this.view?.items.filter((i) => i.isNew).length ?? 0;
+  }
+
+  /** Matches the inbox; `showing` when the owner is looking at it (it stops being new). */
+  async load(showing = true): Promise<void> {
+    try {
+      this.view = await this.backend.inbox(this.position, showing);
+      this.loadError = null;
+    } catch (error) {
+      this.loadError = messageOf(error);
+    }
+  }
+
+  /** Fetches every partner's feed again, then matches. */
+  async refresh(): Promise<void> {
+    this.refreshing = true;
+    try {
+      await this.backend.refreshOffers();
+      await this.load();
+    } catch (error) {
+      this.loadError = messageOf(error);
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  /** Resolves to why not, or null. */
+  async mark(item: InboxItemView, action: ItemAction): Promise<string | null> {
+    try {
+      this.view = await this.backend.markItem(keyOf(item), action, this.position);
+      this.undo = action === 'dismiss' ? item : null;
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+
+  async mute(partnerId: string, muted: boolean): Promise<string | null> {
+    try {
+      this.view = await this.backend.mutePartner(partnerId, muted, this.position);
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+
+  async openTutorial(key: ItemKeyInput): Promise<void> {
+    this.tutorial = null;
+    this.tutorialError = null;
+    try {
+      this.tutorial = await this.backend.tutorial(key);
+    } catch (error) {
+      this.tutorialError = messageOf(error);
+    }
+  }
+
+  async search(): Promise<void> {
+    if (this.query.trim() === '') {
+      this.hits = null;
+      this.searchError = null;
+      return;
+    }
+    try {
+      this.hits = await this.backend.searchOffers({ query: this.query, sort: this.sort, position: this.position });
+      this.searchError = null;
+    } catch (error) {
+      this.searchError = messageOf(error);
+    }
+  }
+}
