@@ -63,7 +63,7 @@ fn soap(remaining: u32, days_left: Option<u32>) -> ConsumableFacts {
         id: 1,
         name: "Dish soap".to_owned(),
         gtin: Some("4006381333931".to_owned()),
-        unit: "packets".to_owned(),
+        unit: "packet".to_owned(),
         remaining,
         days_left,
     }

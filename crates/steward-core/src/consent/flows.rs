@@ -132,11 +132,7 @@ pub fn partner_for_brand<'a>(cards: &'a [PartnerCard], brand: &str) -> Option<&'
 }
 
 fn plural(unit: &str, n: u32) -> String {
-    if n == 1 || unit.ends_with('s') {
-        unit.to_owned()
-    } else {
-        format!("{unit}s")
-    }
+    crate::inventory::unit_for(unit, n)
 }
 
 #[cfg(test)]

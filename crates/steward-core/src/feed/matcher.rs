@@ -572,7 +572,7 @@ fn reason(h: &Household, main: Evidence, partner: &str) -> String {
             format!(
                 "You have {} {} of {} left",
                 c.remaining,
-                c.unit,
+                crate::inventory::unit_for(&c.unit, c.remaining),
                 mid_sentence(&c.name)
             )
         }
