@@ -14,8 +14,9 @@ use crate::Result;
 
 /// The export's format name and version, for whoever reads it later.
 pub const FORMAT: &str = "steward-household-export";
-/// 2 added partners, grants, consent receipts and the sharing ledger.
-pub const FORMAT_VERSION: u32 = 2;
+/// 2 added partners, grants, consent receipts and the sharing ledger; 3 the inbox (what the owner
+/// did with offers and tutorials) and the partners whose offers they stopped.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The whole household.
 #[derive(Debug, Clone, Serialize)]
@@ -36,6 +37,27 @@ pub struct HouseholdExport {
     pub grants: Vec<GrantOut>,
     pub consent_receipts: Vec<serde_json::Value>,
     pub ledger: Vec<LedgerOut>,
+    pub inbox_marks: Vec<InboxMarkOut>,
+    pub muted_partners: Vec<MutedOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxMarkOut {
+    pub partner_id: String,
+    /// `offer` or `tutorial`.
+    pub kind: String,
+    pub item_id: String,
+    pub first_seen_at: i64,
+    pub dismissed_at: Option<i64>,
+    pub saved_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MutedOut {
+    pub partner_id: String,
+    pub muted_at: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -317,6 +339,31 @@ pub fn export(store: &Store, now: i64) -> Result<HouseholdExport> {
                 attempts: e.attempts,
             })
             .collect(),
+        inbox_marks: all(
+            store,
+            "SELECT partner_id, kind, item_id, first_seen_at, dismissed_at, saved_at
+             FROM inbox_marks ORDER BY partner_id, kind, item_id",
+            |r| {
+                Ok(InboxMarkOut {
+                    partner_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    item_id: r.get(2)?,
+                    first_seen_at: r.get(3)?,
+                    dismissed_at: r.get(4)?,
+                    saved_at: r.get(5)?,
+                })
+            },
+        )?,
+        muted_partners: all(
+            store,
+            "SELECT partner_id, muted_at FROM muted_partners ORDER BY partner_id",
+            |r| {
+                Ok(MutedOut {
+                    partner_id: r.get(0)?,
+                    muted_at: r.get(1)?,
+                })
+            },
+        )?,
     })
 }
 
