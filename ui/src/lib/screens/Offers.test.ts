@@ -54,6 +54,20 @@ describe('Offers and help', () => {
     await screen.findByRole('article', { name: 'Goldcrust sourdough, 30% off today' });
   });
 
+  it('shows a partner’s markup as text, never as HTML', async () => {
+    const backend = new MemoryBackend();
+    const first = backend.offerItems[0];
+    if (first) {
+      first.name = '<img src=x onerror="alert(1)">Soap';
+      first.explanation = '<b>Buy now</b>';
+    }
+    renderOffers(backend);
+    const shown = await screen.findByRole('article', { name: '<img src=x onerror="alert(1)">Soap' });
+    expect(shown.querySelector('img')).toBeNull();
+    expect(shown.querySelector('b')).toBeNull();
+    expect(within(shown).getByText('<b>Buy now</b>')).toBeTruthy();
+  });
+
   it('says plainly when a partner feed could not be updated', async () => {
     const backend = new MemoryBackend();
     backend.feedProblems.set('sudsy', 'the signature does not match Sudsy’s key');
