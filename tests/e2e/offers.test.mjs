@@ -54,6 +54,8 @@ describe('offers from signed partner feeds, matched on the phone', () => {
 
       await openOffers(app);
       const soap = await located(app, By.xpath(offer('Sudsy dish soap refill, 15% off')));
+      // Scrolled to, as the owner would after checking for new offers at the bottom.
+      await app.executeScript((el) => el.scrollIntoView({ block: 'start' }), soap);
       await app.wait(() => visibleAndUncovered(app, soap), WAIT_MS);
       assert.ok((await soap.getText()).includes('Main Street Market, 280 m away'));
       await click(app, `${offer('Sudsy dish soap refill, 15% off')}//summary`);
@@ -69,8 +71,12 @@ describe('offers from signed partner feeds, matched on the phone', () => {
       await waitForPageText(app, 'Sudsy will deliver your order in 2 days.');
       await app.wait(() => partners.received().length === 1, WAIT_MS);
       assert.equal(partners.received()[0].path, '/sudsy/v1/orders');
+    } catch (error) {
+      await screenshot(app, 'offers-soap-failed');
+      console.error(await (await app.findElement(By.css('body'))).getText());
+      throw error;
     } finally {
-      await app.deleteSession();
+      await app.quit();
     }
   });
 
@@ -102,7 +108,7 @@ describe('offers from signed partner feeds, matched on the phone', () => {
         'the bread brands learned nothing about this household',
       );
     } finally {
-      await app.deleteSession();
+      await app.quit();
     }
   });
 });
