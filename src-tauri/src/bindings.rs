@@ -66,7 +66,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::DeviceChanged,
             events::InventoryChanged,
             events::ShoppingChanged,
-            events::BluetoothChanged
+            events::BluetoothChanged,
+            events::OffersChanged
         ])
         // Our wire types serialise and deserialise alike, so one TypeScript type each is exact.
         .disable_serde_phases()

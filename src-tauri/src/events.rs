@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use steward_api::inventory_wire::{InventoryView, ShoppingListView};
+use steward_api::offers_wire::FeedStatusView;
 use steward_api::wire::{BluetoothView, DeviceDetailView, HomeView};
 use steward_api::{AppEvent, EventSink};
 use tauri::{AppHandle, Emitter, Runtime};
@@ -28,6 +29,10 @@ pub struct ShoppingChanged(pub ShoppingListView);
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct BluetoothChanged(pub BluetoothView);
 
+/// Partners' feeds were fetched again: the inbox may have changed.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct OffersChanged(pub Vec<FeedStatusView>);
+
 /// Emits the API's events to every webview of the app.
 pub struct TauriEvents<R: Runtime>(AppHandle<R>);
 
@@ -52,6 +57,7 @@ impl<R: Runtime> EventSink for TauriEvents<R> {
             AppEvent::InventoryChanged(view) => self.send(InventoryChanged(view)),
             AppEvent::ShoppingChanged(view) => self.send(ShoppingChanged(view)),
             AppEvent::BluetoothChanged(view) => self.send(BluetoothChanged(view)),
+            AppEvent::OffersChanged(feeds) => self.send(OffersChanged(feeds)),
         };
         if let Err(error) = sent {
             // The UI re-reads state on its next command, so a lost event costs freshness, not data.

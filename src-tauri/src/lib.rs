@@ -65,8 +65,13 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 if let Some(urls) = urls {
                     steward.add_partners(&urls).await;
                 }
-                if let Err(error) = steward.refresh_offers().await {
-                    tracing::warn!(%error, "offers could not be refreshed at start");
+                // At start, then every few hours while the app runs; each fetch is conditional,
+                // so an unchanged feed costs a 304.
+                loop {
+                    if let Err(error) = steward.refresh_offers().await {
+                        tracing::warn!(%error, "offers could not be refreshed");
+                    }
+                    tokio::time::sleep(OFFERS_REFRESH).await;
                 }
             });
             Ok(())
@@ -83,6 +88,9 @@ fn demo_partners(setting: Option<String>) -> Option<Vec<String>> {
         .collect();
     (!urls.is_empty()).then_some(urls)
 }
+
+/// How often partners' feeds are fetched again while the app runs.
+const OFFERS_REFRESH: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
 
 /// Demo mode's position, `"latitude,longitude"`; `None` when unset or unreadable.
 fn demo_position(setting: Option<String>) -> Option<(f64, f64)> {

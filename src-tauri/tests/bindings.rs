@@ -104,6 +104,7 @@ fn events_are_emitted_under_the_names_the_bindings_listen_to() {
         InventoryChanged::NAME,
         ShoppingChanged::NAME,
         BluetoothChanged::NAME,
+        OffersChanged::NAME,
     ] {
         assert!(
             text.contains(&format!(">(\"{name}\")")),

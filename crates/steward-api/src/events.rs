@@ -17,6 +17,8 @@ pub enum AppEvent {
     ShoppingChanged(ShoppingListView),
     /// Bluetooth was switched on or off.
     BluetoothChanged(BluetoothView),
+    /// Partners' feeds were fetched again: the inbox may have changed (here is each feed's state).
+    OffersChanged(Vec<crate::offers_wire::FeedStatusView>),
 }
 
 /// Where events go: the shell emits them to the webview, tests collect them.

@@ -73,7 +73,10 @@ impl Steward {
                 Ok(())
             })?;
         }
-        self.with_reader(|store| feed_statuses(store))
+        let statuses = self.with_reader(|store| feed_statuses(store))?;
+        self.events
+            .emit(crate::AppEvent::OffersChanged(statuses.clone()));
+        Ok(statuses)
     }
 
     /// The inbox: what fits this household now, from the kept feeds, matched on the phone.

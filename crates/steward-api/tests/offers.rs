@@ -47,19 +47,25 @@ fn key(partner: &str, kind: &str, item: &str) -> ItemKeyInput {
 }
 
 async fn household() -> (PartnerServer, tempfile::TempDir, Steward) {
+    let (server, dir, app, _) = household_with_events().await;
+    (server, dir, app)
+}
+
+async fn household_with_events() -> (PartnerServer, tempfile::TempDir, Steward, common::Collect) {
     let server = PartnerServer::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), brief_partners())
         .await
         .expect("partner server");
     let dir = tempfile::tempdir().expect("dir");
-    let app = Steward::open(dir.path(), common::Collect::default(), common::keys());
+    let events = common::Collect::default();
+    let app = Steward::open(dir.path(), events.clone(), common::keys());
     let urls: Vec<String> = PARTNERS.iter().map(|id| server.base_url(id)).collect();
     app.add_partners(&urls).await;
-    (server, dir, app)
+    (server, dir, app, events)
 }
 
 #[tokio::test]
 async fn the_inbox_matches_on_the_phone_says_why_and_partners_only_ever_see_plain_feed_requests() {
-    let (server, _dir, app) = household().await;
+    let (server, _dir, app, events) = household_with_events().await;
     let soap = app
         .add_consumable(consumable("Dish soap", "sudsy", "packets", 40, 8))
         .expect("soap");
@@ -68,6 +74,15 @@ async fn the_inbox_matches_on_the_phone_says_why_and_partners_only_ever_see_plai
 
     let statuses = app.refresh_offers().await.expect("refreshed");
     assert_eq!(statuses.len(), 5);
+    assert!(
+        events
+            .0
+            .lock()
+            .expect("events")
+            .iter()
+            .any(|e| matches!(e, steward_api::AppEvent::OffersChanged(feeds) if feeds.len() == 5)),
+        "the UI is told the feeds were fetched"
+    );
     assert!(
         statuses
             .iter()

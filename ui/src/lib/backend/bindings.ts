@@ -115,6 +115,7 @@ export const events = {
 	deviceChanged: makeEvent<DeviceChanged, DeviceChanged>("device-changed"),
 	homeChanged: makeEvent<HomeChanged, HomeChanged>("home-changed"),
 	inventoryChanged: makeEvent<InventoryChanged, InventoryChanged>("inventory-changed"),
+	offersChanged: makeEvent<OffersChanged, OffersChanged>("offers-changed"),
 	shoppingChanged: makeEvent<ShoppingChanged, ShoppingChanged>("shopping-changed"),
 };
 
@@ -464,6 +465,9 @@ export type LedgerPayloadView = {
 	body: string,
 	sha256: string,
 };
+
+/**  Partners' feeds were fetched again: the inbox may have changed. */
+export type OffersChanged = FeedStatusView[];
 
 /**  A device in a scan that is already paired with this phone. */
 export type PairedAsView = {

@@ -155,6 +155,7 @@ void backend.onHomeChanged((home) => void emit('home-changed', home));
 void backend.onDeviceChanged((device) => void emit('device-changed', device));
 void backend.onInventoryChanged((inventory) => void emit('inventory-changed', inventory));
 void backend.onShoppingChanged((list) => void emit('shopping-changed', list));
+void backend.onOffersChanged((feeds) => void emit('offers-changed', feeds));
 
 type Args = Record<string, unknown>;
 

@@ -164,6 +164,8 @@ export interface Backend {
 
   /** Fetches every partner's offers again (nothing about the household is sent); each feed's state. */
   refreshOffers(): Promise<FeedStatusView[]>;
+  /** Calls `listener` when partners' feeds were fetched again (the inbox may have changed). */
+  onOffersChanged(listener: (feeds: FeedStatusView[]) => void): Promise<() => void>;
   /** What fits the household now, matched on the phone, with why each is shown; `showing` when
    *  the owner is looking (its items are no longer new afterwards), not for a badge's count. */
   inbox(position: PositionInput | null, showing: boolean): Promise<InboxView>;

@@ -754,9 +754,18 @@ export class MemoryBackend implements Backend {
   /** When set, each feed's refusal (partner id → reason). */
   feedProblems = new Map<string, string>();
 
+  private offersListeners = new Set<(feeds: FeedStatusView[]) => void>();
+
   async refreshOffers(): Promise<FeedStatusView[]> {
     this.check();
-    return this.feedStatuses();
+    const feeds = this.feedStatuses();
+    for (const listener of this.offersListeners) listener(structuredClone(feeds));
+    return feeds;
+  }
+
+  async onOffersChanged(listener: (feeds: FeedStatusView[]) => void): Promise<() => void> {
+    this.offersListeners.add(listener);
+    return () => this.offersListeners.delete(listener);
   }
 
   private feedStatuses(): FeedStatusView[] {

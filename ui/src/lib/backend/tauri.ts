@@ -235,6 +235,10 @@ export class TauriBackend implements Backend {
     return unwrap(await commands.refreshOffers());
   }
 
+  async onOffersChanged(listener: (feeds: FeedStatusView[]) => void): Promise<() => void> {
+    return events.offersChanged.listen((event) => listener(event.payload));
+  }
+
   async inbox(position: PositionInput | null, showing: boolean): Promise<InboxView> {
     return unwrap(await commands.inbox(position, showing));
   }

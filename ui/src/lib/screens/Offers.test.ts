@@ -108,3 +108,17 @@ describe('Offers and help', () => {
     expect(nav.screen).toEqual({ name: 'offers' });
   });
 });
+
+describe('the offers store', () => {
+  it('matches again when the core says the feeds were fetched, without marking anything seen', async () => {
+    const backend = new MemoryBackend();
+    const offers = new OffersStore(backend);
+    const stop = await offers.start();
+    expect(offers.newCount).toBe(4);
+    const first = backend.offerItems.find((i) => i.itemId === 'lumaview-disc-menu');
+    if (first) first.matches = true;
+    await backend.refreshOffers();
+    await waitFor(() => expect(offers.newCount).toBe(5));
+    stop();
+  });
+});

@@ -41,6 +41,14 @@ export class OffersStore {
     return this.view?.items.filter((i) => i.isNew).length ?? 0;
   }
 
+  /** Follows the core's refreshes of partners' feeds (at start and every few hours): the inbox
+   *  is matched again without marking anything seen. Resolves to an unsubscribe. */
+  async start(): Promise<() => void> {
+    const stop = await this.backend.onOffersChanged(() => void this.load(false));
+    await this.load(false);
+    return stop;
+  }
+
   /** Matches the inbox; `showing` when the owner is looking at it (it stops being new). */
   async load(showing = true): Promise<void> {
     try {
