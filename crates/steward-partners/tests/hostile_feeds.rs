@@ -83,6 +83,8 @@ enum Hostile {
     Redirect(String),
     /// 200 with this body and ETag, or 304 when the client sends that ETag.
     Serve(Arc<Mutex<(String, String)>>),
+    /// 200 with this content type and this many bytes.
+    Picture(&'static str, usize),
 }
 
 struct Partner {
@@ -187,6 +189,14 @@ async fn answer(
                         .into_bytes(),
                 )
                 .await;
+        }
+        Hostile::Picture(media_type, size) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: {media_type}\r\nContent-Length: {size}\r\n\r\n"
+            );
+            if out.send(head.into_bytes()).await {
+                let _ = out.send(vec![0x89; size]).await;
+            }
         }
         Hostile::Serve(current) => {
             let (body, etag) = current.lock().expect("lock").clone();
@@ -389,4 +399,49 @@ async fn the_etag_saves_a_download_but_never_vouches_for_content() {
             );
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tutorial_pictures_come_only_from_the_partner_as_small_raster_images() {
+    let client = PartnerClient::new(TIMEOUTS).expect("client");
+    let png = start(Hostile::Picture("image/png", 2_000)).await;
+    let image = client
+        .fetch_image(&png.base_url, &format!("{}/img/step1.png", png.base_url))
+        .await
+        .expect("a small PNG from the partner's own host");
+    assert_eq!((image.media_type, image.bytes.len()), ("image/png", 2_000));
+
+    let elsewhere = start(Hostile::Picture("image/png", 10)).await;
+    let refused = client
+        .fetch_image(
+            &png.base_url,
+            &format!("{}/img/track.png", elsewhere.base_url),
+        )
+        .await
+        .expect_err("another host");
+    assert_eq!(refused.0, "the picture is not on the partner's own host");
+    assert!(
+        elsewhere.requests.lock().expect("lock").is_empty(),
+        "not even asked"
+    );
+    for sneaky in ["/img/a.png?u=1", "/img/a.png#x"] {
+        assert!(client
+            .fetch_image(&png.base_url, &format!("{}{sneaky}", png.base_url))
+            .await
+            .is_err());
+    }
+
+    let svg = start(Hostile::Picture("image/svg+xml", 100)).await;
+    let refused = client
+        .fetch_image(&svg.base_url, &format!("{}/img/a.svg", svg.base_url))
+        .await
+        .expect_err("SVG can carry script");
+    assert_eq!(refused.0, "the picture is not PNG, JPEG, WebP or GIF");
+
+    let huge = start(Hostile::Picture("image/jpeg", 3 << 20)).await;
+    let refused = client
+        .fetch_image(&huge.base_url, &format!("{}/img/big.jpg", huge.base_url))
+        .await
+        .expect_err("over 1 MiB");
+    assert!(refused.0.contains("larger than"), "{}", refused.0);
 }
