@@ -1,0 +1,53 @@
+//! The kinds of notification, each with its own channel (Android's notification channels):
+//! what the owner can switch off separately, and what the policy treats differently.
+
+/// A notification's channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    /// Something a device needs the owner to know (out of soap, disconnected, a fault).
+    DeviceAlert,
+    /// The owner's own reminders (the shopping list).
+    Reminder,
+    /// How-to help from a device's maker.
+    Tutorial,
+    /// Brands' offers.
+    Offer,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [
+        Channel::DeviceAlert,
+        Channel::Reminder,
+        Channel::Tutorial,
+        Channel::Offer,
+    ];
+
+    /// The channel's id (Android channel ids, the store, the wire).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Channel::DeviceAlert => "device-alerts",
+            Channel::Reminder => "reminders",
+            Channel::Tutorial => "tutorials",
+            Channel::Offer => "offers",
+        }
+    }
+
+    /// What the owner reads in settings.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Channel::DeviceAlert => "Device alerts",
+            Channel::Reminder => "Your reminders",
+            Channel::Tutorial => "Help from makers",
+            Channel::Offer => "Offers",
+        }
+    }
+
+    /// Marketing: counted against the budget, held in quiet hours, stoppable per brand.
+    pub const fn is_marketing(self) -> bool {
+        matches!(self, Channel::Offer)
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+}
