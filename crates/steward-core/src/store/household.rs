@@ -15,7 +15,8 @@ use crate::Result;
 /// The export's format name and version, for whoever reads it later.
 pub const FORMAT: &str = "steward-household-export";
 /// 2 added partners, grants, consent receipts and the sharing ledger; 3 the inbox (what the owner
-/// did with offers and tutorials) and the partners whose offers they stopped.
+/// did with offers and tutorials), the partners whose offers they stopped, and the history of
+/// notification decisions.
 pub const FORMAT_VERSION: u32 = 3;
 
 /// The whole household.
@@ -39,6 +40,19 @@ pub struct HouseholdExport {
     pub ledger: Vec<LedgerOut>,
     pub inbox_marks: Vec<InboxMarkOut>,
     pub muted_partners: Vec<MutedOut>,
+    pub notification_log: Vec<NotificationOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationOut {
+    pub at: i64,
+    pub channel: String,
+    pub item_id: String,
+    pub title: String,
+    pub partner_id: Option<String>,
+    pub outcome: String,
+    pub words: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -364,6 +378,19 @@ pub fn export(store: &Store, now: i64) -> Result<HouseholdExport> {
                 })
             },
         )?,
+        notification_log: super::notifications::history(store, u32::MAX)?
+            .into_iter()
+            .rev()
+            .map(|e| NotificationOut {
+                at: e.at,
+                channel: e.channel.as_str().to_owned(),
+                item_id: e.item_id,
+                title: e.title,
+                partner_id: e.partner_id,
+                outcome: e.outcome,
+                words: e.words,
+            })
+            .collect(),
     })
 }
 
@@ -384,7 +411,8 @@ pub fn erase(store: &mut Store) -> Result<()> {
 pub fn begin_erase(store: &mut Store) -> Result<()> {
     let tx = store.conn_mut().transaction()?;
     tx.execute_batch(
-        "DELETE FROM inbox_marks;
+        "DELETE FROM notification_log;
+         DELETE FROM inbox_marks;
          DELETE FROM muted_partners;
          DELETE FROM feed_problems;
          DELETE FROM partner_feeds;

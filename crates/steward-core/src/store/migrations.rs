@@ -231,11 +231,26 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
                 muted_at   INTEGER NOT NULL
              ) STRICT;",
         ),
+        // 12: what the notification policy decided, for the owner's history ("held until
+        // 07:00: quiet hours"). Bounded by its module; a partner's entries go with the partner.
+        M::up(
+            "CREATE TABLE notification_log (
+                id           INTEGER PRIMARY KEY,
+                at           INTEGER NOT NULL,
+                channel      TEXT NOT NULL CHECK (channel IN ('device-alerts', 'reminders', 'tutorials', 'offers')),
+                item_id      TEXT NOT NULL,
+                title        TEXT NOT NULL,
+                partner_id   TEXT REFERENCES partners(id) ON DELETE CASCADE,
+                outcome      TEXT NOT NULL CHECK (outcome IN ('shown', 'replaced', 'held', 'inbox', 'dropped')),
+                words        TEXT NOT NULL
+             ) STRICT;
+             CREATE INDEX notification_log_by_time ON notification_log(at);",
+        ),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 11;
+pub const LATEST: u32 = 12;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {

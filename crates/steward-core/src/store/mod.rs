@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod ingest;
 pub mod ledger;
 pub mod migrations;
+pub mod notifications;
 pub mod partners;
 pub mod purchases;
 pub mod receipts;
