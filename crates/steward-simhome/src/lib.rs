@@ -12,6 +12,7 @@ pub mod bus;
 pub mod cli;
 pub mod device;
 pub mod home;
+pub mod notifications;
 pub mod pairing_lock;
 pub mod scenario;
 
