@@ -98,6 +98,7 @@ impl Steward {
                 devices: devices::list(store)?
                     .into_iter()
                     .map(|d| DeviceFacts {
+                        state: self.state_name_of(&d.id),
                         id: d.id,
                         name: d.name,
                         kind: d.kind,
@@ -277,11 +278,23 @@ impl Steward {
                 image,
             });
         }
-        let device_state = device
+        let live = device
             .as_ref()
             .and_then(|d| steward_protocol::DeviceId::from_hex(&d.id).ok())
             .and_then(|id| self.cached_state(&id))
-            .map(|(state, _)| describe_state(&state));
+            .map(|(state, _)| state);
+        let device_state = live.as_ref().map(describe_state);
+        // The guide opens at the step for the state the device is in now.
+        let start_step = live
+            .as_ref()
+            .map(state_name)
+            .and_then(|now| {
+                tutorial
+                    .steps
+                    .iter()
+                    .position(|step| step.state.as_deref() == Some(now))
+            })
+            .unwrap_or(0);
         Ok(TutorialView {
             partner_id: card.id.to_string(),
             partner_name: card.name.clone(),
@@ -290,6 +303,7 @@ impl Steward {
             steps,
             device_name: device.map(|d| d.name),
             device_state,
+            start_step: u32::try_from(start_step).unwrap_or(0),
         })
     }
 
@@ -397,6 +411,38 @@ impl Steward {
             recent.pop_front();
         }
         Vec::from(recent.clone())
+    }
+}
+
+/// A device's state as feeds name it in `states` and a step's `state`
+/// (docs/protocol/partner-feed.md, section 3.2).
+fn state_name(state: &crate::wire::DeviceStateView) -> &'static str {
+    use crate::wire::{DeviceStateView as S, PlaybackView as P};
+    match state {
+        S::BluRayPlayer { power: false, .. } => "off",
+        S::BluRayPlayer { playback, .. } => match playback {
+            P::Stopped => "stopped",
+            P::Playing => "playing",
+            P::Paused => "paused",
+            P::Menu => "menu",
+        },
+        S::Toaster { toasting: true, .. } => "toasting",
+        S::Toaster { .. } => "idle",
+        S::SoapDispenser { remaining: 0, .. } => "empty",
+        S::SoapDispenser { .. } => "ready",
+        S::Light { on: true, .. } => "on",
+        S::Light { .. } => "off",
+        S::Thermostat { heating: true, .. } => "heating",
+        S::Thermostat { .. } => "idle",
+    }
+}
+
+impl Steward {
+    /// A paired device's state name now, when it has reported one.
+    fn state_name_of(&self, device_id: &str) -> Option<String> {
+        let id = steward_protocol::DeviceId::from_hex(device_id).ok()?;
+        self.cached_state(&id)
+            .map(|(state, _)| state_name(&state).to_owned())
     }
 }
 

@@ -85,6 +85,8 @@ pub struct TutorialView {
     /// The household's device it is for, and what that device reports now, when known.
     pub device_name: Option<String>,
     pub device_state: Option<String>,
+    /// The step to open at: the first for the device's state now, else the first.
+    pub start_step: u32,
 }
 
 /// One step.

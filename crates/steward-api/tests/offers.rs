@@ -332,7 +332,8 @@ async fn a_tutorial_comes_step_by_step_with_pictures_from_the_partner_only() {
         .await
         .expect("tutorial");
     assert_eq!(tutorial.name, "Getting to the disc menu");
-    assert_eq!(tutorial.steps.len(), 3);
+    assert_eq!(tutorial.steps.len(), 4);
+    assert_eq!(tutorial.start_step, 0, "no player paired: from the start");
     for step in &tutorial.steps {
         let image = step.image.as_deref().expect("a picture");
         assert!(

@@ -57,9 +57,11 @@ async fn five_presses_bring_the_makers_guide_with_the_players_state() {
     };
     assert!(guide(&app).is_none(), "owning the player is not enough");
 
+    // The owner switches the player on and presses Menu, again and again.
+    home.press(&player, Button::Power);
     for _ in 0..5 {
-        home.press(&player, Button::Menu);
         tokio::time::sleep(Duration::from_millis(200)).await;
+        home.press(&player, Button::Menu);
     }
     let shown = tokio::time::timeout(Duration::from_secs(10), async {
         loop {

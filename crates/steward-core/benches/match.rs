@@ -100,6 +100,7 @@ fn household(items: usize, r: &mut Lcg) -> Household {
             id: format!("d{i}"),
             name: format!("Device {i}"),
             kind: KINDS[i % KINDS.len()].to_owned(),
+            state: None,
         })
         .collect();
     // A day of button events across the devices, one every 20 s.

@@ -54,10 +54,11 @@ fn good() -> serde_json::Value {
             "id": "bd-menu",
             "name": "Finding the disc menu",
             "steps": [
-                {"text": "Press <b>Menu</b> once.", "image": "https://sudsy.example/img/menu.png"},
-                {"text": "Use the arrows, then OK."}
+                {"text": "Press <b>Menu</b> once.", "image": "https://sudsy.example/img/menu.png", "state": "stopped"},
+                {"text": "Use the arrows, then OK.", "state": "menu"}
             ],
             "models": ["bluray_player"],
+            "states": ["stopped", "menu"],
             "targeting": [{"rule": "devicePattern", "model": "bluray_player", "event": "button", "count": 5, "withinSeconds": 20}],
             "expiresAt": "2027-01-01T00:00:00Z",
             "collapseKey": "bd-menu",
@@ -92,6 +93,8 @@ fn a_good_feed_verifies_with_its_offers_tutorials_and_rules() {
         tutorial.steps[0].text, "Press <b>Menu</b> once.",
         "markup stays text"
     );
+    assert_eq!(tutorial.states, ["stopped", "menu"]);
+    assert_eq!(tutorial.steps[1].state.as_deref(), Some("menu"));
     assert_eq!(
         tutorial.rules[0],
         Rule::DevicePattern {
@@ -274,6 +277,21 @@ fn every_bad_field_is_refused_and_says_which() {
             vec!["tutorials", "0", "steps", "0", "text"],
             "   ".into(),
             "tutorials[0].steps",
+        ),
+        (
+            vec!["tutorials", "0", "steps", "0", "state"],
+            "the menu!".into(),
+            "tutorials[0].steps.state",
+        ),
+        (
+            vec!["tutorials", "0", "states"],
+            serde_json::json!(["menu", ""]),
+            "tutorials[0].states",
+        ),
+        (
+            vec!["tutorials", "0", "states"],
+            serde_json::json!(vec!["menu"; 17]),
+            "tutorials[0]",
         ),
     ];
     for (path, value, field) in cases {

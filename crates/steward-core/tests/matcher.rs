@@ -182,8 +182,10 @@ fn a_muted_brand_shows_no_offers_but_its_help_stays() {
         steps: vec![Step {
             text: "Rinse it.".to_owned(),
             image: None,
+            state: None,
         }],
         models: vec!["soap_dispenser".to_owned()],
+        states: vec![],
         rules: vec![Rule::OwnsModel {
             model: "soap_dispenser".to_owned(),
         }],
@@ -208,6 +210,7 @@ fn a_muted_brand_shows_no_offers_but_its_help_stays() {
         id: "d1".to_owned(),
         name: "Kitchen dispenser".to_owned(),
         kind: "soap_dispenser".to_owned(),
+        state: None,
     });
     assert_eq!(run(&[("sudsy", "Sudsy", &f)], &h, &[]).len(), 2);
     let muted = run(&[("sudsy", "Sudsy", &f)], &h, &["sudsy"]);
@@ -228,8 +231,10 @@ fn the_confused_owner_pattern_needs_enough_presses_close_together_and_now() {
         steps: vec![Step {
             text: "Press Menu once.".to_owned(),
             image: None,
+            state: None,
         }],
         models: vec!["bluray_player".to_owned()],
+        states: vec![],
         rules: vec![Rule::DevicePattern {
             model: "bluray_player".to_owned(),
             event: "button".to_owned(),
@@ -245,6 +250,7 @@ fn the_confused_owner_pattern_needs_enough_presses_close_together_and_now() {
         id: "p1".to_owned(),
         name: "Living room player".to_owned(),
         kind: "bluray_player".to_owned(),
+        state: None,
     };
     let presses = |times: &[i64], event: &str, device: &str| -> Vec<EventFacts> {
         times
@@ -296,6 +302,42 @@ fn the_confused_owner_pattern_needs_enough_presses_close_together_and_now() {
         with(presses(&[18, 14, 9, 5, 1], "button", "someone-else")).is_empty(),
         "not ours"
     );
+}
+
+#[test]
+fn a_guide_for_some_device_states_fits_only_while_the_device_is_in_one() {
+    let howto = Tutorial {
+        id: "menu".to_owned(),
+        name: "Finding the disc menu".to_owned(),
+        steps: vec![Step {
+            text: "Press Menu once.".to_owned(),
+            image: None,
+            state: Some("stopped".to_owned()),
+        }],
+        models: vec!["bluray_player".to_owned()],
+        states: vec!["stopped".to_owned(), "menu".to_owned()],
+        rules: vec![Rule::OwnsModel {
+            model: "bluray_player".to_owned(),
+        }],
+        expires_at: NOW + DAY,
+        collapse_key: "menu".to_owned(),
+        priority: 5,
+    };
+    let f = feed("lumaview", vec![], vec![howto]);
+    let fits = |state: Option<&str>| {
+        let mut h = household(vec![]);
+        h.devices.push(DeviceFacts {
+            id: "p1".to_owned(),
+            name: "Player".to_owned(),
+            kind: "bluray_player".to_owned(),
+            state: state.map(str::to_owned),
+        });
+        !run(&[("lumaview", "Lumaview", &f)], &h, &[]).is_empty()
+    };
+    assert!(fits(Some("menu")));
+    assert!(fits(Some("stopped")));
+    assert!(!fits(Some("playing")), "a film is on: not now");
+    assert!(!fits(None), "state unknown: not pushed");
 }
 
 #[test]
@@ -592,6 +634,7 @@ fn arb_household() -> impl Strategy<Value = Household> {
                         id: format!("d{i}"),
                         name: format!("Device {i}"),
                         kind: KINDS[*k].to_owned(),
+                        state: None,
                     })
                     .collect(),
                 events: events

@@ -23,9 +23,17 @@ pub fn demo_image(partner: &str, file: &str) -> Option<&'static [u8]> {
 /// As [`demo_feed`]; with the partner's address `base`, tutorial steps carry pictures served
 /// from it.
 pub fn demo_feed_at(partner: &str, base: Option<&str>, now: i64) -> Option<serde_json::Value> {
-    let step = |text: &str, picture: &str| match base {
-        Some(base) => serde_json::json!({"text": text, "image": format!("{base}/img/{picture}")}),
-        None => serde_json::json!({"text": text}),
+    let step = |text: &str, picture: &str, state: &str| {
+        let mut step = match base {
+            Some(base) => {
+                serde_json::json!({"text": text, "image": format!("{base}/img/{picture}")})
+            }
+            None => serde_json::json!({"text": text}),
+        };
+        if !state.is_empty() {
+            step["state"] = state.into();
+        }
+        step
     };
     let items = match partner {
         "sudsy" => serde_json::json!({ "offers": [{
@@ -61,11 +69,13 @@ pub fn demo_feed_at(partner: &str, base: Option<&str>, now: i64) -> Option<serde
         "lumaview" => serde_json::json!({ "tutorials": [{
             "@type": "HowTo", "id": "lumaview-disc-menu", "name": "Getting to the disc menu",
             "steps": [
-                step("Press Menu once and wait for the disc's own menu to appear.", "remote-step1.png"),
-                step("Move with the arrows; the chosen item is outlined.", "remote-step2.png"),
-                step("Press OK to choose it. Back returns to the previous menu.", "remote-step3.png")
+                step("If the player is off, press Power and wait for the Lumaview logo.", "remote-step1.png", "off"),
+                step("Press Menu once and wait for the disc's own menu to appear.", "remote-step1.png", "stopped"),
+                step("Move with the arrows; the chosen item is outlined.", "remote-step2.png", "menu"),
+                step("Press OK to choose it. Back returns to the previous menu.", "remote-step3.png", "")
             ],
             "models": ["bluray_player"],
+            "states": ["off", "stopped", "menu", "paused"],
             "targeting": [{"rule": "devicePattern", "model": "bluray_player", "event": "button", "count": 5, "withinSeconds": 20}],
             "expiresAt": format_utc(now + 90 * DAY), "collapseKey": "lumaview-menu", "priority": 7
         }]}),

@@ -45,7 +45,7 @@ fn household() -> Household {
             remaining: 3,
             days_left: Some(2),
         }],
-        devices: vec![DeviceFacts { id: "d".into(), name: "Player".into(), kind: "bluray_player".into() }],
+        devices: vec![DeviceFacts { id: "d".into(), name: "Player".into(), kind: "bluray_player".into(), state: Some("menu".into()) }],
         events: (0..6).map(|i| EventFacts { device_id: "d".into(), event: "button".into(), at: NOW - i }).collect(),
         position: Some(Position { lat: 52.52, lon: 13.405 }),
         now: NOW,

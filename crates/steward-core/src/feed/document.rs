@@ -97,6 +97,8 @@ pub struct Step {
     pub text: String,
     /// An image on the partner's own host, when there is one.
     pub image: Option<String>,
+    /// The device state this step is for: a guide opens at the step that fits the device now.
+    pub state: Option<String>,
 }
 
 /// A tutorial (schema.org HowTo).
@@ -107,6 +109,8 @@ pub struct Tutorial {
     pub steps: Vec<Step>,
     /// The device models it is for (device kinds such as `bluray_player`).
     pub models: Vec<String>,
+    /// The device states it is for (`menu`, `playing`); empty: any.
+    pub states: Vec<String>,
     pub rules: Vec<Rule>,
     pub expires_at: i64,
     pub collapse_key: String,
@@ -203,6 +207,7 @@ pub(crate) struct WireOffer {
 pub(crate) struct WireStep {
     text: String,
     image: Option<String>,
+    state: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -215,6 +220,8 @@ pub(crate) struct WireTutorial {
     steps: Vec<WireStep>,
     #[serde(default)]
     models: Vec<String>,
+    #[serde(default)]
+    states: Vec<String>,
     #[serde(default)]
     targeting: Vec<WireRule>,
     expires_at: String,
@@ -532,11 +539,18 @@ fn tutorial(field: &str, raw: WireTutorial, partner_host: &str) -> Result<Tutori
             Ok(Step {
                 text: name(&format!("{field}.steps"), &s.text, MAX_STEP_CHARS)?,
                 image,
+                state: s
+                    .state
+                    .map(|state| id(&format!("{field}.steps.state"), &state))
+                    .transpose()?,
             })
         })
         .collect::<Result<Vec<_>, Invalid>>()?;
     if raw.models.len() > 32 {
         return Err(invalid(field, "more than 32 models"));
+    }
+    if raw.states.len() > 16 {
+        return Err(invalid(field, "more than 16 states"));
     }
     Ok(Tutorial {
         id: id(&format!("{field}.id"), &raw.id)?,
@@ -546,6 +560,11 @@ fn tutorial(field: &str, raw: WireTutorial, partner_host: &str) -> Result<Tutori
             .models
             .iter()
             .map(|m| name(&format!("{field}.models"), m, 60))
+            .collect::<Result<_, _>>()?,
+        states: raw
+            .states
+            .iter()
+            .map(|state| id(&format!("{field}.states"), state))
             .collect::<Result<_, _>>()?,
         rules: rules(&format!("{field}.targeting"), raw.targeting)?,
         expires_at: date(&format!("{field}.expiresAt"), &raw.expires_at)?,

@@ -24,6 +24,8 @@ pub struct DeviceFacts {
     pub name: String,
     /// Its kind (`bluray_player`), which feeds call the model.
     pub kind: String,
+    /// What it reports now (`menu`, `playing`, `off`), when known.
+    pub state: Option<String>,
 }
 
 /// A recent event from a paired device (`button`, `dispense`).

@@ -388,6 +388,22 @@ impl<'h> Index<'h> {
         }
     }
 
+    /// Whether a device the tutorial is for is in one of the states it is for (any state when
+    /// it names none).
+    fn in_state(&self, tutorial: &Tutorial) -> bool {
+        tutorial.states.is_empty()
+            || tutorial.models.iter().any(|model| {
+                self.by_kind.get(model.as_str()).is_some_and(|devices| {
+                    devices.iter().any(|&d| {
+                        self.household.devices[d]
+                            .state
+                            .as_ref()
+                            .is_some_and(|state| tutorial.states.contains(state))
+                    })
+                })
+            })
+    }
+
     /// Every rule's evidence, or `None` when one does not hold (or there are none: an item
     /// without rules is only ever found by search, never pushed).
     fn all_hold(&self, rules: &[Rule]) -> Option<Evidences> {
@@ -470,6 +486,9 @@ pub fn matches<'a>(
         }
         for (i, tutorial) in partner.feed.tutorials.iter().enumerate() {
             if tutorial.expires_at <= household.now {
+                continue;
+            }
+            if !index.in_state(tutorial) {
                 continue;
             }
             if let Some(evidence) = index.all_hold(&tutorial.rules) {

@@ -106,7 +106,15 @@ pub fn matching_items(
             }
         }
         for tutorial in &partner.feed.tutorials {
+            let in_state = tutorial.states.is_empty()
+                || h.devices.iter().any(|d| {
+                    tutorial.models.contains(&d.kind)
+                        && d.state
+                            .as_ref()
+                            .is_some_and(|s| tutorial.states.contains(s))
+                });
             if tutorial.expires_at > h.now
+                && in_state
                 && !tutorial.rules.is_empty()
                 && tutorial.rules.iter().all(|r| holds(r, h))
             {

@@ -629,6 +629,8 @@ export type TutorialView = {
 	/**  The household's device it is for, and what that device reports now, when known. */
 	deviceName: string | null,
 	deviceState: string | null,
+	/**  The step to open at: the first for the device's state now, else the first. */
+	startStep: number,
 };
 
 /* Tauri Specta runtime */

@@ -841,6 +841,7 @@ export class MemoryBackend implements Backend {
       ],
       deviceName: 'Living room player',
       deviceState: 'On, stopped',
+      startStep: 0,
     };
   }
 

@@ -91,6 +91,15 @@ describe('Offers and help', () => {
     expect(await screen.findByText('No current offers for “caviar”.')).toBeTruthy();
   });
 
+  it('opens a guide at the step for the state the device is in', async () => {
+    const backend = new MemoryBackend();
+    const opened = backend.tutorial.bind(backend);
+    backend.tutorial = async (key) => ({ ...(await opened(key)), startStep: 1, deviceState: 'On, showing the disc menu' });
+    render(Tutorial, { props: { partnerId: 'lumaview', itemId: 'lumaview-disc-menu', offers: new OffersStore(backend), nav: new NavStore() } });
+    expect(await screen.findByRole('heading', { name: 'Step 2 of 3' })).toBeTruthy();
+    expect(screen.getByText('Living room player: On, showing the disc menu')).toBeTruthy();
+  });
+
   it('walks a guide step by step with the device it is for', async () => {
     const backend = new MemoryBackend();
     const offers = new OffersStore(backend);
