@@ -167,6 +167,26 @@ fn stopped_brands_switched_off_channels_updates_and_reactions() {
 }
 
 #[test]
+fn the_same_guide_does_not_notify_again_within_its_cooldown_but_a_device_alert_does() {
+    let mut policy = Policy::new(Settings::default(), HashSet::new());
+    let guide = Candidate {
+        channel: Channel::Tutorial,
+        ..offer("menu", "luma", 700)
+    };
+    assert_eq!(policy.decide(&guide, NOON, OFFSET), Decision::Show);
+    policy.cleared(&guide.collapse_key);
+    assert_eq!(
+        policy.decide(&guide, NOON + 600, OFFSET).describe(OFFSET),
+        "in your inbox, not notified: it was shown a short while ago"
+    );
+    assert_eq!(policy.decide(&guide, NOON + HOUR, OFFSET), Decision::Show);
+    let fault = alert("thermostat-fault");
+    assert_eq!(policy.decide(&fault, NOON, OFFSET), Decision::Show);
+    policy.cleared(&fault.collapse_key);
+    assert_eq!(policy.decide(&fault, NOON + 1, OFFSET), Decision::Show);
+}
+
+#[test]
 fn settings_are_checked_as_the_owner_sets_them() {
     assert!(Settings::default().check().is_ok());
     assert!(Settings {
@@ -203,6 +223,8 @@ enum Step {
     Arrive(Candidate),
     Wait(i64),
     Release,
+    /// The owner opens or swipes away whatever has that key.
+    Clear(String),
 }
 
 fn arb_candidate() -> impl Strategy<Value = Candidate> {
@@ -234,6 +256,7 @@ fn arb_step() -> impl Strategy<Value = Step> {
         4 => arb_candidate().prop_map(Step::Arrive),
         2 => (1i64..6 * HOUR).prop_map(Step::Wait),
         1 => Just(Step::Release),
+        1 => arb_candidate().prop_map(|c| Step::Clear(c.collapse_key)),
     ]
 }
 
@@ -253,6 +276,7 @@ proptest! {
         let mut shown_per_day: HashMap<i64, u32> = HashMap::new();
         let mut brand_per_day: HashMap<(i64, String), u32> = HashMap::new();
         let mut held: HashMap<String, i64> = HashMap::new();
+        let mut last_new: HashMap<String, i64> = HashMap::new();
         let mut check = |c: &Candidate, d: &Decision, at: i64, held: &mut HashMap<String, i64>| -> Result<(), TestCaseError> {
             let day = (at + OFFSET).div_euclid(86_400);
             if c.channel == Channel::DeviceAlert {
@@ -270,6 +294,17 @@ proptest! {
                 let b = brand_per_day.entry((day, c.brand.clone().map(|b| b.0).unwrap_or_default())).or_default();
                 *b += 1;
                 prop_assert!(*b <= settings.per_brand_cap, "over a brand's cap");
+            }
+            if *d == Decision::Show && c.channel != Channel::DeviceAlert {
+                if let Some(before) = last_new.get(&c.collapse_key) {
+                    prop_assert!(
+                        at - before >= steward_core::notify::policy::cooldown(c.channel),
+                        "{} notified again {}s after the last time", c.collapse_key, at - before
+                    );
+                }
+            }
+            if d.notifies() {
+                last_new.insert(c.collapse_key.clone(), at);
             }
             match d {
                 Decision::Hold { until } => {
@@ -290,6 +325,7 @@ proptest! {
                     check(&c, &d, now, &mut held)?;
                 }
                 Step::Wait(dt) => now += dt,
+                Step::Clear(key) => policy.cleared(&key),
                 Step::Release => {
                     for (c, d) in policy.release(now, OFFSET) {
                         check(&c, &d, now, &mut held)?;

@@ -15,6 +15,18 @@ use super::{Channel, Settings};
 
 const DAY: i64 = 86_400;
 
+/// How long before the same item (by collapse key) may notify again once it left the screen:
+/// a guide an hour (the owner may still be stuck), an offer a day, the owner's reminders three
+/// hours. Device alerts have none: a new fault is always said.
+pub const fn cooldown(channel: Channel) -> i64 {
+    match channel {
+        Channel::DeviceAlert => 0,
+        Channel::Reminder => 3 * 3_600,
+        Channel::Tutorial => 3_600,
+        Channel::Offer => DAY,
+    }
+}
+
 /// Something that could become a notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -46,6 +58,8 @@ pub enum Reason {
     OftenDismissed(String),
     /// It stopped applying before it could be shown.
     Expired,
+    /// The same was shown a short while ago.
+    ShownRecently,
 }
 
 /// What happens to a candidate.
@@ -95,6 +109,7 @@ impl Decision {
                         format!("you often dismiss {name}'s offers")
                     }
                     Reason::Expired => "it expired".to_owned(),
+                    Reason::ShownRecently => "it was shown a short while ago".to_owned(),
                 };
                 match self {
                     Decision::Drop(_) => format!("not shown: {why}"),
@@ -131,6 +146,8 @@ pub struct Policy {
     brand_today: HashMap<String, u32>,
     /// Collapse key → the id on screen.
     on_screen: HashMap<String, String>,
+    /// Collapse key → when it last notified.
+    last_shown: HashMap<String, i64>,
     held: Vec<(Candidate, i64)>,
 }
 
@@ -144,6 +161,7 @@ impl Policy {
             offers_today: 0,
             brand_today: HashMap::new(),
             on_screen: HashMap::new(),
+            last_shown: HashMap::new(),
             held: Vec::new(),
         }
     }
@@ -227,7 +245,7 @@ impl Policy {
             return Decision::Drop(Reason::Expired);
         }
         if candidate.channel == Channel::DeviceAlert {
-            return self.put_on_screen(candidate);
+            return self.put_on_screen(candidate, now);
         }
         let brand_name = candidate
             .brand
@@ -250,7 +268,14 @@ impl Policy {
             return Decision::Inbox(Reason::ChannelOff(candidate.channel));
         }
         if self.on_screen.contains_key(&candidate.collapse_key) {
-            return self.put_on_screen(candidate);
+            return self.put_on_screen(candidate, now);
+        }
+        if self
+            .last_shown
+            .get(&candidate.collapse_key)
+            .is_some_and(|at| now - at < cooldown(candidate.channel))
+        {
+            return Decision::Inbox(Reason::ShownRecently);
         }
         if let Some(until) = self.quiet_until(now, offset) {
             // One held item per collapse key: a newer one replaces it in the queue.
@@ -277,7 +302,7 @@ impl Policy {
             self.offers_today += 1;
             self.brand_today.insert(brand_id, brand_count + 1);
         }
-        self.put_on_screen(candidate)
+        self.put_on_screen(candidate, now)
     }
 
     /// Decides again what was held and is due (quiet hours ended): each is shown, kept in the
@@ -290,7 +315,8 @@ impl Policy {
         self.decide_all(due, now, offset)
     }
 
-    fn put_on_screen(&mut self, candidate: &Candidate) -> Decision {
+    fn put_on_screen(&mut self, candidate: &Candidate, now: i64) -> Decision {
+        self.last_shown.insert(candidate.collapse_key.clone(), now);
         match self
             .on_screen
             .insert(candidate.collapse_key.clone(), candidate.id.clone())
