@@ -71,6 +71,9 @@ fn main() {
             "mute_partner",
             "tutorial",
             "search_offers",
+            "notification_settings",
+            "set_notification_settings",
+            "notification_history",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");

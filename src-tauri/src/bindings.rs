@@ -59,7 +59,10 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::mark_item,
             commands::mute_partner,
             commands::tutorial,
-            commands::search_offers
+            commands::search_offers,
+            commands::notification_settings,
+            commands::set_notification_settings,
+            commands::notification_history
         ])
         .events(collect_events![
             events::HomeChanged,

@@ -5,6 +5,9 @@ use steward_api::inventory_wire::{
     ConsumableDetailView, ConsumableInputView, DataProtectionView, ExportView, InventoryView,
     ShoppingItemInput, ShoppingListView,
 };
+use steward_api::notifications_wire::{
+    NotificationEntryView, NotificationSettingsInput, NotificationSettingsView,
+};
 use steward_api::offers_wire::{
     FeedStatusView, InboxView, ItemKeyInput, PositionInput, SearchHitView, SearchInput,
     TutorialView,
@@ -473,4 +476,33 @@ pub async fn search_offers(
     input: SearchInput,
 ) -> Result<Vec<SearchHitView>, ApiError> {
     steward.search_offers(input)
+}
+
+/// The owner's notification settings: the day's offer budget, each brand's cap, quiet hours, channels.
+#[tauri::command]
+#[specta::specta]
+pub async fn notification_settings(
+    steward: State<'_, Steward>,
+) -> Result<NotificationSettingsView, ApiError> {
+    steward.notification_settings()
+}
+
+/// Keeps new notification settings once checked; answers them as kept.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_notification_settings(
+    steward: State<'_, Steward>,
+    input: NotificationSettingsInput,
+) -> Result<NotificationSettingsView, ApiError> {
+    steward.set_notification_settings(input)
+}
+
+/// What the notification policy decided, newest first, in the owner's words.
+#[tauri::command]
+#[specta::specta]
+pub async fn notification_history(
+    steward: State<'_, Steward>,
+    limit: u32,
+) -> Result<Vec<NotificationEntryView>, ApiError> {
+    steward.notification_history(limit)
 }

@@ -112,6 +112,9 @@ routes! {
     mute_partner(steward; partnerId: String, muted: bool, position: Option<steward_api::offers_wire::PositionInput>),
     tutorial(steward; key: steward_api::offers_wire::ItemKeyInput),
     search_offers(steward; input: steward_api::offers_wire::SearchInput),
+    notification_settings(steward;),
+    set_notification_settings(steward; input: steward_api::notifications_wire::NotificationSettingsInput),
+    notification_history(steward; limit: u32),
 }
 
 /// The invoke handler: answers `true` for our commands (the reply comes later, from one task

@@ -11,6 +11,8 @@ pub mod error;
 pub mod events;
 mod inventory;
 pub mod inventory_wire;
+mod notifications;
+pub mod notifications_wire;
 mod offers;
 pub mod offers_wire;
 mod privacy;

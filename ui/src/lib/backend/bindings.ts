@@ -107,6 +107,12 @@ export const commands = {
 	tutorial: (key: ItemKeyInput) => typedError<TutorialView, ApiError>(__TAURI_INVOKE("tutorial", { key })),
 	/**  Every current offer that fits the words or GTIN, with price, store and distance worked out on the phone. */
 	searchOffers: (input: SearchInput) => typedError<SearchHitView[], ApiError>(__TAURI_INVOKE("search_offers", { input })),
+	/**  The owner's notification settings: the day's offer budget, each brand's cap, quiet hours, channels. */
+	notificationSettings: () => typedError<NotificationSettingsView, ApiError>(__TAURI_INVOKE("notification_settings")),
+	/**  Keeps new notification settings once checked; answers them as kept. */
+	setNotificationSettings: (input: NotificationSettingsInput) => typedError<NotificationSettingsView, ApiError>(__TAURI_INVOKE("set_notification_settings", { input })),
+	/**  What the notification policy decided, newest first, in the owner's words. */
+	notificationHistory: (limit: number) => typedError<NotificationEntryView[], ApiError>(__TAURI_INVOKE("notification_history", { limit })),
 };
 
 /** Events */
@@ -464,6 +470,44 @@ export type LedgerPayloadView = {
 	/**  The bytes as sent (JSON text). */
 	body: string,
 	sha256: string,
+};
+
+/**  One decision in the history. */
+export type NotificationEntryView = {
+	/**  Unix seconds. */
+	at: number,
+	/**  `device-alerts`, `reminders`, `tutorials` or `offers`. */
+	channel: string,
+	title: string,
+	/**  `shown`, `replaced`, `held`, `inbox` or `dropped`. */
+	outcome: string,
+	/**  "held until 07:00: quiet hours". */
+	words: string,
+};
+
+/**  What the owner sets. */
+export type NotificationSettingsInput = {
+	dailyOfferBudget: number,
+	perBrandCap: number,
+	quietFrom: string | null,
+	quietUntil: string | null,
+	reminders: boolean,
+	tutorials: boolean,
+	offers: boolean,
+};
+
+/**  The owner's notification settings, as the settings screen shows them. */
+export type NotificationSettingsView = {
+	dailyOfferBudget: number,
+	perBrandCap: number,
+	/**  Quiet hours, "22:00" to "07:00"; both `None` when off. */
+	quietFrom: string | null,
+	quietUntil: string | null,
+	reminders: boolean,
+	tutorials: boolean,
+	offers: boolean,
+	/**  The channels, with the words the owner reads. */
+	channels: LabelView[],
 };
 
 /**  Partners' feeds were fetched again: the inbox may have changed. */

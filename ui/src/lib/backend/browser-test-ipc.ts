@@ -221,6 +221,12 @@ async function answer(cmd: string, a: Args): Promise<unknown> {
       return backend.tutorial(a.key as never);
     case 'search_offers':
       return backend.searchOffers(a.input as never);
+    case 'notification_settings':
+      return backend.notificationSettings();
+    case 'set_notification_settings':
+      return backend.setNotificationSettings(a.input as never);
+    case 'notification_history':
+      return backend.notificationHistory(Number(a.limit));
     case 'set_utc_offset':
       return backend.setUtcOffset(Number(a.minutes));
     case 'privacy':

@@ -30,9 +30,15 @@ import type {
   SearchHitView,
   SearchInput,
   TutorialView,
+  NotificationEntryView,
+  NotificationSettingsInput,
+  NotificationSettingsView,
 } from './bindings';
 
 export type {
+  NotificationEntryView,
+  NotificationSettingsInput,
+  NotificationSettingsView,
   FeedStatusView,
   InboxItemView,
   InboxView,
@@ -177,6 +183,13 @@ export interface Backend {
   tutorial(key: ItemKeyInput): Promise<TutorialView>;
   /** Every current offer fitting the words or GTIN, by distance or price; worked out on the phone. */
   searchOffers(input: SearchInput): Promise<SearchHitView[]>;
+
+  /** The owner's notification settings (quiet defaults until changed). */
+  notificationSettings(): Promise<NotificationSettingsView>;
+  /** Keeps new notification settings once checked; resolves to them as kept. */
+  setNotificationSettings(input: NotificationSettingsInput): Promise<NotificationSettingsView>;
+  /** What the notification policy decided, newest first, in the owner's words. */
+  notificationHistory(limit: number): Promise<NotificationEntryView[]>;
 }
 
 /** A failed call: `code` lets the UI branch, `message` is written for a person. */

@@ -32,6 +32,9 @@ import {
   type SearchHitView,
   type SearchInput,
   type TutorialView,
+  type NotificationEntryView,
+  type NotificationSettingsInput,
+  type NotificationSettingsView,
 } from './index';
 
 /** A partner the memory backend knows, with what its card declares. */
@@ -869,6 +872,54 @@ export class MemoryBackend implements Backend {
     const cents = (h: SearchHitView) => (h.price === null ? Infinity : Number(h.price.split(' ')[0]));
     const meters = (h: SearchHitView) => h.distanceMeters ?? Infinity;
     return hits.sort((a, b) => (input.sort === 'price' ? cents(a) - cents(b) || meters(a) - meters(b) : meters(a) - meters(b) || cents(a) - cents(b)));
+  }
+
+  // ---- notification settings and history ----
+
+  notifySettings: NotificationSettingsInput = {
+    dailyOfferBudget: 3,
+    perBrandCap: 1,
+    quietFrom: '22:00',
+    quietUntil: '07:00',
+    reminders: true,
+    tutorials: true,
+    offers: true,
+  };
+  notifyHistory: NotificationEntryView[] = [];
+
+  private notifyView(): NotificationSettingsView {
+    return {
+      ...structuredClone(this.notifySettings),
+      channels: [
+        { id: 'device-alerts', label: 'Device alerts' },
+        { id: 'reminders', label: 'Your reminders' },
+        { id: 'tutorials', label: 'Help from makers' },
+        { id: 'offers', label: 'Offers' },
+      ],
+    };
+  }
+
+  async notificationSettings(): Promise<NotificationSettingsView> {
+    this.check();
+    return this.notifyView();
+  }
+
+  async setNotificationSettings(input: NotificationSettingsInput): Promise<NotificationSettingsView> {
+    this.check();
+    if (input.dailyOfferBudget > 20) throw new BackendError('invalidInput', 'Offers a day: at most 20.');
+    if (input.perBrandCap > input.dailyOfferBudget) {
+      throw new BackendError('invalidInput', 'Offers a day from one brand: no more than offers a day in all.');
+    }
+    if ((input.quietFrom === null) !== (input.quietUntil === null)) {
+      throw new BackendError('invalidInput', 'Quiet hours: give both a start and an end, or switch them off.');
+    }
+    this.notifySettings = structuredClone(input);
+    return this.notifyView();
+  }
+
+  async notificationHistory(limit: number): Promise<NotificationEntryView[]> {
+    this.check();
+    return structuredClone(this.notifyHistory.slice(0, Math.min(limit, 200)));
   }
 }
 

@@ -32,6 +32,9 @@ import {
   type SearchHitView,
   type SearchInput,
   type TutorialView,
+  type NotificationEntryView,
+  type NotificationSettingsInput,
+  type NotificationSettingsView,
 } from './index';
 
 /** What every generated command resolves to. */
@@ -257,5 +260,17 @@ export class TauriBackend implements Backend {
 
   async searchOffers(input: SearchInput): Promise<SearchHitView[]> {
     return unwrap(await commands.searchOffers(input));
+  }
+
+  async notificationSettings(): Promise<NotificationSettingsView> {
+    return unwrap(await commands.notificationSettings());
+  }
+
+  async setNotificationSettings(input: NotificationSettingsInput): Promise<NotificationSettingsView> {
+    return unwrap(await commands.setNotificationSettings(input));
+  }
+
+  async notificationHistory(limit: number): Promise<NotificationEntryView[]> {
+    return unwrap(await commands.notificationHistory(limit));
   }
 }
