@@ -59,7 +59,7 @@ impl Steward {
         Ok(entries
             .into_iter()
             .map(|e| NotificationEntryView {
-                at: u32::try_from(e.at.max(0)).unwrap_or(u32::MAX),
+                at: crate::privacy::seconds(e.at),
                 channel: e.channel.as_str().to_owned(),
                 title: e.title,
                 outcome: e.outcome,

@@ -21,6 +21,7 @@ use steward_core::Store;
 use steward_partners::FeedFetch;
 
 use crate::offers_wire::*;
+use crate::privacy::seconds;
 use crate::privacy_wire::LabelView;
 use crate::steward::unix_now;
 use crate::{ApiError, ErrorCode, Steward};
@@ -44,7 +45,7 @@ impl Steward {
             partners::list(store)?
                 .into_iter()
                 .map(|p| {
-                    let etag = feeds::kept(store, &p.card)?.and_then(|(_, etag)| etag);
+                    let etag = feeds::etag(store, p.card.id.as_str())?;
                     Ok((p.card, etag))
                 })
                 .collect()
@@ -93,8 +94,9 @@ impl Steward {
         let live_minute = ((local.now + local.offset).rem_euclid(86_400) / 60) as u16;
         let (view, shown) = self.with_store(|store| {
             let kept = kept_feeds(store)?;
+            let rows = consumables::list(store)?;
             let household = Household {
-                consumables: consumable_facts(store, local)?,
+                consumables: consumable_facts(store, &rows, local)?,
                 devices: devices::list(store)?
                     .into_iter()
                     .map(|d| DeviceFacts {
@@ -119,7 +121,6 @@ impl Steward {
                     feed: &k.feed,
                 })
                 .collect();
-            let rows = consumables::list(store)?;
             let cards: Vec<PartnerCard> = kept.iter().map(|k| k.card.clone()).collect();
             let mut items = Vec::new();
             let mut listed: HashSet<ItemKey> = HashSet::new();
@@ -147,7 +148,7 @@ impl Steward {
                 items.push(InboxItemView {
                     partner_id: key.partner_id.clone(),
                     partner_name: m.partner_name.to_owned(),
-                    kind: kind_str(m.kind()).to_owned(),
+                    kind: m.kind().as_str().to_owned(),
                     item_id: key.item_id.clone(),
                     name: m.name().to_owned(),
                     explanation: m.explanation(),
@@ -488,13 +489,6 @@ fn describe_state(state: &crate::wire::DeviceStateView) -> String {
 /// The recent-events buffer's type.
 pub(crate) type RecentEvents = std::sync::Mutex<VecDeque<EventFacts>>;
 
-fn kind_str(kind: MatchKind) -> &'static str {
-    match kind {
-        MatchKind::Offer => "offer",
-        MatchKind::Tutorial => "tutorial",
-    }
-}
-
 fn item_key(input: ItemKeyInput) -> Result<ItemKey, ApiError> {
     let kind = match input.kind.as_str() {
         "offer" => MatchKind::Offer,
@@ -551,20 +545,19 @@ fn feed_statuses(store: &Store) -> steward_core::Result<Vec<FeedStatusView>> {
 }
 
 fn consumable_facts(
-    store: &mut Store,
+    store: &Store,
+    rows: &[consumables::ConsumableRow],
     local: crate::inventory::LocalNow,
 ) -> steward_core::Result<Vec<ConsumableFacts>> {
-    consumables::list(store)?
-        .into_iter()
+    rows.iter()
         .map(|row| {
-            let days_left = crate::inventory::days_left(store, &row, local)?;
             Ok(ConsumableFacts {
                 id: row.id,
-                name: row.name,
-                gtin: row.gtin,
-                unit: row.unit,
+                name: row.name.clone(),
+                gtin: row.gtin.clone(),
+                unit: row.unit.clone(),
                 remaining: row.remaining,
-                days_left,
+                days_left: crate::inventory::days_left(store, row, local)?,
             })
         })
         .collect()
@@ -597,7 +590,7 @@ fn saved_item(
     Some(InboxItemView {
         partner_id: key.partner_id.clone(),
         partner_name: k.card.name.clone(),
-        kind: kind_str(key.kind).to_owned(),
+        kind: key.kind.as_str().to_owned(),
         item_id: key.item_id.clone(),
         name,
         explanation: "You saved this.".to_owned(),
@@ -640,10 +633,6 @@ fn meters(m: f64) -> u32 {
         1_000.0
     };
     ((m / step).round() * step).clamp(0.0, f64::from(u32::MAX)) as u32
-}
-
-fn seconds(at: i64) -> u32 {
-    u32::try_from(at.max(0)).unwrap_or(u32::MAX)
 }
 
 fn data_url(media_type: &str, bytes: &[u8]) -> String {

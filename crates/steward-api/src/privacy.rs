@@ -540,7 +540,8 @@ fn invalid(message: String) -> ApiError {
     }
 }
 
-fn seconds(at: i64) -> u32 {
+/// Unix seconds as the wire carries them (before 1970 is 0).
+pub(crate) fn seconds(at: i64) -> u32 {
     u32::try_from(at.max(0)).unwrap_or(u32::MAX)
 }
 

@@ -37,6 +37,16 @@ pub enum MatchKind {
     Tutorial,
 }
 
+impl MatchKind {
+    /// `offer` or `tutorial`, as the store and the wire name it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::Offer => "offer",
+            MatchKind::Tutorial => "tutorial",
+        }
+    }
+}
+
 /// A store near the owner.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NearStore<'a> {

@@ -88,6 +88,20 @@ pub fn confirmed(store: &Store, partner_id: &str, now: i64) -> Result<()> {
     Ok(())
 }
 
+/// The ETag of `partner_id`'s kept feed, for a conditional fetch (no need to check the feed
+/// again just to ask whether it changed).
+pub fn etag(store: &Store, partner_id: &str) -> Result<Option<String>> {
+    Ok(store
+        .conn()
+        .query_row(
+            "SELECT etag FROM partner_feeds WHERE partner_id = ?1",
+            params![partner_id],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
 /// When `partner_id`'s feed was last fetched or confirmed, if ever.
 pub fn fetched_at(store: &Store, partner_id: &str) -> Result<Option<i64>> {
     Ok(store

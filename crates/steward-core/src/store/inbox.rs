@@ -27,13 +27,6 @@ pub struct Marks {
     pub saved_at: Option<i64>,
 }
 
-fn kind_str(kind: MatchKind) -> &'static str {
-    match kind {
-        MatchKind::Offer => "offer",
-        MatchKind::Tutorial => "tutorial",
-    }
-}
-
 fn kind_of(raw: &str) -> MatchKind {
     if raw == "tutorial" {
         MatchKind::Tutorial
@@ -74,12 +67,7 @@ pub fn seen(store: &mut Store, keys: &[ItemKey], now: i64) -> Result<()> {
              ON CONFLICT DO NOTHING",
         )?;
         for key in keys {
-            insert.execute(params![
-                key.partner_id,
-                kind_str(key.kind),
-                key.item_id,
-                now
-            ])?;
+            insert.execute(params![key.partner_id, key.kind.as_str(), key.item_id, now])?;
         }
     }
     tx.commit()?;
@@ -94,7 +82,7 @@ pub fn set_dismissed(store: &Store, key: &ItemKey, dismissed: bool, now: i64) ->
          WHERE partner_id = ?1 AND kind = ?2 AND item_id = ?3",
         params![
             key.partner_id,
-            kind_str(key.kind),
+            key.kind.as_str(),
             key.item_id,
             dismissed.then_some(now)
         ],
@@ -108,7 +96,7 @@ pub fn set_saved(store: &Store, key: &ItemKey, saved: bool, now: i64) -> Result<
     store.conn().execute(
         "UPDATE inbox_marks SET saved_at = ?4, dismissed_at = CASE WHEN ?4 IS NULL THEN dismissed_at END
          WHERE partner_id = ?1 AND kind = ?2 AND item_id = ?3",
-        params![key.partner_id, kind_str(key.kind), key.item_id, saved.then_some(now)],
+        params![key.partner_id, key.kind.as_str(), key.item_id, saved.then_some(now)],
     )?;
     Ok(())
 }
@@ -118,7 +106,7 @@ fn upsert(store: &Store, key: &ItemKey, now: i64) -> Result<()> {
         "INSERT INTO inbox_marks (partner_id, kind, item_id, first_seen_at)
          SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM partners WHERE id = ?1)
          ON CONFLICT DO NOTHING",
-        params![key.partner_id, kind_str(key.kind), key.item_id, now],
+        params![key.partner_id, key.kind.as_str(), key.item_id, now],
     )?;
     let exists = changed > 0
         || store.conn().query_row(
