@@ -74,6 +74,8 @@ fn main() {
             "notification_settings",
             "set_notification_settings",
             "notification_history",
+            "notification_permission",
+            "answer_notification_permission",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");

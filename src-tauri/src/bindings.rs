@@ -62,7 +62,9 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::search_offers,
             commands::notification_settings,
             commands::set_notification_settings,
-            commands::notification_history
+            commands::notification_history,
+            commands::notification_permission,
+            commands::answer_notification_permission
         ])
         .events(collect_events![
             events::HomeChanged,
@@ -70,7 +72,9 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::InventoryChanged,
             events::ShoppingChanged,
             events::BluetoothChanged,
-            events::OffersChanged
+            events::OffersChanged,
+            events::NotificationOpened,
+            events::NotificationPermissionNeeded
         ])
         // Our wire types serialise and deserialise alike, so one TypeScript type each is exact.
         .disable_serde_phases()

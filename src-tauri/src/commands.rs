@@ -6,7 +6,8 @@ use steward_api::inventory_wire::{
     ShoppingItemInput, ShoppingListView,
 };
 use steward_api::notifications_wire::{
-    NotificationEntryView, NotificationSettingsInput, NotificationSettingsView,
+    NotificationEntryView, NotificationPermissionView, NotificationSettingsInput,
+    NotificationSettingsView,
 };
 use steward_api::offers_wire::{
     FeedStatusView, InboxView, ItemKeyInput, PositionInput, SearchHitView, SearchInput,
@@ -505,4 +506,23 @@ pub async fn notification_history(
     limit: u32,
 ) -> Result<Vec<NotificationEntryView>, ApiError> {
     steward.notification_history(limit)
+}
+
+/// Whether Steward may notify, and if something is waiting to be said, why the owner is asked.
+#[tauri::command]
+#[specta::specta]
+pub async fn notification_permission(
+    steward: State<'_, Steward>,
+) -> Result<NotificationPermissionView, ApiError> {
+    Ok(steward.notification_permission())
+}
+
+/// The owner's answer to the app's question: yes asks the system (its dialog on a phone).
+#[tauri::command]
+#[specta::specta]
+pub async fn answer_notification_permission(
+    steward: State<'_, Steward>,
+    allow: bool,
+) -> Result<NotificationPermissionView, ApiError> {
+    steward.answer_notification_permission(allow)
 }

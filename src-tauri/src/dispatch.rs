@@ -115,6 +115,8 @@ routes! {
     notification_settings(steward;),
     set_notification_settings(steward; input: steward_api::notifications_wire::NotificationSettingsInput),
     notification_history(steward; limit: u32),
+    notification_permission(steward;),
+    answer_notification_permission(steward; allow: bool),
 }
 
 /// The invoke handler: answers `true` for our commands (the reply comes later, from one task

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use steward_api::inventory_wire::{InventoryView, ShoppingListView};
+use steward_api::notifications_wire::{NotificationPermissionView, OpenTargetView};
 use steward_api::offers_wire::FeedStatusView;
 use steward_api::wire::{BluetoothView, DeviceDetailView, HomeView};
 use steward_api::{AppEvent, EventSink};
@@ -33,6 +34,14 @@ pub struct BluetoothChanged(pub BluetoothView);
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct OffersChanged(pub Vec<FeedStatusView>);
 
+/// The owner tapped a notification: open this.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct NotificationOpened(pub OpenTargetView);
+
+/// Something is waiting to be said and the owner has not allowed notifications yet.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct NotificationPermissionNeeded(pub NotificationPermissionView);
+
 /// Emits the API's events to every webview of the app.
 pub struct TauriEvents<R: Runtime>(AppHandle<R>);
 
@@ -58,6 +67,10 @@ impl<R: Runtime> EventSink for TauriEvents<R> {
             AppEvent::ShoppingChanged(view) => self.send(ShoppingChanged(view)),
             AppEvent::BluetoothChanged(view) => self.send(BluetoothChanged(view)),
             AppEvent::OffersChanged(feeds) => self.send(OffersChanged(feeds)),
+            AppEvent::NotificationOpened(target) => self.send(NotificationOpened(target)),
+            AppEvent::NotificationPermissionNeeded(view) => {
+                self.send(NotificationPermissionNeeded(view))
+            }
         };
         if let Err(error) = sent {
             // The UI re-reads state on its next command, so a lost event costs freshness, not data.

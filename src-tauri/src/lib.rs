@@ -10,6 +10,7 @@ pub mod dispatch;
 pub mod events;
 mod exports;
 mod keystore;
+mod notifier;
 
 use tauri::{Manager, Runtime};
 
@@ -18,6 +19,7 @@ use tauri::{Manager, Runtime};
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(bluetooth_access::plugin())
         .invoke_handler(dispatch::handle)
         .setup(move |app| {
@@ -46,7 +48,21 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 std::sync::Arc::new(devices::ShellRadio(app.handle().clone())),
                 devices::INTRODUCE_FIRST,
             );
+            steward = steward.with_notifier(std::sync::Arc::new(notifier::PluginNotifier(
+                app.handle().clone(),
+            )));
             app.manage(steward);
+            if let Err(error) = notifier::install(app.handle()) {
+                tracing::warn!(%error, "notification taps will not open items");
+            }
+            // Decides and delivers notifications for as long as the app runs.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                handle
+                    .state::<steward_api::Steward>()
+                    .run_notifications()
+                    .await;
+            });
             app.manage(exports::ExportShower::new(app.handle().clone()));
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {

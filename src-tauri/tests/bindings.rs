@@ -105,6 +105,8 @@ fn events_are_emitted_under_the_names_the_bindings_listen_to() {
         ShoppingChanged::NAME,
         BluetoothChanged::NAME,
         OffersChanged::NAME,
+        NotificationOpened::NAME,
+        NotificationPermissionNeeded::NAME,
     ] {
         assert!(
             text.contains(&format!(">(\"{name}\")")),

@@ -364,6 +364,8 @@ impl Steward {
                 self.note_events(&id.to_hex(), &[event_name(&frame.event)], now);
             }
         }
+        // A pattern of presses may now match a guide, or stock reach its threshold.
+        self.poke_notifications();
         // What an earlier batch could not write goes first, in order; writing twice is safe
         // (events at or below a device's stored number are skipped).
         let mut events = {

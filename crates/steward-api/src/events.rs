@@ -19,6 +19,11 @@ pub enum AppEvent {
     BluetoothChanged(BluetoothView),
     /// Partners' feeds were fetched again: the inbox may have changed (here is each feed's state).
     OffersChanged(Vec<crate::offers_wire::FeedStatusView>),
+    /// The owner tapped a notification: open this.
+    NotificationOpened(crate::notifications_wire::OpenTargetView),
+    /// Something is waiting to be said and the owner has not allowed notifications yet: ask
+    /// them, with this reason.
+    NotificationPermissionNeeded(crate::notifications_wire::NotificationPermissionView),
 }
 
 /// Where events go: the shell emits them to the webview, tests collect them.

@@ -13,6 +13,7 @@ mod inventory;
 pub mod inventory_wire;
 mod notifications;
 pub mod notifications_wire;
+mod notifying;
 mod offers;
 pub mod offers_wire;
 mod privacy;
@@ -25,6 +26,8 @@ pub use error::{ApiError, ErrorCode};
 pub use events::{AppEvent, EventSink};
 pub use inventory::ERASE_CONFIRMATION;
 pub use steward::Steward;
+/// The notifier trait the shell implements for the platform, and what it delivers.
+pub use steward_core::notify;
 
 /// The keystore of this test binary, standing for the platform's: one per process, so a
 /// household opened again (a restart) finds its keys.

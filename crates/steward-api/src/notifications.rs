@@ -49,6 +49,7 @@ impl Steward {
             offers: input.offers,
         };
         self.with_store(|store| notifications::save_settings(store, &settings, unix_now()))?;
+        self.poke_notifications();
         Ok(view(&settings))
     }
 

@@ -49,3 +49,27 @@ pub struct NotificationEntryView {
     /// "held until 07:00: quiet hours".
     pub words: String,
 }
+
+/// Whether Steward may notify, as the app tells the owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationPermissionView {
+    /// `granted`, `denied` or `ask` (not asked yet).
+    pub state: String,
+    /// Why Steward would like to notify now (what is waiting), when it is asking.
+    pub reason: Option<String>,
+    /// What the owner should know when notifications are off: the inbox still has everything.
+    pub message: Option<String>,
+}
+
+/// What a tapped notification opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenTargetView {
+    /// `offer`, `tutorial`, `consumable` or `device`.
+    pub kind: String,
+    pub partner_id: Option<String>,
+    pub item_id: Option<String>,
+    pub consumable_id: Option<u32>,
+    pub device_id: Option<String>,
+}

@@ -15,6 +15,7 @@ use steward_core::feed::household::{
 use steward_core::feed::matcher::{describe_price, Matched};
 use steward_core::feed::search::{self, Query, SortBy};
 use steward_core::feed::{matches, Feed, MatchKind, PartnerFeed};
+use steward_core::notify::{Channel, Target};
 use steward_core::store::inbox::{self, ItemKey};
 use steward_core::store::{consumables, devices, feeds, partners};
 use steward_core::Store;
@@ -32,9 +33,9 @@ pub(crate) const RECENT_EVENTS: usize = 2_000;
 const RECENT_SECS: i64 = 3_600;
 
 /// Each partner's card and kept feed.
-struct Kept {
-    card: PartnerCard,
-    feed: Feed,
+pub(crate) struct Kept {
+    pub(crate) card: PartnerCard,
+    pub(crate) feed: Feed,
 }
 
 impl Steward {
@@ -77,6 +78,7 @@ impl Steward {
         let statuses = self.with_reader(|store| feed_statuses(store))?;
         self.events
             .emit(crate::AppEvent::OffersChanged(statuses.clone()));
+        self.poke_notifications();
         Ok(statuses)
     }
 
@@ -90,27 +92,10 @@ impl Steward {
     ) -> Result<InboxView, ApiError> {
         let position = self.position(position)?;
         let local = self.local_now();
-        let recent = self.recent_events(local.now);
-        let live_minute = ((local.now + local.offset).rem_euclid(86_400) / 60) as u16;
         let (view, shown) = self.with_store(|store| {
             let kept = kept_feeds(store)?;
             let rows = consumables::list(store)?;
-            let household = Household {
-                consumables: consumable_facts(store, &rows, local)?,
-                devices: devices::list(store)?
-                    .into_iter()
-                    .map(|d| DeviceFacts {
-                        state: self.state_name_of(&d.id),
-                        id: d.id,
-                        name: d.name,
-                        kind: d.kind,
-                    })
-                    .collect(),
-                events: recent,
-                position,
-                now: local.now,
-                local_minute: live_minute,
-            };
+            let household = self.household(store, &rows, position, local)?;
             let muted = inbox::muted_partners(store)?;
             let marks = inbox::marks(store)?;
             let partner_feeds: Vec<PartnerFeed<'_>> = kept
@@ -216,6 +201,12 @@ impl Steward {
                 reason: format!("{other:?} is not dismiss, restore, save or unsave"),
             }),
         })?;
+        if action == "dismiss" {
+            self.withdraw_notifications(|target, _| {
+                matches!(target, Target::Item { kind, partner_id, item_id }
+                    if *kind == key.kind.as_str() && *partner_id == key.partner_id && *item_id == key.item_id)
+            });
+        }
         self.inbox(position, true)
     }
 
@@ -227,6 +218,13 @@ impl Steward {
         position: Option<PositionInput>,
     ) -> Result<InboxView, ApiError> {
         self.with_store(|store| inbox::set_muted(store, partner_id, muted, unix_now()))?;
+        if muted {
+            self.withdraw_notifications(|target, channel| {
+                channel == Channel::Offer
+                    && matches!(target, Target::Item { partner_id: p, .. } if p == partner_id)
+            });
+        }
+        self.poke_notifications();
         self.inbox(position, true)
     }
 
@@ -362,7 +360,10 @@ impl Steward {
     }
 
     /// The position to match with: the UI's (checked), else demo mode's.
-    fn position(&self, given: Option<PositionInput>) -> Result<Option<Position>, ApiError> {
+    pub(crate) fn position(
+        &self,
+        given: Option<PositionInput>,
+    ) -> Result<Option<Position>, ApiError> {
         match given {
             Some(p) => {
                 if p.latitude.is_finite()
@@ -383,6 +384,33 @@ impl Steward {
             }
             None => Ok(self.demo_position),
         }
+    }
+
+    /// The household as the matcher sees it now: its consumables (with forecasts), its devices
+    /// (with their live states), the last hour's device events, where the phone is.
+    pub(crate) fn household(
+        &self,
+        store: &Store,
+        rows: &[consumables::ConsumableRow],
+        position: Option<Position>,
+        local: crate::inventory::LocalNow,
+    ) -> steward_core::Result<Household> {
+        Ok(Household {
+            consumables: consumable_facts(store, rows, local)?,
+            devices: devices::list(store)?
+                .into_iter()
+                .map(|d| DeviceFacts {
+                    state: self.state_name_of(&d.id),
+                    id: d.id,
+                    name: d.name,
+                    kind: d.kind,
+                })
+                .collect(),
+            events: self.recent_events(local.now),
+            position,
+            now: local.now,
+            local_minute: ((local.now + local.offset).rem_euclid(86_400) / 60) as u16,
+        })
     }
 
     /// Notes device events for the matcher's patterns (kept in memory only, the last hour).
@@ -490,16 +518,10 @@ fn describe_state(state: &crate::wire::DeviceStateView) -> String {
 pub(crate) type RecentEvents = std::sync::Mutex<VecDeque<EventFacts>>;
 
 fn item_key(input: ItemKeyInput) -> Result<ItemKey, ApiError> {
-    let kind = match input.kind.as_str() {
-        "offer" => MatchKind::Offer,
-        "tutorial" => MatchKind::Tutorial,
-        other => {
-            return Err(ApiError {
-                code: ErrorCode::InvalidInput,
-                message: format!("Item: {other:?} is not an offer or a tutorial."),
-            })
-        }
-    };
+    let kind = MatchKind::parse(&input.kind).ok_or_else(|| ApiError {
+        code: ErrorCode::InvalidInput,
+        message: format!("Item: {:?} is not an offer or a tutorial.", input.kind),
+    })?;
     if input.partner_id.len() > 64 || input.item_id.len() > 64 {
         return Err(ApiError {
             code: ErrorCode::InvalidInput,
@@ -513,7 +535,7 @@ fn item_key(input: ItemKeyInput) -> Result<ItemKey, ApiError> {
     })
 }
 
-fn kept_feeds(store: &Store) -> steward_core::Result<Vec<Kept>> {
+pub(crate) fn kept_feeds(store: &Store) -> steward_core::Result<Vec<Kept>> {
     let mut out = Vec::new();
     for partner in partners::list(store)? {
         if let Some((feed, _)) = feeds::kept(store, &partner.card)? {

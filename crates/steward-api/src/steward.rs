@@ -51,6 +51,8 @@ pub struct Steward {
     pub(crate) recent: crate::offers::RecentEvents,
     /// Demo mode's position (the simulated home's street), used when the UI gives none.
     pub(crate) demo_position: Option<steward_core::feed::household::Position>,
+    /// What is on screen, held or waiting, and the platform's notifier.
+    pub(crate) notifying: crate::notifying::Notifying,
 }
 
 impl std::fmt::Debug for Steward {
@@ -87,6 +89,7 @@ impl Steward {
             partner_client: std::sync::OnceLock::new(),
             recent: std::sync::Mutex::default(),
             demo_position: None,
+            notifying: crate::notifying::Notifying::default(),
         };
         if let Err(error) = steward.with_reader(|_| Ok(())) {
             tracing::error!(%error, dir = %data_dir.display(), "the store could not be opened at start");

@@ -82,10 +82,8 @@ fn the_history_says_what_was_decided_newest_first_and_stays_bounded() {
     notifications::record(
         &mut store,
         midnight,
-        Channel::Offer,
-        &offer.id,
+        &candidate(Channel::Offer, &offer.id, Some("sudsy")),
         "Sudsy soap, 15% off",
-        Some("sudsy"),
         &decision,
         3_600,
     )
@@ -93,10 +91,8 @@ fn the_history_says_what_was_decided_newest_first_and_stays_bounded() {
     notifications::record(
         &mut store,
         midnight + 1,
-        Channel::DeviceAlert,
-        "alert:soap",
+        &candidate(Channel::DeviceAlert, "alert:soap", None),
         "Soap is empty",
-        None,
         &Decision::Show,
         3_600,
     )
@@ -109,15 +105,19 @@ fn the_history_says_what_was_decided_newest_first_and_stays_bounded() {
     );
     assert_eq!(history[1].words, "held until 07:00: quiet hours");
     assert_eq!(history[1].partner_id.as_deref(), Some("sudsy"));
+    // What the policy recalls after a restart: oldest first, each with its collapse key.
+    let since = notifications::since(&store, midnight + 1).expect("since");
+    assert_eq!(since.len(), 1);
+    assert_eq!(since[0].collapse_key, "key:alert:soap");
+    let both = notifications::since(&store, midnight).expect("since");
+    assert_eq!(both[0].collapse_key, "key:offer:sudsy:soap");
 
     for i in 0..MAX_ENTRIES + 5 {
         notifications::record(
             &mut store,
             NOW + i,
-            Channel::Reminder,
-            "r",
+            &candidate(Channel::Reminder, "r", None),
             "Buy soap",
-            None,
             &Decision::Show,
             0,
         )
@@ -134,10 +134,8 @@ fn the_history_goes_with_its_partner_with_an_erase_and_into_the_export() {
     notifications::record(
         &mut store,
         NOW,
-        Channel::Offer,
-        "o",
+        &candidate(Channel::Offer, "o", Some("sudsy")),
         "Soap offer",
-        Some("sudsy"),
         &Decision::Show,
         0,
     )
@@ -145,10 +143,8 @@ fn the_history_goes_with_its_partner_with_an_erase_and_into_the_export() {
     notifications::record(
         &mut store,
         NOW,
-        Channel::Reminder,
-        "r",
+        &candidate(Channel::Reminder, "r", None),
         "Buy bread",
-        None,
         &Decision::Show,
         0,
     )
@@ -156,10 +152,8 @@ fn the_history_goes_with_its_partner_with_an_erase_and_into_the_export() {
     notifications::record(
         &mut store,
         NOW,
-        Channel::Offer,
-        "x",
+        &candidate(Channel::Offer, "x", Some("nobody")),
         "Unknown partner's offer",
-        Some("nobody"),
         &Decision::Show,
         0,
     )
@@ -182,4 +176,16 @@ fn the_history_goes_with_its_partner_with_an_erase_and_into_the_export() {
     assert!(notifications::history(&store, 10)
         .expect("history")
         .is_empty());
+}
+
+/// A candidate as the policy would have decided it: its brand by id (the name is not recorded).
+fn candidate(channel: Channel, id: &str, brand: Option<&str>) -> Candidate {
+    Candidate {
+        id: id.to_owned(),
+        collapse_key: format!("key:{id}"),
+        channel,
+        brand: brand.map(|b| (b.to_owned(), b.to_owned())),
+        relevance: 0,
+        expires_at: None,
+    }
 }

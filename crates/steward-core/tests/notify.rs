@@ -14,6 +14,7 @@ use steward_core::notify::{Candidate, Channel, Decision, Policy, Reason, Setting
 const NOON: i64 = 1_796_126_400;
 const OFFSET: i64 = 3_600;
 const HOUR: i64 = 3_600;
+const DAY: i64 = 86_400;
 
 fn offer(id: &str, brand: &str, relevance: u32) -> Candidate {
     Candidate {
@@ -116,6 +117,54 @@ fn quiet_hours_hold_offers_and_tutorials_but_never_a_device_alert() {
     policy.decide(&brief, late, OFFSET);
     let released = policy.release(late + 8 * HOUR, OFFSET);
     assert_eq!(released[0].1.describe(OFFSET), "not shown: it expired");
+
+    // The owner switches quiet hours off in the middle of them: what was held comes now.
+    policy.decide(&offer("night", "crumb", 500), late + DAY, OFFSET);
+    assert!(
+        policy.release(late + DAY + 60, OFFSET).is_empty(),
+        "still quiet"
+    );
+    policy.set_settings(Settings {
+        quiet: None,
+        ..Settings::default()
+    });
+    let released = policy.release(late + DAY + 120, OFFSET);
+    assert_eq!(
+        (released[0].0.id.as_str(), &released[0].1),
+        ("night", &Decision::Show)
+    );
+}
+
+#[test]
+fn what_was_shown_before_a_restart_still_counts() {
+    let mut policy = Policy::new(Settings::default(), HashSet::new());
+    let morning = NOON - 3 * HOUR;
+    for (brand, key) in [
+        ("sudsy", "sudsy:x"),
+        ("crumb", "crumb:y"),
+        ("gold", "gold:z"),
+    ] {
+        policy.recall_shown(Channel::Offer, Some(brand), key, morning, OFFSET);
+    }
+    assert_eq!(
+        policy
+            .decide(&offer("new", "lumaview", 900), NOON, OFFSET)
+            .describe(OFFSET),
+        "in your inbox, not notified: today's limit of 3 offers"
+    );
+    // Yesterday's do not count today.
+    let mut fresh = Policy::new(Settings::default(), HashSet::new());
+    fresh.recall_shown(
+        Channel::Offer,
+        Some("sudsy"),
+        "sudsy:x",
+        morning - DAY,
+        OFFSET,
+    );
+    assert_eq!(
+        fresh.decide(&offer("b", "sudsy", 500), NOON, OFFSET),
+        Decision::Show
+    );
 }
 
 #[test]

@@ -21,16 +21,23 @@ pub struct Options {
     pub lively: bool,
     /// Serve this many benchmark dispensers instead of the brief's home (`--bench-devices N`).
     pub bench_devices: Option<u8>,
+    /// Serve org.freedesktop.Notifications on the session bus, recording to this file
+    /// (`--notifications FILE`).
+    pub notifications: Option<PathBuf>,
 }
 
 /// The usage text for `--help`.
 pub const USAGE: &str = "\
 steward-simhome: the brief's simulated home, a BlueZ-compatible org.bluez on a private D-Bus bus.
 
-Usage: steward-simhome [--scenario FILE | --lively] | --bench-devices N | --help
+Usage: steward-simhome [--scenario FILE | --lively] [--notifications FILE] | --bench-devices N | --help
 
   --scenario FILE     play a scenario script (the language: crates/steward-simhome/src/scenario.rs)
   --lively            play the built-in demo script (soap every 20 s, a slice every 45 s)
+  --notifications FILE
+                      also be the desktop's notification service on the session bus
+                      (DBUS_SESSION_BUS_ADDRESS), recording every notification to FILE as JSON
+                      lines; `tap-notification TITLE` then taps one as the owner would
   --bench-devices N   serve N soap dispensers (1-250) for the throughput benchmark
   --help              print this and stop
 
@@ -50,6 +57,10 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
                 options.scenario = Some(PathBuf::from(file));
             }
             "--lively" => options.lively = true,
+            "--notifications" => {
+                let file = rest.next().ok_or("--notifications needs a file")?;
+                options.notifications = Some(PathBuf::from(file));
+            }
             "--bench-devices" => {
                 let count = rest.next().ok_or("--bench-devices needs a number")?;
                 let count: u8 = count
@@ -65,7 +76,9 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
     if options.scenario.is_some() && options.lively {
         return Err("--scenario and --lively are alternatives; give one".into());
     }
-    if options.bench_devices.is_some() && (options.scenario.is_some() || options.lively) {
+    if options.bench_devices.is_some()
+        && (options.scenario.is_some() || options.lively || options.notifications.is_some())
+    {
         return Err("--bench-devices serves the benchmark home, which plays no scenario".into());
     }
     Ok(Invocation::Run(options))
@@ -91,6 +104,14 @@ mod tests {
             }))
         );
         assert_eq!(
+            parse(&args("--lively --notifications shown.jsonl")),
+            Ok(Invocation::Run(Options {
+                lively: true,
+                notifications: Some("shown.jsonl".into()),
+                ..Options::default()
+            }))
+        );
+        assert_eq!(
             parse(&args("--bench-devices 50")),
             Ok(Invocation::Run(Options {
                 bench_devices: Some(50),
@@ -109,6 +130,7 @@ mod tests {
             ("--bench-devices lots", "1 to 250"),
             ("--lively --scenario x", "alternatives"),
             ("--bench-devices 5 --lively", "plays no scenario"),
+            ("--notifications", "needs a file"),
         ] {
             let refused = parse(&args(line)).expect_err(line);
             assert!(refused.contains(reason), "{line}: {refused}");

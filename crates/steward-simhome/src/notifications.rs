@@ -45,6 +45,36 @@ struct Log {
     file: Option<PathBuf>,
 }
 
+impl Log {
+    /// Appends a notification as it now is to the file (a close is its line again, closed).
+    fn write(&self, shown: &Shown) {
+        let Some(path) = &self.file else { return };
+        if let Ok(line) = serde_json::to_string(shown) {
+            let written = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .and_then(|mut f| writeln!(f, "{line}"));
+            if let Err(error) = written {
+                tracing::warn!(%error, "could not record a notification");
+            }
+        }
+    }
+
+    /// Marks `id` closed; whether it was known and open.
+    fn close(&mut self, id: u32) -> bool {
+        let mut closed = Vec::new();
+        for shown in self.shown.iter_mut().filter(|s| s.id == id && !s.closed) {
+            shown.closed = true;
+            closed.push(shown.clone());
+        }
+        for shown in &closed {
+            self.write(shown);
+        }
+        !closed.is_empty()
+    }
+}
+
 /// The notification server's record, shared with its D-Bus interface.
 #[derive(Clone, Default)]
 pub struct Notifications {
@@ -91,18 +121,7 @@ impl Server {
             hints: hints.into_iter().map(|(k, v)| (k, hint_text(&v))).collect(),
             closed: false,
         };
-        if let Some(path) = &log.file {
-            if let Ok(line) = serde_json::to_string(&shown) {
-                let written = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .and_then(|mut f| writeln!(f, "{line}"));
-                if let Err(error) = written {
-                    tracing::warn!(%error, "could not record a notification");
-                }
-            }
-        }
+        log.write(&shown);
         log.shown.push(shown);
         id
     }
@@ -112,15 +131,7 @@ impl Server {
         id: u32,
         #[zbus(signal_emitter)] emitter: SignalEmitter<'_>,
     ) -> zbus::fdo::Result<()> {
-        let known = {
-            let mut log = lock(&self.log);
-            let mut known = false;
-            for shown in log.shown.iter_mut().filter(|s| s.id == id) {
-                shown.closed = true;
-                known = true;
-            }
-            known
-        };
+        let known = lock(&self.log).close(id);
         if known {
             // 3: closed by a call to CloseNotification.
             Self::notification_closed(&emitter, id, 3).await?;
@@ -191,9 +202,25 @@ impl NotificationServer {
                     log: Arc::clone(&record.log),
                 },
             )
-            .name(NAME)
             .build()
             .await?;
+        // A server that started earlier on the same bus (an earlier test's home) gives way.
+        let reply = connection
+            .request_name_with_flags(
+                NAME,
+                zbus::fdo::RequestNameFlags::REPLACE_EXISTING
+                    | zbus::fdo::RequestNameFlags::ALLOW_REPLACEMENT
+                    | zbus::fdo::RequestNameFlags::DO_NOT_QUEUE,
+            )
+            .await?;
+        if !matches!(
+            reply,
+            zbus::fdo::RequestNameReply::PrimaryOwner | zbus::fdo::RequestNameReply::AlreadyOwner
+        ) {
+            return Err(zbus::Error::Failure(format!(
+                "another notification server owns {NAME} and does not give way"
+            )));
+        }
         Ok(Self { connection, record })
     }
 
@@ -207,6 +234,7 @@ impl NotificationServer {
         let emitter = SignalEmitter::new(&self.connection, PATH)?;
         Server::action_invoked(&emitter, id, action).await?;
         // Activating a notification dismisses it (reason 2: dismissed by the user).
+        lock(&self.record.log).close(id);
         Server::notification_closed(&emitter, id, 2).await
     }
 }

@@ -24,6 +24,8 @@
 //! pair-button light            # the pairing button is pressed: pairing opens for 5 minutes
 //! bluetooth off                # the phone's Bluetooth is switched off (drops every connection)
 //! bluetooth on                 # and on again
+//! tap-notification Lumaview    # the owner taps the newest notification whose title starts so
+//! tap-notification             # (or the newest of all); needs the home's notification server
 //! ```
 //!
 //! Parsing never panics on any text: a bad line is an error naming the line and the reason.
@@ -35,6 +37,7 @@ use steward_protocol::event::Button;
 use steward_protocol::{DeviceId, DeviceKind};
 
 use crate::home::Faults;
+use crate::notifications::NotificationServer;
 use crate::SimHome;
 
 /// The longest a `wait` or `every` may be: a typo like `wait 20m0s` should not hang a demo.
@@ -57,6 +60,8 @@ pub enum Step {
     Do(Act),
     /// Switches the phone's Bluetooth adapter on (`true`) or off.
     Bluetooth(bool),
+    /// The owner taps the newest notification whose title starts with this (any, if empty).
+    TapNotification(String),
 }
 
 /// Something done to one device.
@@ -136,6 +141,7 @@ pub fn parse_line(line: &str) -> Result<Option<Step>, String> {
                 "`bluetooth` is followed by on or off, found `{other}`"
             )),
         },
+        "tap-notification" => Ok(Some(Step::TapNotification(rest.trim().to_owned()))),
         "every" => {
             let (period, rest) = split_word(rest);
             let period = parse_duration(period)?;
@@ -261,6 +267,7 @@ fn split_word(text: &str) -> (&str, &str) {
 pub struct Runner {
     home: Arc<SimHome>,
     background: Vec<tokio::task::JoinHandle<()>>,
+    notifications: Option<Arc<NotificationServer>>,
 }
 
 impl Runner {
@@ -268,7 +275,14 @@ impl Runner {
         Self {
             home,
             background: Vec::new(),
+            notifications: None,
         }
+    }
+
+    /// Lets the script tap the notifications this server shows.
+    pub fn with_notifications(mut self, server: Arc<NotificationServer>) -> Self {
+        self.notifications = Some(server);
+        self
     }
 
     /// Runs every step in order; a step naming a device the home does not have is an error, and
@@ -284,6 +298,22 @@ impl Runner {
     pub async fn step(&mut self, step: &Step) -> Result<(), String> {
         match step {
             Step::Wait(duration) => tokio::time::sleep(*duration).await,
+            Step::TapNotification(title) => {
+                let server = self
+                    .notifications
+                    .as_ref()
+                    .ok_or("this home serves no notifications (start it with --notifications)")?;
+                let shown = server.shown();
+                let tapped = shown
+                    .iter()
+                    .rev()
+                    .find(|n| !n.closed && n.summary.starts_with(title.as_str()))
+                    .ok_or_else(|| format!("no notification on screen starts with \"{title}\""))?;
+                server
+                    .invoke(tapped.id, "default")
+                    .await
+                    .map_err(|error| format!("could not tap the notification: {error}"))?;
+            }
             Step::Bluetooth(on) => self
                 .home
                 .set_powered(*on)

@@ -51,3 +51,73 @@ pub async fn with_real_hub(app: Steward, deadlines: Deadlines) -> Arc<Steward> {
     tokio::spawn(async move { follower.follow_devices(hub_events).await });
     app
 }
+
+/// A phone's notification screen, in process: what was shown, what was closed, and the
+/// permission (answering the system's question with `answer` when asked).
+#[derive(Clone)]
+pub struct Screen {
+    pub shown: Arc<Mutex<Vec<steward_core::notify::Notification>>>,
+    pub closed: Arc<Mutex<Vec<i32>>>,
+    pub permission: Arc<Mutex<steward_core::notify::Permission>>,
+    pub answer: steward_core::notify::Permission,
+    pub asked: Arc<Mutex<u32>>,
+}
+
+impl Screen {
+    pub fn granted() -> Self {
+        Self::with(
+            steward_core::notify::Permission::Granted,
+            steward_core::notify::Permission::Granted,
+        )
+    }
+
+    pub fn with(
+        permission: steward_core::notify::Permission,
+        answer: steward_core::notify::Permission,
+    ) -> Self {
+        Self {
+            shown: Arc::default(),
+            closed: Arc::default(),
+            permission: Arc::new(Mutex::new(permission)),
+            answer,
+            asked: Arc::default(),
+        }
+    }
+
+    /// The titles shown so far, in order.
+    pub fn titles(&self) -> Vec<String> {
+        self.shown
+            .lock()
+            .expect("screen")
+            .iter()
+            .map(|n| n.title.clone())
+            .collect()
+    }
+}
+
+impl steward_core::notify::Notifier for Screen {
+    fn permission(&self) -> steward_core::notify::Permission {
+        *self.permission.lock().expect("screen")
+    }
+
+    fn request_permission(&self) -> steward_core::notify::Permission {
+        *self.asked.lock().expect("screen") += 1;
+        *self.permission.lock().expect("screen") = self.answer;
+        self.answer
+    }
+
+    fn show(
+        &self,
+        notification: &steward_core::notify::Notification,
+    ) -> Result<(), steward_core::notify::NotifierError> {
+        self.shown
+            .lock()
+            .expect("screen")
+            .push(notification.clone());
+        Ok(())
+    }
+
+    fn close(&self, id: i32) {
+        self.closed.lock().expect("screen").push(id);
+    }
+}

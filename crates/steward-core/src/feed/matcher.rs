@@ -45,6 +45,15 @@ impl MatchKind {
             MatchKind::Tutorial => "tutorial",
         }
     }
+
+    /// Reads what [`as_str`](Self::as_str) wrote.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "offer" => Some(MatchKind::Offer),
+            "tutorial" => Some(MatchKind::Tutorial),
+            _ => None,
+        }
+    }
 }
 
 /// A store near the owner.

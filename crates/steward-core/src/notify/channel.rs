@@ -42,6 +42,16 @@ impl Channel {
         }
     }
 
+    /// Which goes first when several arrive together: device alerts, then the owner's
+    /// reminders, then makers' help and offers (by their relevance).
+    pub const fn rank(self) -> u8 {
+        match self {
+            Channel::DeviceAlert => 0,
+            Channel::Reminder => 1,
+            Channel::Tutorial | Channel::Offer => 2,
+        }
+    }
+
     /// Marketing: counted against the budget, held in quiet hours, stoppable per brand.
     pub const fn is_marketing(self) -> bool {
         matches!(self, Channel::Offer)

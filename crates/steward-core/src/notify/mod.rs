@@ -7,9 +7,11 @@
 //! It must never let marketing hold back or use up room meant for a device alert or a reminder.
 
 pub mod channel;
+pub mod notifier;
 pub mod policy;
 pub mod settings;
 
 pub use channel::Channel;
+pub use notifier::{notification_id, Notification, Notifier, NotifierError, Permission, Target};
 pub use policy::{Candidate, Decision, Policy, Reaction, Reason};
 pub use settings::Settings;

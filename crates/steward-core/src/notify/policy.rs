@@ -60,6 +60,8 @@ pub enum Reason {
     Expired,
     /// The same was shown a short while ago.
     ShownRecently,
+    /// The owner has not allowed Steward's notifications (or not yet).
+    NotificationsOff,
 }
 
 /// What happens to a candidate.
@@ -110,6 +112,7 @@ impl Decision {
                     }
                     Reason::Expired => "it expired".to_owned(),
                     Reason::ShownRecently => "it was shown a short while ago".to_owned(),
+                    Reason::NotificationsOff => "notifications are off for Steward".to_owned(),
                 };
                 match self {
                     Decision::Drop(_) => format!("not shown: {why}"),
@@ -183,6 +186,33 @@ impl Policy {
         }
     }
 
+    /// The brands whose offers the owner stopped, all at once (as the store keeps them).
+    pub fn set_stopped_all(&mut self, stopped: HashSet<String>) {
+        self.stopped = stopped;
+    }
+
+    /// Remembers a notification shown earlier (before a restart): it counts against that day's
+    /// budget and the brand's cap, and starts its cooldown, as if decided now.
+    pub fn recall_shown(
+        &mut self,
+        channel: Channel,
+        brand_id: Option<&str>,
+        collapse_key: &str,
+        at: i64,
+        offset: i64,
+    ) {
+        self.roll_day(at, offset);
+        if channel.is_marketing() && self.day == Some((at + offset).div_euclid(DAY)) {
+            self.offers_today += 1;
+            *self
+                .brand_today
+                .entry(brand_id.unwrap_or_default().to_owned())
+                .or_default() += 1;
+        }
+        let last = self.last_shown.entry(collapse_key.to_owned()).or_insert(at);
+        *last = (*last).max(at);
+    }
+
     /// The owner opened or dismissed a brand's notification: later ones rank up or down.
     pub fn react(&mut self, brand: &str, reaction: Reaction) {
         let r = self.reactions.entry(brand.to_owned()).or_default();
@@ -223,12 +253,7 @@ impl Policy {
         now: i64,
         offset: i64,
     ) -> Vec<(Candidate, Decision)> {
-        candidates.sort_by_key(|c| {
-            (
-                c.channel != Channel::DeviceAlert,
-                std::cmp::Reverse(self.score(c)),
-            )
-        });
+        candidates.sort_by_key(|c| (c.channel.rank(), std::cmp::Reverse(self.score(c))));
         candidates
             .into_iter()
             .map(|c| {
@@ -305,11 +330,14 @@ impl Policy {
         self.put_on_screen(candidate, now)
     }
 
-    /// Decides again what was held and is due (quiet hours ended): each is shown, kept in the
-    /// inbox or dropped as it would be now.
+    /// Decides again what was held and is due (quiet hours ended, or the owner switched them
+    /// off or moved them): each is shown, kept in the inbox or dropped as it would be now.
     pub fn release(&mut self, now: i64, offset: i64) -> Vec<(Candidate, Decision)> {
-        let (due, later): (Vec<_>, Vec<_>) =
-            self.held.drain(..).partition(|(_, until)| *until <= now);
+        let quiet_now = self.quiet_until(now, offset).is_some();
+        let (due, later): (Vec<_>, Vec<_>) = self
+            .held
+            .drain(..)
+            .partition(|(_, until)| *until <= now || !quiet_now);
         self.held = later;
         let due: Vec<Candidate> = due.into_iter().map(|(c, _)| c).collect();
         self.decide_all(due, now, offset)

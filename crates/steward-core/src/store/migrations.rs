@@ -246,11 +246,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
              ) STRICT;
              CREATE INDEX notification_log_by_time ON notification_log(at);",
         ),
+        // 13: each decision's collapse key, so after a restart the policy knows what it showed
+        // today (the budget, the brands' caps, the cooldowns) and nothing is shown twice.
+        M::up("ALTER TABLE notification_log ADD COLUMN collapse_key TEXT NOT NULL DEFAULT '';"),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 12;
+pub const LATEST: u32 = 13;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {

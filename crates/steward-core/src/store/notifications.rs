@@ -5,7 +5,7 @@
 use rusqlite::params;
 
 use super::{settings, Store};
-use crate::notify::{Channel, Decision, Settings};
+use crate::notify::{Candidate, Channel, Decision, Settings};
 use crate::Result;
 
 /// How much history is kept.
@@ -82,9 +82,12 @@ pub struct Entry {
     pub outcome: String,
     /// What the owner reads: "held until 07:00: quiet hours".
     pub words: String,
+    /// The decided candidate's collapse key (empty in entries from before schema 13).
+    pub collapse_key: String,
 }
 
-fn outcome(decision: &Decision) -> &'static str {
+/// The outcome's word in the history.
+pub fn outcome(decision: &Decision) -> &'static str {
     match decision {
         Decision::Show => "shown",
         Decision::Replace { .. } => "replaced",
@@ -94,23 +97,20 @@ fn outcome(decision: &Decision) -> &'static str {
     }
 }
 
-/// Records a decision (in the owner's words, with their offset from UTC), trimming the oldest
-/// beyond [`MAX_ENTRIES`], in one transaction.
-#[allow(clippy::too_many_arguments)]
+/// Records a decision about `candidate` (titled `title`, in the owner's words with their offset
+/// from UTC), trimming the oldest beyond [`MAX_ENTRIES`], in one transaction.
 pub fn record(
     store: &mut Store,
     at: i64,
-    channel: Channel,
-    item_id: &str,
+    candidate: &Candidate,
     title: &str,
-    partner_id: Option<&str>,
     decision: &Decision,
     offset: i64,
 ) -> Result<()> {
     let tx = store.conn_mut().transaction()?;
     // A partner removed meanwhile: the entry is kept without it.
-    let partner = match partner_id {
-        Some(id) => tx
+    let partner = match &candidate.brand {
+        Some((id, _)) => tx
             .query_row(
                 "SELECT id FROM partners WHERE id = ?1",
                 params![id],
@@ -120,16 +120,18 @@ pub fn record(
         None => None,
     };
     tx.execute(
-        "INSERT INTO notification_log (at, channel, item_id, title, partner_id, outcome, words)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO notification_log
+             (at, channel, item_id, title, partner_id, outcome, words, collapse_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             at,
-            channel.as_str(),
-            item_id,
+            candidate.channel.as_str(),
+            candidate.id,
             title,
             partner,
             outcome(decision),
-            decision.describe(offset)
+            decision.describe(offset),
+            candidate.collapse_key,
         ],
     )?;
     tx.execute(
@@ -143,11 +145,27 @@ pub fn record(
 
 /// The history, newest first, at most `limit` entries.
 pub fn history(store: &Store, limit: u32) -> Result<Vec<Entry>> {
-    let mut statement = store.conn().prepare(
-        "SELECT at, channel, item_id, title, partner_id, outcome, words
+    entries(
+        store,
+        "SELECT at, channel, item_id, title, partner_id, outcome, words, collapse_key
          FROM notification_log ORDER BY id DESC LIMIT ?1",
-    )?;
-    let rows = statement.query_map(params![limit], |row| {
+        i64::from(limit),
+    )
+}
+
+/// What was decided since `at` (Unix seconds), oldest first: what the policy recalls at start.
+pub fn since(store: &Store, at: i64) -> Result<Vec<Entry>> {
+    entries(
+        store,
+        "SELECT at, channel, item_id, title, partner_id, outcome, words, collapse_key
+         FROM notification_log WHERE at >= ?1 ORDER BY id",
+        at,
+    )
+}
+
+fn entries(store: &Store, sql: &str, param: i64) -> Result<Vec<Entry>> {
+    let mut statement = store.conn().prepare(sql)?;
+    let rows = statement.query_map(params![param], |row| {
         Ok(Entry {
             at: row.get(0)?,
             channel: Channel::parse(&row.get::<_, String>(1)?).unwrap_or(Channel::Offer),
@@ -156,6 +174,7 @@ pub fn history(store: &Store, limit: u32) -> Result<Vec<Entry>> {
             partner_id: row.get(4)?,
             outcome: row.get(5)?,
             words: row.get(6)?,
+            collapse_key: row.get(7)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
+use steward_simhome::notifications::NotificationServer;
 use steward_simhome::scenario::{self, Runner};
 use steward_simhome::{brief_home, cli, scenarios, PrivateBus, Scenario, SimHome};
 use tokio::io::AsyncBufReadExt;
@@ -72,12 +73,41 @@ async fn main() {
         println!("{line}");
     }
 
+    let notifications = match &options.notifications {
+        None => None,
+        Some(file) => {
+            let Ok(session) = std::env::var("DBUS_SESSION_BUS_ADDRESS") else {
+                eprintln!("steward-simhome: --notifications needs a session bus (DBUS_SESSION_BUS_ADDRESS)");
+                std::process::exit(2);
+            };
+            match NotificationServer::start(&session, Some(file.clone())).await {
+                Ok(server) => {
+                    println!(
+                        "Notifications: served on the session bus, recorded to {}",
+                        file.display()
+                    );
+                    Some(Arc::new(server))
+                }
+                Err(error) => {
+                    eprintln!("steward-simhome: cannot serve notifications: {error}");
+                    std::process::exit(1);
+                }
+            }
+        }
+    };
     let home = Arc::new(home);
+    let runner = |home: &Arc<SimHome>| {
+        let runner = Runner::new(Arc::clone(home));
+        match &notifications {
+            Some(server) => runner.with_notifications(Arc::clone(server)),
+            None => runner,
+        }
+    };
     // The script plays in its own task; its `every` steps live as long as its runner, which
     // lives until the home stops. Standard input has exactly one reader: a second one would
     // swallow a line when dropped.
     let script = scenario.map(|scenario| {
-        let mut runner = Runner::new(Arc::clone(&home));
+        let mut runner = runner(&home);
         tokio::spawn(async move {
             if let Err(error) = runner.run(&scenario).await {
                 eprintln!("steward-simhome: the scenario stopped: {error}");
@@ -85,7 +115,7 @@ async fn main() {
             std::future::pending::<()>().await;
         })
     });
-    let mut console = Runner::new(Arc::clone(&home));
+    let mut console = runner(&home);
     until_stopped(&mut console).await;
     if let Some(script) = script {
         script.abort();

@@ -113,6 +113,10 @@ export const commands = {
 	setNotificationSettings: (input: NotificationSettingsInput) => typedError<NotificationSettingsView, ApiError>(__TAURI_INVOKE("set_notification_settings", { input })),
 	/**  What the notification policy decided, newest first, in the owner's words. */
 	notificationHistory: (limit: number) => typedError<NotificationEntryView[], ApiError>(__TAURI_INVOKE("notification_history", { limit })),
+	/**  Whether Steward may notify, and if something is waiting to be said, why the owner is asked. */
+	notificationPermission: () => typedError<NotificationPermissionView, ApiError>(__TAURI_INVOKE("notification_permission")),
+	/**  The owner's answer to the app's question: yes asks the system (its dialog on a phone). */
+	answerNotificationPermission: (allow: boolean) => typedError<NotificationPermissionView, ApiError>(__TAURI_INVOKE("answer_notification_permission", { allow })),
 };
 
 /** Events */
@@ -121,6 +125,8 @@ export const events = {
 	deviceChanged: makeEvent<DeviceChanged, DeviceChanged>("device-changed"),
 	homeChanged: makeEvent<HomeChanged, HomeChanged>("home-changed"),
 	inventoryChanged: makeEvent<InventoryChanged, InventoryChanged>("inventory-changed"),
+	notificationOpened: makeEvent<NotificationOpened, NotificationOpened>("notification-opened"),
+	notificationPermissionNeeded: makeEvent<NotificationPermissionNeeded, NotificationPermissionNeeded>("notification-permission-needed"),
 	offersChanged: makeEvent<OffersChanged, OffersChanged>("offers-changed"),
 	shoppingChanged: makeEvent<ShoppingChanged, ShoppingChanged>("shopping-changed"),
 };
@@ -485,6 +491,22 @@ export type NotificationEntryView = {
 	words: string,
 };
 
+/**  The owner tapped a notification: open this. */
+export type NotificationOpened = OpenTargetView;
+
+/**  Something is waiting to be said and the owner has not allowed notifications yet. */
+export type NotificationPermissionNeeded = NotificationPermissionView;
+
+/**  Whether Steward may notify, as the app tells the owner. */
+export type NotificationPermissionView = {
+	/**  `granted`, `denied` or `ask` (not asked yet). */
+	state: string,
+	/**  Why Steward would like to notify now (what is waiting), when it is asking. */
+	reason: string | null,
+	/**  What the owner should know when notifications are off: the inbox still has everything. */
+	message: string | null,
+};
+
 /**  What the owner sets. */
 export type NotificationSettingsInput = {
 	dailyOfferBudget: number,
@@ -512,6 +534,16 @@ export type NotificationSettingsView = {
 
 /**  Partners' feeds were fetched again: the inbox may have changed. */
 export type OffersChanged = FeedStatusView[];
+
+/**  What a tapped notification opens. */
+export type OpenTargetView = {
+	/**  `offer`, `tutorial`, `consumable` or `device`. */
+	kind: string,
+	partnerId: string | null,
+	itemId: string | null,
+	consumableId: number | null,
+	deviceId: string | null,
+};
 
 /**  A device in a scan that is already paired with this phone. */
 export type PairedAsView = {
