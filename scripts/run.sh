@@ -5,13 +5,15 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-"$REPO_ROOT/scripts/setup.sh"
+if [ -z "${STEWARD_BUILT:-}" ]; then
+  "$REPO_ROOT/scripts/setup.sh"
 
-step "Building the UI"
-npm --prefix "$REPO_ROOT/ui" run build --silent
+  step "Building the UI"
+  npm --prefix "$REPO_ROOT/ui" run build --silent
 
-step "Building the app, the simulated home and the reference partner server"
-cargo build -p steward-app -p steward-simhome -p steward-partner-server --bins --manifest-path "$REPO_ROOT/Cargo.toml"
+  step "Building the app, the simulated home and the reference partner server"
+  cargo build -p steward-app -p steward-simhome -p steward-partner-server --bins --manifest-path "$REPO_ROOT/Cargo.toml"
+fi
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   cat >&2 <<'MSG'
@@ -30,6 +32,18 @@ app="$CARGO_TARGET_DIR/debug/steward"
 has_bluetooth() { ls /sys/class/bluetooth 2>/dev/null | grep -q '^hci'; }
 if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   export STEWARD_DATA_DIR="${STEWARD_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/steward-demo}"
+  # Without a desktop session, the whole demo runs on a private session bus with its own
+  # keyring (scripts/with-keyring.sh, its files kept beside the demo's data so the next run
+  # finds the household's keys), where the simulated home is also the desktop's notification
+  # service: what Steward would have shown is recorded in notifications.jsonl.
+  if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+    export STEWARD_KEYRING_DIR="${STEWARD_KEYRING_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/steward-demo-keyring}"
+    STEWARD_BUILT=1 exec "$REPO_ROOT/scripts/with-keyring.sh" "$0" "$@"
+  fi
+  notifications=()
+  if [ -n "${STEWARD_PRIVATE_SESSION:-}" ]; then
+    notifications=(--notifications "$STEWARD_DATA_DIR/notifications.jsonl")
+  fi
   step "Demo mode: starting the simulated home (no Bluetooth adapter here)"
   sim_dir="$(mktemp -d)"
   sim_out="$sim_dir/out"
@@ -41,7 +55,8 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   else
     scenario=(--lively)
   fi
-  "$CARGO_TARGET_DIR/debug/steward-simhome" "${scenario[@]}" < "$sim_dir/alive" > "$sim_out" 2>&1 &
+  mkdir -p "$STEWARD_DATA_DIR"
+  "$CARGO_TARGET_DIR/debug/steward-simhome" "${scenario[@]}" "${notifications[@]}" < "$sim_dir/alive" > "$sim_out" 2>&1 &
   sim_pid=$!
   exec {alive}> "$sim_dir/alive"
   # The terminal feeder (below) holds the home's input open too, so it is stopped first.
@@ -80,6 +95,9 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   # or the reason it refused, is echoed back. Without a terminal this reads nothing and ends.
   echo "Type a step and press Enter to make it happen in the home, e.g. 'bluetooth off', 'bluetooth on', 'dispense soap_dispenser'."
   echo "Devices accept pairing for 5 minutes after the home starts, and after each press of their pairing button: type 'pair-button soap_dispenser' (or toaster, light, ...) to press it."
+  if [ ${#notifications[@]} -gt 0 ]; then
+    echo "Notifications Steward shows are recorded in $STEWARD_DATA_DIR/notifications.jsonl; type 'tap-notification Lumaview' to tap the newest whose title starts so."
+  fi
   tail -n 0 --pid="$sim_pid" -f "$sim_out" 2>/dev/null | grep --line-buffered -E '^(ok|error: )' &
   cat >&"$alive" &
   feed_pid=$!

@@ -31,6 +31,9 @@ CONF
 fi
 rm -f "$STEWARD_KEYRING_INNER"
 unset STEWARD_KEYRING_INNER
+# Tells what runs inside that this session bus is private: nothing of the person's desktop
+# is on it, so a simulated notification service may take the name.
+export STEWARD_PRIVATE_SESSION=1
 
 if [ -n "${STEWARD_KEYRING_DIR:-}" ]; then
   keyring_dir="$STEWARD_KEYRING_DIR"

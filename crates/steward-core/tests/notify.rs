@@ -89,11 +89,24 @@ fn the_budget_goes_to_the_most_relevant_and_each_brand_gets_its_cap() {
 }
 
 #[test]
-fn quiet_hours_hold_offers_and_tutorials_but_never_a_device_alert() {
+fn quiet_hours_hold_offers_but_never_a_device_alert_nor_the_guide_the_owner_needs_now() {
     let mut policy = Policy::new(Settings::default(), HashSet::new());
     let late = NOON + 11 * HOUR; // 00:00 local
     let held = policy.decide(&offer("a", "sudsy", 500), late, OFFSET);
     assert_eq!(held.describe(OFFSET), "held until 07:00: quiet hours");
+    let guide = Candidate {
+        id: "guide".into(),
+        collapse_key: "lumaview:menu".into(),
+        channel: Channel::Tutorial,
+        brand: Some(("lumaview".into(), "Lumaview".into())),
+        relevance: 700,
+        expires_at: None,
+    };
+    assert_eq!(
+        policy.decide(&guide, late, OFFSET),
+        Decision::Show,
+        "the owner is at the player, pressing buttons, now"
+    );
     assert_eq!(
         policy.decide(&alert("thermostat-fault"), late, OFFSET),
         Decision::Show
@@ -330,6 +343,9 @@ proptest! {
             let day = (at + OFFSET).div_euclid(86_400);
             if c.channel == Channel::DeviceAlert {
                 prop_assert!(d.notifies() || *d == Decision::Drop(Reason::Expired), "an alert was {d:?}");
+            }
+            if !c.channel.waits_for_quiet_hours() {
+                prop_assert!(!matches!(d, Decision::Hold { .. }), "{:?} was held", c.channel);
             }
             if let Some((brand, _)) = &c.brand {
                 if c.channel == Channel::Offer && *brand == stopped_brand {

@@ -52,6 +52,13 @@ impl Channel {
         }
     }
 
+    /// Held in quiet hours: the owner's reminders and offers. A maker's guide is not: it comes
+    /// because the owner is at the device, struggling, right now, and would be useless by
+    /// morning; device alerts never wait.
+    pub const fn waits_for_quiet_hours(self) -> bool {
+        matches!(self, Channel::Reminder | Channel::Offer)
+    }
+
     /// Marketing: counted against the budget, held in quiet hours, stoppable per brand.
     pub const fn is_marketing(self) -> bool {
         matches!(self, Channel::Offer)

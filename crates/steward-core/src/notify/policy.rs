@@ -2,7 +2,8 @@
 //! dropped; device alerts are shown (an update replaces the alert it updates), always, whatever
 //! else is going on; a stopped brand's offers are dropped; a channel the owner switched off
 //! keeps its items in the inbox; an update to something on screen replaces it; quiet hours hold
-//! the rest until they end; offers then need room in the day's budget and the brand's cap, and
+//! reminders and offers until they end (a maker's guide comes because the owner is at the device
+//! now, so it is not held); offers then need room in the day's budget and the brand's cap, and
 //! a brand whose offers the owner keeps dismissing ranks below the line. Several candidates at
 //! once are ranked first, so the budget goes to the most relevant.
 //!
@@ -302,7 +303,10 @@ impl Policy {
         {
             return Decision::Inbox(Reason::ShownRecently);
         }
-        if let Some(until) = self.quiet_until(now, offset) {
+        if let Some(until) = self
+            .quiet_until(now, offset)
+            .filter(|_| candidate.channel.waits_for_quiet_hours())
+        {
             // One held item per collapse key: a newer one replaces it in the queue.
             self.held
                 .retain(|(held, _)| held.collapse_key != candidate.collapse_key);
