@@ -76,6 +76,10 @@ fn main() {
             "notification_history",
             "notification_permission",
             "answer_notification_permission",
+            "ask_maker",
+            "send_support_message",
+            "conversation",
+            "conversations",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");

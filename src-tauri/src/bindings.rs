@@ -64,7 +64,11 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::set_notification_settings,
             commands::notification_history,
             commands::notification_permission,
-            commands::answer_notification_permission
+            commands::answer_notification_permission,
+            commands::ask_maker,
+            commands::send_support_message,
+            commands::conversation,
+            commands::conversations
         ])
         .events(collect_events![
             events::HomeChanged,
@@ -74,7 +78,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::BluetoothChanged,
             events::OffersChanged,
             events::NotificationOpened,
-            events::NotificationPermissionNeeded
+            events::NotificationPermissionNeeded,
+            events::SupportReplied
         ])
         // Our wire types serialise and deserialise alike, so one TypeScript type each is exact.
         .disable_serde_phases()

@@ -17,6 +17,7 @@ use steward_api::privacy_wire::{
     ConsentPromptView, LabelView, LedgerEntryView, LedgerFilterInput, LedgerPayloadView,
     PrivacyView, ReceiptView, SentView,
 };
+use steward_api::support_wire::{AskMakerInput, ConversationView};
 use steward_api::wire::{
     BluetoothView, CommandInput, DeviceDetailView, FoundDeviceView, HomeView, RemovedDeviceView,
 };
@@ -525,4 +526,43 @@ pub async fn answer_notification_permission(
     allow: bool,
 ) -> Result<NotificationPermissionView, ApiError> {
     steward.answer_notification_permission(allow)
+}
+
+/// Writes to a maker's support (a guide did not help): the owner's words, and a device's
+/// diagnostics only if they chose to include them. Answers the conversation as kept.
+#[tauri::command]
+#[specta::specta]
+pub async fn ask_maker(
+    steward: State<'_, Steward>,
+    input: AskMakerInput,
+) -> Result<ConversationView, ApiError> {
+    steward.ask_maker(input).await
+}
+
+/// The owner's next message in a conversation with a maker's support.
+#[tauri::command]
+#[specta::specta]
+pub async fn send_support_message(
+    steward: State<'_, Steward>,
+    id: u32,
+    message: String,
+) -> Result<ConversationView, ApiError> {
+    steward.send_support_message(id, &message).await
+}
+
+/// A conversation with a maker's support, both sides, as kept on the phone.
+#[tauri::command]
+#[specta::specta]
+pub async fn conversation(
+    steward: State<'_, Steward>,
+    id: u32,
+) -> Result<ConversationView, ApiError> {
+    steward.conversation(id)
+}
+
+/// Every conversation with makers' support, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn conversations(steward: State<'_, Steward>) -> Result<Vec<ConversationView>, ApiError> {
+    steward.conversations()
 }

@@ -117,6 +117,10 @@ routes! {
     notification_history(steward; limit: u32),
     notification_permission(steward;),
     answer_notification_permission(steward; allow: bool),
+    ask_maker(steward; input: steward_api::support_wire::AskMakerInput),
+    send_support_message(steward; id: u32, message: String),
+    conversation(steward; id: u32),
+    conversations(steward;),
 }
 
 /// The invoke handler: answers `true` for our commands (the reply comes later, from one task

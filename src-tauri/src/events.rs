@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use steward_api::inventory_wire::{InventoryView, ShoppingListView};
 use steward_api::notifications_wire::{NotificationPermissionView, OpenTargetView};
 use steward_api::offers_wire::FeedStatusView;
+use steward_api::support_wire::ConversationView;
 use steward_api::wire::{BluetoothView, DeviceDetailView, HomeView};
 use steward_api::{AppEvent, EventSink};
 use tauri::{AppHandle, Emitter, Runtime};
@@ -42,6 +43,10 @@ pub struct NotificationOpened(pub OpenTargetView);
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct NotificationPermissionNeeded(pub NotificationPermissionView);
 
+/// A maker's support replied in a conversation.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SupportReplied(pub ConversationView);
+
 /// Emits the API's events to every webview of the app.
 pub struct TauriEvents<R: Runtime>(AppHandle<R>);
 
@@ -71,6 +76,7 @@ impl<R: Runtime> EventSink for TauriEvents<R> {
             AppEvent::NotificationPermissionNeeded(view) => {
                 self.send(NotificationPermissionNeeded(view))
             }
+            AppEvent::SupportReplied(view) => self.send(SupportReplied(view)),
         };
         if let Err(error) = sent {
             // The UI re-reads state on its next command, so a lost event costs freshness, not data.

@@ -55,6 +55,14 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             if let Err(error) = notifier::install(app.handle()) {
                 tracing::warn!(%error, "notification taps will not open items");
             }
+            // Reads makers' replies while one is awaited ("Ask the maker").
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                handle
+                    .state::<steward_api::Steward>()
+                    .run_support_replies()
+                    .await;
+            });
             // Decides and delivers notifications for as long as the app runs.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {

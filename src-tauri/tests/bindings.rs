@@ -107,6 +107,7 @@ fn events_are_emitted_under_the_names_the_bindings_listen_to() {
         OffersChanged::NAME,
         NotificationOpened::NAME,
         NotificationPermissionNeeded::NAME,
+        SupportReplied::NAME,
     ] {
         assert!(
             text.contains(&format!(">(\"{name}\")")),

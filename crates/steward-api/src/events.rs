@@ -24,6 +24,8 @@ pub enum AppEvent {
     /// Something is waiting to be said and the owner has not allowed notifications yet: ask
     /// them, with this reason.
     NotificationPermissionNeeded(crate::notifications_wire::NotificationPermissionView),
+    /// A maker's support replied in a conversation; here it is as kept.
+    SupportReplied(crate::support_wire::ConversationView),
 }
 
 /// Where events go: the shell emits them to the webview, tests collect them.

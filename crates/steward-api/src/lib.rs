@@ -20,6 +20,8 @@ mod privacy;
 pub mod privacy_wire;
 pub mod radio;
 mod steward;
+mod support;
+pub mod support_wire;
 pub mod wire;
 
 pub use error::{ApiError, ErrorCode};

@@ -345,6 +345,20 @@ impl Steward {
         allow: bool,
         subject: String,
     ) -> Result<SentView, ApiError> {
+        self.send_answered_with_reference(card, payload, allowed, allow, subject)
+            .await
+            .map(|(sent, _)| sent)
+    }
+
+    /// As `send_answered`, with the partner's reference for what it received.
+    pub(crate) async fn send_answered_with_reference(
+        &self,
+        card: &PartnerCard,
+        payload: &steward_core::consent::Payload,
+        allowed: bool,
+        allow: bool,
+        subject: String,
+    ) -> Result<(SentView, Option<String>), ApiError> {
         let now = unix_now();
         let category = payload.fields.iter().find_map(|f| f.category);
         let disclosure = self.with_store(|store| {
@@ -366,10 +380,10 @@ impl Steward {
             }
             gate::prepare(store, &card.id, payload, now)
         })?;
-        self.deliver(&disclosure).await
+        self.deliver_with_reference(&disclosure).await
     }
 
-    async fn diagnostics_request(
+    pub(crate) async fn diagnostics_request(
         &self,
         device_id: &str,
         partner_id: &str,
@@ -467,6 +481,16 @@ impl Steward {
 
     /// Sends a prepared disclosure and records how it went.
     async fn deliver(&self, disclosure: &gate::Disclosure) -> Result<SentView, ApiError> {
+        self.deliver_with_reference(disclosure)
+            .await
+            .map(|(sent, _)| sent)
+    }
+
+    /// As `deliver`, with the partner's reference for what it received.
+    async fn deliver_with_reference(
+        &self,
+        disclosure: &gate::Disclosure,
+    ) -> Result<(SentView, Option<String>), ApiError> {
         let delivery = self.partner_client()?.send(disclosure).await;
         self.with_store(|store| {
             ledger::record_outcome(
@@ -477,11 +501,14 @@ impl Steward {
                 unix_now(),
             )
         })?;
-        Ok(SentView {
-            ledger_id: wire(disclosure.ledger_id()),
-            outcome: delivery.outcome.as_str().to_owned(),
-            message: delivery.message.or(delivery.detail),
-        })
+        Ok((
+            SentView {
+                ledger_id: wire(disclosure.ledger_id()),
+                outcome: delivery.outcome.as_str().to_owned(),
+                message: delivery.message.or(delivery.detail),
+            },
+            delivery.reference,
+        ))
     }
 
     pub(crate) fn partner_client(&self) -> Result<&PartnerClient, ApiError> {

@@ -53,6 +53,8 @@ pub struct Steward {
     pub(crate) demo_position: Option<steward_core::feed::household::Position>,
     /// What is on screen, held or waiting, and the platform's notifier.
     pub(crate) notifying: crate::notifying::Notifying,
+    /// Rung when the owner wrote to a maker: a reply is now awaited.
+    pub(crate) support_wake: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for Steward {
@@ -90,6 +92,7 @@ impl Steward {
             recent: std::sync::Mutex::default(),
             demo_position: None,
             notifying: crate::notifying::Notifying::default(),
+            support_wake: tokio::sync::Notify::new(),
         };
         if let Err(error) = steward.with_reader(|_| Ok(())) {
             tracing::error!(%error, dir = %data_dir.display(), "the store could not be opened at start");

@@ -13,6 +13,7 @@ pub mod household_name;
 pub mod inventory;
 pub mod notify;
 pub mod store;
+pub mod support;
 pub mod text;
 
 pub use device_name::DeviceName;

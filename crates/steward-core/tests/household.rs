@@ -62,7 +62,7 @@ fn the_export_holds_everything_but_the_pairing_keys() {
     let export = household::export(&store, 999).expect("export");
     let json = serde_json::to_value(&export).expect("serialises");
     assert_eq!(json["format"], "steward-household-export");
-    assert_eq!(json["formatVersion"], 3);
+    assert_eq!(json["formatVersion"], 4);
     assert_eq!(
         json["settings"][0]["value"], "Maple <b>Street</b>",
         "text exported as text"

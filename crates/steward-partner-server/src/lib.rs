@@ -11,6 +11,7 @@ mod behaviour;
 mod brief;
 pub mod feeds;
 mod server;
+pub mod support;
 mod verify;
 
 pub use behaviour::Behaviour;

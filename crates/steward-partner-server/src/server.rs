@@ -83,6 +83,8 @@ struct Shared {
     recorded: Vec<Recorded>,
     /// Every request as it arrived (method, target, headers), whatever it asked for.
     requests: Vec<Request>,
+    /// Support conversations, across partners.
+    desk: crate::support::Desk,
 }
 
 /// A request's line and headers, as the server saw them: what a partner learns from a visit.
@@ -147,12 +149,17 @@ impl PartnerServer {
             partners,
             recorded: Vec::new(),
             requests: Vec::new(),
+            desk: crate::support::Desk::default(),
         }));
         let router = Router::new()
             .route("/{partner}/card", get(serve_card))
             .route("/{partner}/feed", get(serve_feed))
             .route("/{partner}/img/{file}", get(serve_image))
             .route("/{partner}/v1/{kind}", post(receive))
+            .route(
+                "/{partner}/v1/support/{reference}/messages",
+                get(support_messages),
+            )
             .layer(DefaultBodyLimit::max(64 * 1024))
             .layer(axum::middleware::from_fn_with_state(
                 shared.clone(),
@@ -448,8 +455,9 @@ async fn receive(
         signature: header("signature"),
     };
     let mut guard = lock(&shared);
-    let target = format!("{}{path}", guard.base);
-    let Some(hosted) = guard.partners.get_mut(&partner) else {
+    let state = &mut *guard;
+    let target = format!("{}{path}", state.base);
+    let Some(hosted) = state.partners.get_mut(&partner) else {
         drop(guard);
         return answer(
             &shared,
@@ -493,12 +501,37 @@ async fn receive(
                 Some((text, _)) => text.clone(),
                 None => {
                     let reference = format!("{}-{}", kind, hosted.answered.len() + 1);
-                    let text = match kind.as_str() {
-                        "orders" => serde_json::json!({
+                    let data = serde_json::from_slice::<serde_json::Value>(&body)
+                        .ok()
+                        .and_then(|b| b.get("data").cloned())
+                        .unwrap_or_default();
+                    let message = (kind == "support")
+                        .then(|| crate::support::message_of(&data))
+                        .flatten();
+                    let text = match (kind.as_str(), message) {
+                        (_, Some(Err(reason))) => {
+                            drop(guard);
+                            return answer(&shared, &partner, &path, &body, None, 400, reason);
+                        }
+                        (_, Some(Ok(_))) => {
+                            let name = hosted.spec.name.clone();
+                            match converse(&mut state.desk, &shared, &partner, &name, &data) {
+                                Ok(reference) => serde_json::json!({
+                                    "status": "accepted", "reference": reference,
+                                }),
+                                Err(reason) => {
+                                    drop(guard);
+                                    return answer(
+                                        &shared, &partner, &path, &body, None, 404, reason,
+                                    );
+                                }
+                            }
+                        }
+                        ("orders", _) => serde_json::json!({
                             "status": "accepted", "reference": reference,
                             "message": format!("{} will deliver your order in 2 days.", hosted.spec.name),
                         }),
-                        "erasure" => {
+                        ("erasure", _) => {
                             hosted.erased.push(checked.household.clone());
                             serde_json::json!({"status": "accepted", "reference": reference})
                         }
@@ -524,6 +557,114 @@ async fn receive(
             );
             (StatusCode::OK, text).into_response()
         }
+    }
+}
+
+/// Starts or continues a support conversation (section 3.5): the owner's message is kept, the
+/// scripted agent answers a moment later. Returns the conversation's reference, or why not.
+fn converse(
+    desk: &mut crate::support::Desk,
+    shared: &Arc<Mutex<Shared>>,
+    partner: &str,
+    name: &str,
+    data: &serde_json::Value,
+) -> Result<String, &'static str> {
+    let reference = match data.get("conversation") {
+        None | Some(serde_json::Value::Null) => {
+            crate::support::new_reference().map_err(|_| "no randomness for a reference")?
+        }
+        Some(given) => {
+            let given = given.as_str().unwrap_or_default();
+            match desk.conversations.get(given) {
+                Some(c) if c.partner == partner => given.to_owned(),
+                _ => return Err("no such conversation"),
+            }
+        }
+    };
+    let conversation = desk.conversations.entry(reference.clone()).or_default();
+    conversation.partner = partner.to_owned();
+    let turn = conversation.owner_said.len();
+    let message = data
+        .get("message")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    conversation.owner_said.push(message.to_owned());
+    let text = crate::support::agent_answer(name, data, turn);
+    let agent = format!("Ana at {name}");
+    let shared = Arc::clone(shared);
+    let key = reference.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(crate::support::AGENT_DELAY).await;
+        let mut guard = lock(&shared);
+        let bell = Arc::clone(&guard.desk.written);
+        if let Some(conversation) = guard.desk.conversations.get_mut(&key) {
+            let seq = u32::try_from(conversation.replies.len() + 1).unwrap_or(u32::MAX);
+            conversation.replies.push(crate::support::Reply {
+                seq,
+                name: agent,
+                text,
+                at: now(),
+            });
+        }
+        drop(guard);
+        bell.notify_waiters();
+    });
+    Ok(reference)
+}
+
+/// A conversation's replies after `after`, held up to `wait` seconds while there are none
+/// (a long poll). Only the reference names the conversation; nothing else is asked.
+async fn support_messages(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    Path((partner, reference)): Path<(String, String)>,
+    uri: axum::http::Uri,
+) -> Response {
+    let (after, wait) = match crate::support::parse_query(uri.query()) {
+        Ok(q) => q,
+        Err(reason) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                serde_json::json!({ "error": reason }).to_string(),
+            )
+                .into_response()
+        }
+    };
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let bell = Arc::clone(&lock(&shared).desk.written);
+        // Asked for before looking, so a reply written in between still wakes this reader.
+        let rung = bell.notified();
+        tokio::pin!(rung);
+        rung.as_mut().enable();
+        let found = {
+            let guard = lock(&shared);
+            match guard.desk.conversations.get(&reference) {
+                Some(c) if c.partner == partner => Some(
+                    c.replies
+                        .iter()
+                        .filter(|r| r.seq > after)
+                        .take(crate::support::MAX_MESSAGES)
+                        .map(crate::support::Reply::to_json)
+                        .collect::<Vec<_>>(),
+                ),
+                _ => None,
+            }
+        };
+        let Some(messages) = found else {
+            return (
+                StatusCode::NOT_FOUND,
+                serde_json::json!({ "error": "no such conversation" }).to_string(),
+            )
+                .into_response();
+        };
+        if !messages.is_empty() || tokio::time::Instant::now() >= deadline {
+            return (
+                StatusCode::OK,
+                serde_json::json!({ "messages": messages }).to_string(),
+            )
+                .into_response();
+        }
+        let _ = tokio::time::timeout_at(deadline, rung).await;
     }
 }
 

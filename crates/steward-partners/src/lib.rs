@@ -9,7 +9,9 @@
 mod client;
 mod delivery;
 mod feed_fetch;
+mod support_fetch;
 
 pub use client::{ClientError, PartnerClient, Timeouts};
 pub use delivery::Delivery;
 pub use feed_fetch::{FeedFetch, FetchError, Image, MAX_IMAGE_BYTES};
+pub use support_fetch::MAX_WAIT as MAX_SUPPORT_WAIT;

@@ -3,14 +3,16 @@
 //! with no Bluetooth radio.
 //!
 //! Device behaviour (`device.rs`) is plain state machines over `steward-protocol`; `bluez/`
-//! exposes them as `org.bluez` objects; `bus.rs` starts the private bus. This crate is for tests
-//! and demo mode and must never be linked into the app itself.
+//! exposes them as `org.bluez` objects; `bus.rs` starts the private bus; `geoclue/` serves the
+//! desktop's location service (GeoClue2) on that bus with scripted positions. This crate is for
+//! tests and demo mode and must never be linked into the app itself.
 
 pub mod bluez;
 pub mod brief_home;
 pub mod bus;
 pub mod cli;
 pub mod device;
+pub mod geoclue;
 pub mod home;
 pub mod notifications;
 pub mod pairing_lock;

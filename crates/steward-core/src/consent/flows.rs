@@ -120,6 +120,36 @@ pub fn diagnostics(facts: &DiagnosticsFacts) -> Payload {
     }
 }
 
+/// A message to a maker's support (partner-api.md, section 3.5): the owner's words, the guide
+/// or offer it is about and the conversation it continues (none of them household data), and,
+/// only when the owner chose to include them, the device's diagnostics, which then need a
+/// device-diagnostics grant like any diagnostics.
+pub fn support_message(
+    message: &str,
+    topic: Option<&str>,
+    conversation: Option<&str>,
+    diagnostics: Option<&DiagnosticsFacts>,
+) -> Payload {
+    let mut fields = vec![Field::plain("message", serde_json::json!(message))];
+    if let Some(topic) = topic {
+        fields.push(Field::plain("topic", serde_json::json!(topic)));
+    }
+    if let Some(conversation) = conversation {
+        fields.push(Field::plain(
+            "conversation",
+            serde_json::json!(conversation),
+        ));
+    }
+    if let Some(facts) = diagnostics {
+        fields.extend(self::diagnostics(facts).fields);
+    }
+    Payload {
+        kind: RequestKind::Support,
+        purpose: Some(Purpose::TutorialsSupport),
+        fields,
+    }
+}
+
 /// The partner that speaks for a consumable's brand, by the brands on the cards (letter case
 /// and surrounding spaces aside).
 pub fn partner_for_brand<'a>(cards: &'a [PartnerCard], brand: &str) -> Option<&'a PartnerCard> {

@@ -17,7 +17,7 @@ pub const FORMAT: &str = "steward-household-export";
 /// 2 added partners, grants, consent receipts and the sharing ledger; 3 the inbox (what the owner
 /// did with offers and tutorials), the partners whose offers they stopped, and the history of
 /// notification decisions.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The whole household.
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +41,28 @@ pub struct HouseholdExport {
     pub inbox_marks: Vec<InboxMarkOut>,
     pub muted_partners: Vec<MutedOut>,
     pub notification_log: Vec<NotificationOut>,
+    pub support_conversations: Vec<ConversationOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationOut {
+    pub partner_id: String,
+    pub reference: String,
+    pub topic: Option<String>,
+    pub title: String,
+    pub started_at: i64,
+    pub messages: Vec<MessageOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageOut {
+    /// `owner` or `partner`.
+    pub from: &'static str,
+    pub name: String,
+    pub text: String,
+    pub at: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -391,6 +413,27 @@ pub fn export(store: &Store, now: i64) -> Result<HouseholdExport> {
                 words: e.words,
             })
             .collect(),
+        support_conversations: super::support::list(store)?
+            .into_iter()
+            .rev()
+            .map(|c| ConversationOut {
+                partner_id: c.partner_id,
+                reference: c.reference,
+                topic: c.topic,
+                title: c.title,
+                started_at: c.started_at,
+                messages: c
+                    .messages
+                    .into_iter()
+                    .map(|m| MessageOut {
+                        from: if m.from_owner { "owner" } else { "partner" },
+                        name: m.name,
+                        text: m.text,
+                        at: m.at,
+                    })
+                    .collect(),
+            })
+            .collect(),
     })
 }
 
@@ -411,7 +454,9 @@ pub fn erase(store: &mut Store) -> Result<()> {
 pub fn begin_erase(store: &mut Store) -> Result<()> {
     let tx = store.conn_mut().transaction()?;
     tx.execute_batch(
-        "DELETE FROM notification_log;
+        "DELETE FROM support_messages;
+         DELETE FROM support_conversations;
+         DELETE FROM notification_log;
          DELETE FROM inbox_marks;
          DELETE FROM muted_partners;
          DELETE FROM feed_problems;

@@ -249,11 +249,35 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         // 13: each decision's collapse key, so after a restart the policy knows what it showed
         // today (the budget, the brands' caps, the cooldowns) and nothing is shown twice.
         M::up("ALTER TABLE notification_log ADD COLUMN collapse_key TEXT NOT NULL DEFAULT '';"),
+        // 14: conversations with makers' support ("Ask the maker"): both sides, kept on the
+        // phone; a partner's go with the partner.
+        M::up(
+            "CREATE TABLE support_conversations (
+                id          INTEGER PRIMARY KEY,
+                partner_id  TEXT NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+                reference   TEXT NOT NULL,
+                topic       TEXT,
+                title       TEXT NOT NULL,
+                started_at  INTEGER NOT NULL,
+                last_seq    INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (partner_id, reference)
+             ) STRICT;
+             CREATE TABLE support_messages (
+                id              INTEGER PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES support_conversations(id) ON DELETE CASCADE,
+                from_owner      INTEGER NOT NULL CHECK (from_owner IN (0, 1)),
+                name            TEXT NOT NULL,
+                text            TEXT NOT NULL,
+                at              INTEGER NOT NULL,
+                seq             INTEGER
+             ) STRICT;
+             CREATE INDEX support_messages_by_conversation ON support_messages(conversation_id, id);",
+        ),
     ])
 });
 
 /// The schema version this build creates and understands.
-pub const LATEST: u32 = 13;
+pub const LATEST: u32 = 14;
 
 /// Fails with [`Error::SchemaTooNew`] if the database was written by a newer app.
 pub fn refuse_newer(conn: &Connection) -> Result<()> {

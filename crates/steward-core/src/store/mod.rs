@@ -20,6 +20,7 @@ pub mod purchases;
 pub mod receipts;
 pub mod settings;
 pub mod shopping;
+pub mod support;
 pub mod usage;
 
 use std::path::{Path, PathBuf};

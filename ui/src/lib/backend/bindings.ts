@@ -117,6 +117,17 @@ export const commands = {
 	notificationPermission: () => typedError<NotificationPermissionView, ApiError>(__TAURI_INVOKE("notification_permission")),
 	/**  The owner's answer to the app's question: yes asks the system (its dialog on a phone). */
 	answerNotificationPermission: (allow: boolean) => typedError<NotificationPermissionView, ApiError>(__TAURI_INVOKE("answer_notification_permission", { allow })),
+	/**
+	 *  Writes to a maker's support (a guide did not help): the owner's words, and a device's
+	 *  diagnostics only if they chose to include them. Answers the conversation as kept.
+	 */
+	askMaker: (input: AskMakerInput) => typedError<ConversationView, ApiError>(__TAURI_INVOKE("ask_maker", { input })),
+	/**  The owner's next message in a conversation with a maker's support. */
+	sendSupportMessage: (id: number, message: string) => typedError<ConversationView, ApiError>(__TAURI_INVOKE("send_support_message", { id, message })),
+	/**  A conversation with a maker's support, both sides, as kept on the phone. */
+	conversation: (id: number) => typedError<ConversationView, ApiError>(__TAURI_INVOKE("conversation", { id })),
+	/**  Every conversation with makers' support, newest first. */
+	conversations: () => typedError<ConversationView[], ApiError>(__TAURI_INVOKE("conversations")),
 };
 
 /** Events */
@@ -129,6 +140,7 @@ export const events = {
 	notificationPermissionNeeded: makeEvent<NotificationPermissionNeeded, NotificationPermissionNeeded>("notification-permission-needed"),
 	offersChanged: makeEvent<OffersChanged, OffersChanged>("offers-changed"),
 	shoppingChanged: makeEvent<ShoppingChanged, ShoppingChanged>("shopping-changed"),
+	supportReplied: makeEvent<SupportReplied, SupportReplied>("support-replied"),
 };
 
 /* Types */
@@ -136,6 +148,18 @@ export const events = {
 export type ApiError = {
 	code: ErrorCode,
 	message: string,
+};
+
+/**  What the owner writes to a maker. */
+export type AskMakerInput = {
+	partnerId: string,
+	/**  The guide or offer it is about (the partner's id), when asked from one. */
+	topic: string | null,
+	message: string,
+	/**  The device to include diagnostics of, when the owner chose to. */
+	diagnosticsOf: string | null,
+	/**  The owner's answer to the diagnostics prompt (grants diagnostics of that device). */
+	allowDiagnostics: boolean,
 };
 
 /**  Bluetooth was switched on or off. */
@@ -240,6 +264,18 @@ export type ConsumableSummaryView = {
 	emptyDate: string | null,
 	/**  The device that counts it, if any (its id). */
 	deviceId: string | null,
+};
+
+/**  A conversation with a maker's support. */
+export type ConversationView = {
+	id: number,
+	partnerId: string,
+	partnerName: string,
+	/**  What it is about ("Getting to the disc menu"). */
+	title: string,
+	messages: SupportMessageView[],
+	/**  The owner's last message has no answer yet. */
+	awaitingReply: boolean,
 };
 
 /**  How the household's data is protected at rest, as the owner is told. */
@@ -691,6 +727,21 @@ export type SupplyQuestionView = {
 	/**  The largest answer taken. */
 	max: number,
 };
+
+/**  One message in a conversation. */
+export type SupportMessageView = {
+	/**  The owner wrote it (else the maker's support did). */
+	fromOwner: boolean,
+	/**  "You", or the person at the maker ("Ana at Lumaview"). */
+	name: string,
+	/**  Plain text, shown as text. */
+	text: string,
+	/**  Unix seconds. */
+	at: number,
+};
+
+/**  A maker's support replied in a conversation. */
+export type SupportReplied = ConversationView;
 
 /**  What a thermostat is set to do. */
 export type ThermostatModeView = "off" | "heat" | "cool" | "auto";
