@@ -11,6 +11,8 @@ pub mod error;
 pub mod events;
 mod inventory;
 pub mod inventory_wire;
+mod location;
+pub mod location_wire;
 mod notifications;
 pub mod notifications_wire;
 mod notifying;

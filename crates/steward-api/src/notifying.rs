@@ -115,7 +115,12 @@ impl Steward {
     /// second) and at least once a minute (quiet hours ending, held items due).
     pub async fn run_notifications(&self) {
         loop {
-            let _ = tokio::time::timeout(TICK, self.notifying.wake.notified()).await;
+            // Sooner when a store visit will count (the phone arriving at a store).
+            let wait = self.location_due().map_or(TICK, |due| {
+                Duration::from_secs(u64::try_from(due - unix_now()).unwrap_or(0)).min(TICK)
+            });
+            let _ = tokio::time::timeout(wait, self.notifying.wake.notified()).await;
+            self.location_tick().await;
             if let Err(error) = self.notify_now() {
                 tracing::warn!(message = %error.message, "notifications could not be decided");
             }
@@ -132,8 +137,10 @@ impl Steward {
         };
         let local = self.local_now();
         let position = self.position(None)?;
+        // Store offers notify only for stores the phone has settled in (dwell, hysteresis).
+        let (_, inside) = self.live_position();
         let (tellings, settings, stopped, recalled) = self.with_store(|store| {
-            let tellings = self.tellings(store, position, local)?;
+            let tellings = self.tellings(store, position, inside, local)?;
             let settings = notifications::load_settings(store)?;
             let stopped = inbox::muted_partners(store)?;
             let recalled = notifications::since(store, start_of_day(local))?;
@@ -412,11 +419,13 @@ impl Steward {
         &self,
         store: &Store,
         position: Option<steward_core::feed::household::Position>,
+        inside: HashSet<steward_core::location::FenceKey>,
         local: LocalNow,
     ) -> steward_core::Result<Vec<Telling>> {
         let kept = crate::offers::kept_feeds(store)?;
         let rows = consumables::list(store)?;
-        let household = self.household(store, &rows, position, local)?;
+        let mut household = self.household(store, &rows, position, local)?;
+        household.fences = Some(inside);
         let muted = inbox::muted_partners(store)?;
         let marks = inbox::marks(store)?;
         let feeds: Vec<PartnerFeed<'_>> = kept

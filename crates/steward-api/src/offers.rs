@@ -382,7 +382,8 @@ impl Steward {
                     })
                 }
             }
-            None => Ok(self.demo_position),
+            // The phone's last position when location is in use, else demo mode's street.
+            None => Ok(self.live_position().0.or(self.demo_position)),
         }
     }
 
@@ -408,6 +409,7 @@ impl Steward {
                 .collect(),
             events: self.recent_events(local.now),
             position,
+            fences: None,
             now: local.now,
             local_minute: ((local.now + local.offset).rem_euclid(86_400) / 60) as u16,
         })

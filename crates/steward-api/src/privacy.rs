@@ -480,7 +480,10 @@ impl Steward {
     }
 
     /// Sends a prepared disclosure and records how it went.
-    async fn deliver(&self, disclosure: &gate::Disclosure) -> Result<SentView, ApiError> {
+    pub(crate) async fn deliver(
+        &self,
+        disclosure: &gate::Disclosure,
+    ) -> Result<SentView, ApiError> {
         self.deliver_with_reference(disclosure)
             .await
             .map(|(sent, _)| sent)

@@ -55,6 +55,8 @@ pub struct Steward {
     pub(crate) notifying: crate::notifying::Notifying,
     /// Rung when the owner wrote to a maker: a reply is now awaited.
     pub(crate) support_wake: tokio::sync::Notify,
+    /// Where the phone is, and the store geofences it is in.
+    pub(crate) whereabouts: crate::location::Whereabouts,
 }
 
 impl std::fmt::Debug for Steward {
@@ -93,6 +95,7 @@ impl Steward {
             demo_position: None,
             notifying: crate::notifying::Notifying::default(),
             support_wake: tokio::sync::Notify::new(),
+            whereabouts: crate::location::Whereabouts::default(),
         };
         if let Err(error) = steward.with_reader(|_| Ok(())) {
             tracing::error!(%error, dir = %data_dir.display(), "the store could not be opened at start");

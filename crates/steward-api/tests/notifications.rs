@@ -10,6 +10,7 @@ mod common;
 use std::net::{Ipv4Addr, SocketAddr};
 
 use steward_api::inventory_wire::ConsumableInputView;
+use steward_api::location_wire::PositionReportInput;
 use steward_api::notifications_wire::NotificationSettingsInput;
 use steward_api::offers_wire::ItemKeyInput;
 use steward_api::{AppEvent, Steward};
@@ -48,6 +49,7 @@ async fn home(screen: common::Screen) -> Home {
     let events = common::Collect::default();
     let app = Steward::open(dir.path(), events.clone(), common::keys())
         .with_demo_position(52.5219, 13.4132)
+        .with_geofence_dwell(0)
         .with_notifier(std::sync::Arc::new(screen.clone()));
     let urls: Vec<String> = PARTNERS.iter().map(|id| server.base_url(id)).collect();
     app.add_partners(&urls).await;
@@ -61,6 +63,15 @@ async fn home(screen: common::Screen) -> Home {
     // Whatever the time of day the test runs at: no quiet hours unless a test sets them.
     app.set_notification_settings(settings(None))
         .expect("settings");
+    // The owner uses location, and the phone is at the market (inside both stores' fences).
+    app.set_location_use(true).expect("location on");
+    app.position_report(PositionReportInput {
+        latitude: 52.5219,
+        longitude: 13.4132,
+        accuracy_meters: 10.0,
+    })
+    .await
+    .expect("at the market");
     Home {
         _server: server,
         dir,

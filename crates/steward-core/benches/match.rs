@@ -120,6 +120,7 @@ fn household(items: usize, r: &mut Lcg) -> Household {
             lon: 13.405,
         }),
         now: NOW,
+        fences: None,
         local_minute: 18 * 60,
     }
 }

@@ -11,6 +11,7 @@ pub mod gtin;
 pub mod home;
 pub mod household_name;
 pub mod inventory;
+pub mod location;
 pub mod notify;
 pub mod store;
 pub mod support;

@@ -73,6 +73,7 @@ fn household(consumables: Vec<ConsumableFacts>) -> Household {
     Household {
         consumables,
         now: NOW,
+        fences: None,
         local_minute: 18 * 60,
         ..Household::default()
     }
@@ -409,6 +410,26 @@ fn geofences_time_windows_and_validity_decide_as_written() {
         at(Some(NEAR_MARKET), 21 * 60).is_empty(),
         "after the window"
     );
+
+    // With the phone's settled fences given (dwell and hysteresis), they decide, not the
+    // position: at the door but not yet settled is not in; settled is, wherever the last
+    // report wobbled.
+    let settled = |fences: Vec<steward_core::location::FenceKey>| {
+        let mut h = household(vec![]);
+        h.position = Some(NEAR_MARKET);
+        h.local_minute = 18 * 60;
+        h.fences = Some(fences.into_iter().collect());
+        run(&[("goldcrust", "Goldcrust", &f)], &h, &[])
+            .into_iter()
+            .map(|m| m.id().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert!(settled(vec![]).is_empty(), "not settled in the fence yet");
+    let market = steward_core::location::Fence {
+        center: MARKET,
+        radius_m: 800.0,
+    };
+    assert_eq!(settled(vec![market.key()]), ["near"]);
 }
 
 #[test]
@@ -649,6 +670,7 @@ fn arb_household() -> impl Strategy<Value = Household> {
                     lat: MARKET.lat + a,
                     lon: MARKET.lon + b,
                 }),
+                fences: None,
                 now: NOW,
                 local_minute,
             },

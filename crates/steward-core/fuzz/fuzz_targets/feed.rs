@@ -49,6 +49,7 @@ fn household() -> Household {
         events: (0..6).map(|i| EventFacts { device_id: "d".into(), event: "button".into(), at: NOW - i }).collect(),
         position: Some(Position { lat: 52.52, lon: 13.405 }),
         now: NOW,
+        fences: None,
         local_minute: 1_080,
     }
 }

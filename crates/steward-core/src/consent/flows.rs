@@ -150,6 +150,40 @@ pub fn support_message(
     }
 }
 
+/// The phone settled in a store's geofence: under a coarse-location grant the partner learns
+/// which store, under a precise-location grant the position itself (personalised offers). Both
+/// optional: with neither granted the gate sends nothing about them, and the caller sends
+/// nothing at all.
+pub fn store_visit(store_name: &str, lat: f64, lon: f64, accuracy_m: f64) -> Payload {
+    Payload {
+        kind: RequestKind::Share,
+        purpose: Some(Purpose::PersonalisedOffers),
+        fields: vec![
+            Field::data(
+                "store",
+                Category::CoarseLocation,
+                None,
+                serde_json::json!({ "name": store_name }),
+                format!("You are at {store_name}"),
+            )
+            .optional(),
+            Field::data(
+                "position",
+                Category::PreciseLocation,
+                None,
+                serde_json::json!({
+                    // About a metre: more would only describe the phone's noise.
+                    "latitude": (lat * 1e5).round() / 1e5,
+                    "longitude": (lon * 1e5).round() / 1e5,
+                    "accuracyMeters": accuracy_m.round(),
+                }),
+                format!("Your position: {lat:.5}, {lon:.5}"),
+            )
+            .optional(),
+        ],
+    }
+}
+
 /// The partner that speaks for a consumable's brand, by the brands on the cards (letter case
 /// and surrounding spaces aside).
 pub fn partner_for_brand<'a>(cards: &'a [PartnerCard], brand: &str) -> Option<&'a PartnerCard> {

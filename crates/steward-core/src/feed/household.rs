@@ -50,10 +50,32 @@ pub struct Household {
     pub devices: Vec<DeviceFacts>,
     pub events: Vec<EventFacts>,
     pub position: Option<Position>,
+    /// The geofences the phone has settled in (dwell and hysteresis, `location::Fences`): when
+    /// given, a geofence rule holds only for those; when `None`, by the position alone.
+    pub fences: Option<std::collections::HashSet<crate::location::FenceKey>>,
     /// Unix seconds.
     pub now: i64,
     /// The owner's local time of day, in minutes after midnight.
     pub local_minute: u16,
+}
+
+impl Household {
+    /// Whether the phone is in the circle: settled in it when fences are given, else by the
+    /// position.
+    pub fn in_circle(&self, center: Position, radius_meters: f64) -> bool {
+        match &self.fences {
+            Some(fences) => fences.contains(
+                &crate::location::Fence {
+                    center,
+                    radius_m: radius_meters,
+                }
+                .key(),
+            ),
+            None => self
+                .position
+                .is_some_and(|here| distance_meters(here, center) <= radius_meters),
+        }
+    }
 }
 
 /// Metres between two positions (haversine, mean Earth radius): good to a few metres at store

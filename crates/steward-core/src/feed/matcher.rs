@@ -389,17 +389,15 @@ impl<'h> Index<'h> {
                 lat,
                 lon,
                 radius_meters,
-            } => {
-                let here = h.position?;
-                (distance_meters(
-                    here,
+            } => h
+                .in_circle(
                     Position {
                         lat: *lat,
                         lon: *lon,
                     },
-                ) <= *radius_meters)
-                    .then_some(Evidence::Near)
-            }
+                    *radius_meters,
+                )
+                .then_some(Evidence::Near),
             Rule::TimeWindow {
                 from_minute,
                 until_minute,

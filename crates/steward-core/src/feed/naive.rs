@@ -5,7 +5,7 @@
 //! It must never be what the app uses: its cost grows with items × household.
 
 use super::document::{Item, Rule};
-use super::household::{distance_meters, Household, Position};
+use super::household::{Household, Position};
 use super::matcher::{
     category_key, gtin_key, MatchKind, PartnerFeed, MAX_PHRASE_WORDS, PATTERN_FRESH_SECS,
 };
@@ -62,15 +62,13 @@ fn holds(rule: &Rule, h: &Household) -> bool {
             lat,
             lon,
             radius_meters,
-        } => h.position.is_some_and(|here| {
-            distance_meters(
-                here,
-                Position {
-                    lat: *lat,
-                    lon: *lon,
-                },
-            ) <= *radius_meters
-        }),
+        } => h.in_circle(
+            Position {
+                lat: *lat,
+                lon: *lon,
+            },
+            *radius_meters,
+        ),
         Rule::TimeWindow {
             from_minute,
             until_minute,
