@@ -43,7 +43,14 @@ Usage: steward-simhome [--scenario FILE | --lively] [--notifications FILE] | --b
 
 The first line printed is DBUS_SYSTEM_BUS_ADDRESS=..., then each device with its setup code.
 Each line typed on standard input runs as a scenario step (e.g. 'bluetooth off') and is
-answered 'ok' or 'error: ...'. The home stops when standard input closes.";
+answered 'ok' or 'error: ...'. The home stops when standard input closes.
+
+The system bus also carries the desktop's location service (GeoClue2), with no position until
+a step gives one:
+  location 52.5219,13.4132        the phone is here now
+  walk to 52.5163,13.3777 in 60s  walk there in a straight line (a position every 500 ms)
+  location coarse | precise       only city-level location allowed, or precise again
+  location off | on               the location service stops, or starts afresh";
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Invocation, String> {

@@ -26,7 +26,15 @@
 //! bluetooth on                 # and on again
 //! tap-notification Lumaview    # the owner taps the newest notification whose title starts so
 //! tap-notification             # (or the newest of all); needs the home's notification server
+//! location 52.5219,13.4132     # the phone is here now (10 m); `location jump LAT,LON` too
+//! walk to 52.5163,13.3777 in 60s # a straight line there, a new position every 500 ms, in the
+//!                              # background; a later `location` or `walk` stops it
+//! location coarse              # the system allows only city-level location; `precise` undoes it
+//! location off                 # the location service (GeoClue) stops; `location on` restarts it
 //! ```
+//!
+//! Positions are `LAT,LON` in decimal degrees; the location steps need the home's location
+//! service (the binary always has one).
 //!
 //! Parsing never panics on any text: a bad line is an error naming the line and the reason.
 
@@ -36,6 +44,7 @@ use std::time::Duration;
 use steward_protocol::event::Button;
 use steward_protocol::{DeviceId, DeviceKind};
 
+use crate::geoclue::{LocationService, Position};
 use crate::home::Faults;
 use crate::notifications::NotificationServer;
 use crate::SimHome;
@@ -62,6 +71,21 @@ pub enum Step {
     Bluetooth(bool),
     /// The owner taps the newest notification whose title starts with this (any, if empty).
     TapNotification(String),
+    /// Something about where the phone is, or the location service.
+    Location(LocationStep),
+}
+
+/// What a location step does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocationStep {
+    /// The phone is here now (`location LAT,LON`, `location jump LAT,LON`).
+    At(Position),
+    /// The phone walks here in a straight line, arriving after this long.
+    WalkTo(Position, Duration),
+    /// The location service runs (`location on`) or is stopped (`location off`).
+    Service(bool),
+    /// Only city-level location is allowed (`location coarse`) or precise (`location precise`).
+    Coarse(bool),
 }
 
 /// Something done to one device.
@@ -142,6 +166,8 @@ pub fn parse_line(line: &str) -> Result<Option<Step>, String> {
             )),
         },
         "tap-notification" => Ok(Some(Step::TapNotification(rest.trim().to_owned()))),
+        "location" => Ok(Some(Step::Location(parse_location(rest.trim())?))),
+        "walk" => Ok(Some(Step::Location(parse_walk(rest)?))),
         "every" => {
             let (period, rest) = split_word(rest);
             let period = parse_duration(period)?;
@@ -194,6 +220,67 @@ fn parse_act(verb: &str, rest: &str) -> Result<Act, String> {
         other => return Err(format!("unknown action `{other}`")),
     };
     Ok(Act { device, action })
+}
+
+fn parse_location(arg: &str) -> Result<LocationStep, String> {
+    let step = match arg {
+        "on" => LocationStep::Service(true),
+        "off" => LocationStep::Service(false),
+        "coarse" => LocationStep::Coarse(true),
+        "precise" => LocationStep::Coarse(false),
+        _ => {
+            let position = match split_word(arg) {
+                ("jump", position) => position,
+                _ => arg,
+            };
+            if !position.contains(',') {
+                return Err(format!(
+                    "`location` is followed by a position like 52.5219,13.4132, or by on, off, \
+                     coarse or precise; found `{arg}`"
+                ));
+            }
+            LocationStep::At(parse_position(position)?)
+        }
+    };
+    Ok(step)
+}
+
+/// `to LAT,LON in DURATION`.
+fn parse_walk(rest: &str) -> Result<LocationStep, String> {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let [first, position @ .., in_word, duration] = words.as_slice() else {
+        return Err(WALK_FORM.into());
+    };
+    if *first != "to" || *in_word != "in" || position.is_empty() {
+        return Err(WALK_FORM.into());
+    }
+    Ok(LocationStep::WalkTo(
+        parse_position(&position.concat())?,
+        parse_duration(duration)?,
+    ))
+}
+
+const WALK_FORM: &str =
+    "a walk reads `walk to LAT,LON in DURATION`, like `walk to 52.5163,13.3777 in 60s`";
+
+/// `LAT,LON` in decimal degrees, on Earth.
+fn parse_position(text: &str) -> Result<Position, String> {
+    let text = text.trim();
+    let (latitude, longitude) = text
+        .split_once(',')
+        .ok_or_else(|| format!("`{text}` is not a position like 52.5219,13.4132"))?;
+    let number = |part: &str, what: &str| {
+        let part = part.trim();
+        part.parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .ok_or_else(|| format!("the {what} `{part}` is not a number"))
+    };
+    let (latitude, longitude) = (
+        number(latitude, "latitude")?,
+        number(longitude, "longitude")?,
+    );
+    Position::new(latitude, longitude).map_err(|error| error.to_string())
 }
 
 fn parse_device(text: &str) -> Result<(DeviceRef, &str), String> {
@@ -268,6 +355,7 @@ pub struct Runner {
     home: Arc<SimHome>,
     background: Vec<tokio::task::JoinHandle<()>>,
     notifications: Option<Arc<NotificationServer>>,
+    location: Option<Arc<LocationService>>,
 }
 
 impl Runner {
@@ -276,12 +364,19 @@ impl Runner {
             home,
             background: Vec::new(),
             notifications: None,
+            location: None,
         }
     }
 
     /// Lets the script tap the notifications this server shows.
     pub fn with_notifications(mut self, server: Arc<NotificationServer>) -> Self {
         self.notifications = Some(server);
+        self
+    }
+
+    /// Lets the script move the phone and switch the location service.
+    pub fn with_location(mut self, service: Arc<LocationService>) -> Self {
+        self.location = Some(service);
         self
     }
 
@@ -313,6 +408,23 @@ impl Runner {
                     .invoke(tapped.id, "default")
                     .await
                     .map_err(|error| format!("could not tap the notification: {error}"))?;
+            }
+            Step::Location(step) => {
+                let service = self
+                    .location
+                    .as_ref()
+                    .ok_or("this home serves no location")?;
+                match step {
+                    LocationStep::At(position) => service.set(*position).await,
+                    LocationStep::WalkTo(position, duration) => service
+                        .walk(*position, *duration)
+                        .map_err(|error| error.to_string())?,
+                    LocationStep::Service(on) => service
+                        .set_available(*on)
+                        .await
+                        .map_err(|error| format!("could not switch location: {error}"))?,
+                    LocationStep::Coarse(coarse) => service.set_coarse(*coarse).await,
+                }
             }
             Step::Bluetooth(on) => self
                 .home
@@ -463,7 +575,100 @@ mod tests {
         }
     }
 
+    fn position(latitude: f64, longitude: f64) -> Position {
+        Position::new(latitude, longitude).expect("a position on Earth")
+    }
+
+    #[test]
+    fn parses_the_location_steps() {
+        let scenario = Scenario::parse(
+            "location 52.5219,13.4132\n\
+             location jump -33.8568, 151.2153   # Sydney, as is\n\
+             walk to 52.5163,13.3777 in 60s\n\
+             walk   to  -90,180   in 500ms\n\
+             location coarse\n\
+             location precise\n\
+             location off\n\
+             location on\n",
+        )
+        .expect("a valid script");
+        assert_eq!(
+            scenario.steps,
+            [
+                Step::Location(LocationStep::At(position(52.5219, 13.4132))),
+                Step::Location(LocationStep::At(position(-33.8568, 151.2153))),
+                Step::Location(LocationStep::WalkTo(
+                    position(52.5163, 13.3777),
+                    Duration::from_secs(60)
+                )),
+                Step::Location(LocationStep::WalkTo(
+                    position(-90.0, 180.0),
+                    Duration::from_millis(500)
+                )),
+                Step::Location(LocationStep::Coarse(true)),
+                Step::Location(LocationStep::Coarse(false)),
+                Step::Location(LocationStep::Service(false)),
+                Step::Location(LocationStep::Service(true)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_location_step_says_what_is_wrong() {
+        let cases = [
+            ("location", "followed by a position"),
+            ("location sideways", "found `sideways`"),
+            ("location 52.52", "followed by a position"),
+            ("location 91,0", "latitude 91 is outside -90..90"),
+            ("location -90.5,0", "outside -90..90"),
+            ("location 0,180.01", "longitude 180.01 is outside -180..180"),
+            ("location north,13.4", "latitude `north` is not a number"),
+            ("location 52.5,east", "longitude `east` is not a number"),
+            ("location NaN,0", "is not a number"),
+            ("location 0,inf", "is not a number"),
+            ("location 1,2,3", "longitude `2,3` is not a number"),
+            ("location jump 100,0", "outside -90..90"),
+            ("location ,", "latitude `` is not a number"),
+            ("walk", "walk to LAT,LON in DURATION"),
+            ("walk to 52.5,13.4", "walk to LAT,LON in DURATION"),
+            ("walk 52.5,13.4 in 60s", "walk to LAT,LON in DURATION"),
+            ("walk to in 60s", "walk to LAT,LON in DURATION"),
+            (
+                "walk to 52.5,13.4 during 60s",
+                "walk to LAT,LON in DURATION",
+            ),
+            ("walk to 52.5,13.4 in forever", "not a duration"),
+            ("walk to 95,13.4 in 60s", "outside -90..90"),
+            ("walk to 52.5,13.4 in 99999m", "longer than a day"),
+        ];
+        for (line, reason) in cases {
+            let text = format!("wait 1s\n{line}\n");
+            let err = Scenario::parse(&text).expect_err(line);
+            assert_eq!(err.line, 2, "{line}");
+            assert!(err.reason.contains(reason), "{line}: {}", err.reason);
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn any_location_line_is_parsed_or_refused_without_panicking(
+            text in "(location|walk to) [-0-9.,a-z ]{0,40}"
+        ) {
+            let _ = parse_line(&text);
+        }
+
+        #[test]
+        fn every_position_on_earth_parses_back(
+            latitude in -90.0f64..=90.0,
+            longitude in -180.0f64..=180.0,
+        ) {
+            let parsed = parse_line(&format!("location {latitude},{longitude}"));
+            proptest::prop_assert_eq!(
+                parsed,
+                Ok(Some(Step::Location(LocationStep::At(position(latitude, longitude)))))
+            );
+        }
+
         #[test]
         fn any_text_is_parsed_or_refused_without_panicking(text in "\\PC{0,200}") {
             let _ = Scenario::parse(&text);

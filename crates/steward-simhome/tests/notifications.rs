@@ -127,9 +127,26 @@ async fn notifications_are_shown_updated_closed_tapped_and_recorded() {
     assert_eq!((by_app.id, by_app.reason), (other, 3));
     assert!(server.shown()[2].closed);
 
+    // Each notification as shown, then again as closed (the tapped one and its update, and
+    // the one the app closed): the file says what is on screen at any moment.
     let lines = std::fs::read_to_string(&file).expect("recorded");
-    assert_eq!(lines.lines().count(), 3);
-    let first: serde_json::Value =
-        serde_json::from_str(lines.lines().next().expect("line")).expect("json");
-    assert_eq!(first["summary"], "Sudsy dish soap, 15% off");
+    let lines: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[0]["summary"], "Sudsy dish soap, 15% off");
+    assert_eq!(lines[0]["closed"], false);
+    let closes: Vec<(u64, bool)> = lines[3..]
+        .iter()
+        .map(|l| (l["id"].as_u64().expect("id"), l["closed"] == true))
+        .collect();
+    assert_eq!(
+        closes,
+        [
+            (u64::from(id), true),
+            (u64::from(id), true),
+            (u64::from(other), true)
+        ]
+    );
 }

@@ -7,14 +7,17 @@
 //! each device with its setup code. `--scenario FILE` plays a script (see `scenario.rs` for the
 //! language); `--lively` plays the built-in one, where soap is pumped every 20 s and a slice
 //! toasted every 45 s. Each line on standard input is run as a scenario step and answered with
-//! `ok` or `error: …`, which is how end-to-end tests make things happen in the home. Runs until
-//! interrupted or until standard input closes (so a parent that dies takes it along).
+//! `ok` or `error: …`, which is how end-to-end tests make things happen in the home. The same
+//! system bus carries the desktop's location service (GeoClue2), moved by the `location` and
+//! `walk` steps. Runs until interrupted or until standard input closes (so a parent that dies
+//! takes it along).
 
 use std::io::Write;
 use std::time::Duration;
 
 use std::sync::Arc;
 
+use steward_simhome::geoclue::LocationService;
 use steward_simhome::notifications::NotificationServer;
 use steward_simhome::scenario::{self, Runner};
 use steward_simhome::{brief_home, cli, scenarios, PrivateBus, Scenario, SimHome};
@@ -67,11 +70,20 @@ async fn main() {
                 std::process::exit(1);
             }
         };
+    // The desktop's location service lives on the system bus too, as GeoClue does.
+    let location = match LocationService::start(bus.address()).await {
+        Ok(service) => Arc::new(service),
+        Err(error) => {
+            eprintln!("steward-simhome: cannot serve org.freedesktop.GeoClue2: {error}");
+            std::process::exit(1);
+        }
+    };
     println!("DBUS_SYSTEM_BUS_ADDRESS={}", bus.address());
     println!("The simulated home is running with:");
     for line in listing {
         println!("{line}");
     }
+    println!("Location: GeoClue2 served on the system bus");
 
     let notifications = match &options.notifications {
         None => None,
@@ -97,7 +109,7 @@ async fn main() {
     };
     let home = Arc::new(home);
     let runner = |home: &Arc<SimHome>| {
-        let runner = Runner::new(Arc::clone(home));
+        let runner = Runner::new(Arc::clone(home)).with_location(Arc::clone(&location));
         match &notifications {
             Some(server) => runner.with_notifications(Arc::clone(server)),
             None => runner,
@@ -123,6 +135,7 @@ async fn main() {
     // Stop the bus now, and exit without waiting for the runtime: its blocking stdin reader
     // would otherwise keep the process alive until more input came.
     drop(console);
+    drop(location);
     drop(home);
     drop(bus);
     std::process::exit(0);

@@ -12,7 +12,6 @@
 mod objects;
 mod state;
 
-use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, SystemTime};
 
@@ -77,12 +76,6 @@ impl Position {
     }
 }
 
-impl fmt::Display for Position {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{},{}", self.latitude, self.longitude)
-    }
-}
-
 /// What the location service refused.
 #[derive(Debug, thiserror::Error)]
 pub enum LocationError {
@@ -131,7 +124,11 @@ impl Drop for Inner {
 
 impl Inner {
     async fn connection(&self) -> Option<Connection> {
-        self.serving.lock().await.as_ref().map(|s| s.connection.clone())
+        self.serving
+            .lock()
+            .await
+            .as_ref()
+            .map(|s| s.connection.clone())
     }
 
     async fn deliver(&self) {

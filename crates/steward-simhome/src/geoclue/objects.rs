@@ -151,11 +151,15 @@ impl ClientObject {
         #[zbus(signal_emitter)] emitter: SignalEmitter<'_>,
     ) -> fdo::Result<()> {
         self.read(Some(&header), |_| ())?;
-        let started = self.shared.state().start(self.id).map_err(|refused| match refused {
-            Refused::NoDesktopId => {
-                fdo::Error::AccessDenied("'DesktopId' property must be set".into())
-            }
-        })?;
+        let started = self
+            .shared
+            .state()
+            .start(self.id)
+            .map_err(|refused| match refused {
+                Refused::NoDesktopId => {
+                    fdo::Error::AccessDenied("'DesktopId' property must be set".into())
+                }
+            })?;
         if started {
             self.active_changed(&emitter).await?;
             in_use_changed(server).await?;
@@ -346,9 +350,7 @@ async fn announce(connection: &Connection, update: Update) -> zbus::Result<()> {
         reading: update.reading,
     };
     server.at(&update.new, location).await?;
-    let client = server
-        .interface::<_, ClientObject>(&update.client)
-        .await?;
+    let client = server.interface::<_, ClientObject>(&update.client).await?;
     // GeoClue sends LocationUpdated to its client only, not to the whole bus.
     let to_owner = client
         .signal_emitter()

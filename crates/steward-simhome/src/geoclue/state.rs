@@ -127,7 +127,7 @@ pub(super) struct Client {
     pub time_threshold: u32,
     pub requested_level: u32,
     pub active: bool,
-    /// The level granted at `Start`.
+    /// The level granted at `Start`, before what the system allows.
     level: u32,
     /// The position (its sequence number) last considered for this client.
     considered: u64,
@@ -250,7 +250,6 @@ impl State {
 
     /// `Start`: whether the client was newly started (it then hears the current position).
     pub fn start(&mut self, id: u32) -> Result<bool, Refused> {
-        let available = self.available_level();
         let Some(client) = self.clients.get_mut(&id) else {
             return Ok(false);
         };
@@ -260,7 +259,9 @@ impl State {
         if client.desktop_id.is_empty() {
             return Err(Refused::NoDesktopId);
         }
-        client.level = valid_level(client.requested_level, available);
+        // What the system allows is applied to each fix (see `plan`), so `location coarse`
+        // and `precise` take effect from the next position.
+        client.level = valid_level(client.requested_level, level::EXACT);
         client.active = true;
         client.considered = 0;
         Ok(true)
@@ -409,7 +410,11 @@ mod tests {
         state.move_to(at(52.5219, 13.4132));
         let (id, created) = state.client_for(&peer(), true);
         assert!(created);
-        assert_eq!(state.client_for(&peer(), true), (id, false), "GetClient reuses");
+        assert_eq!(
+            state.client_for(&peer(), true),
+            (id, false),
+            "GetClient reuses"
+        );
         assert!(state.plan().is_empty(), "not started");
         assert_eq!(state.start(id), Err(Refused::NoDesktopId));
         state.client_mut(id).expect("client").desktop_id = "app.steward.home".into();
