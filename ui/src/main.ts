@@ -5,6 +5,7 @@ import { DevicesStore } from './lib/stores/devices.svelte';
 import { HomeStore } from './lib/stores/home.svelte';
 import { InventoryStore } from './lib/stores/inventory.svelte';
 import { NavStore } from './lib/stores/nav.svelte';
+import { NotificationsStore } from './lib/stores/notifications.svelte';
 import { OffersStore } from './lib/stores/offers.svelte';
 import { PrivacyStore } from './lib/stores/privacy.svelte';
 import { ShoppingStore } from './lib/stores/shopping.svelte';
@@ -17,6 +18,7 @@ async function start(): Promise<void> {
   const target = document.getElementById('app');
   if (!target) throw new Error('index.html has no #app element');
   const backend = new TauriBackend();
+  const nav = new NavStore();
   mount(App, {
     target,
     props: {
@@ -26,7 +28,8 @@ async function start(): Promise<void> {
       shopping: new ShoppingStore(backend),
       privacy: new PrivacyStore(backend),
       offers: new OffersStore(backend),
-      nav: new NavStore(),
+      notifications: new NotificationsStore(backend, nav),
+      nav,
     },
   });
 }

@@ -1,6 +1,7 @@
 // Every screen of the built UI, walked in Debian's Chromium at phone size (360×780) and desktop
 // size (1280×800), the way an owner would reach it: each is checked by axe-core for WCAG 2.2 AA,
-// for sideways scrolling, and for touch targets under 44 px. The IPC is answered by the
+// for sideways scrolling, and for touch targets under 44 px. What the core does on its own (asking
+// about notifications, a tapped notification) is triggered through `window.stewardTest`. The IPC is answered by the
 // in-memory backend set up like the demo's home (src/lib/backend/browser-test-ipc.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,6 +46,23 @@ async function inspect(page, screen) {
     ...(layout.overflow > 0 ? [`${screen}: the page is ${layout.overflow}px wider than the window`] : []),
     ...layout.small.map((s) => `${screen}: touch target under 44px: ${s}`),
   ];
+}
+
+/** The core's reason for asking, as it words it. */
+const ASKING =
+  'Steward has something to tell you: “Dish soap is running low”. Allow notifications so that help, reminders and a few offers reach you when they matter. You choose how many in Settings, and quiet hours keep nights quiet.';
+
+/** Whether `locator`'s element is inside the window and on top at its centre (nothing, such as
+ *  the tab bar, covers it). */
+async function seen(locator) {
+  return locator.evaluate((node) => {
+    const box = node.getBoundingClientRect();
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return {
+      inViewport: box.top >= 0 && box.bottom <= window.innerHeight,
+      onTop: top !== null && (top === node || node.contains(top)),
+    };
+  });
 }
 
 /** Walks every screen the way an owner reaches it, inspecting each; returns what was found. */
@@ -163,6 +181,26 @@ async function walk(page) {
   await page.getByRole('group', { name: 'Remove Cornerway Stores' }).waitFor();
   await look('privacy, confirming a removal');
 
+  await page.getByRole('button', { name: 'Notification settings' }).click();
+  await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+  await page.getByRole('list', { name: 'What Steward decided' }).waitFor();
+  await look('notifications');
+  await page.getByLabel('From any one brand').fill('9');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'no more than offers a day in all' }).waitFor();
+  await look('notifications, a limit refused');
+  await page.getByLabel('From any one brand').fill('2');
+  await page.getByRole('switch', { name: /Quiet hours/ }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  await look('notifications, saved without quiet hours');
+  await page.evaluate((reason) => window.stewardTest.askForPermission(reason), ASKING);
+  await page.getByRole('region', { name: 'Notifications' }).waitFor();
+  await look('notifications, the question before notifying');
+  await page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Not now' }).click();
+  await page.getByText('You chose not to be notified for now.').waitFor();
+  await look('notifications, not now');
+
   return found;
 }
 
@@ -273,6 +311,74 @@ describe('the layout a person sees', () => {
     }));
     assert.ok(scrolls.page <= 0, 'the window itself does not scroll: each pane scrolls on its own');
     assert.deepEqual(scrolls.panes, ['auto', 'auto']);
+    await page.context().close();
+  });
+
+  it('asks about notifications above the tab bar at 360px, covering nothing, and goes once answered', async () => {
+    const { page, problems } = await open({ width: 360, height: 780 });
+    await page.evaluate((reason) => window.stewardTest.askForPermission(reason), ASKING);
+    const question = page.getByRole('region', { name: 'Notifications' });
+    await question.waitFor();
+    await question.getByText(ASKING).waitFor();
+    const tabs = await page.getByRole('navigation', { name: 'Sections' }).boundingBox();
+    const box = await question.boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= tabs.y + 0.5, `the question sits above the tab bar: ${JSON.stringify({ box, tabs })}`);
+    assert.ok(box.x >= 0 && box.x + box.width <= 360, 'and inside the width of the phone');
+    for (const name of ['Allow notifications', 'Not now']) {
+      const where = await seen(question.getByRole('button', { name }));
+      assert.ok(where.inViewport && where.onTop, `"${name}" is on screen and nothing covers it`);
+    }
+    // Scrolled to the end, the last of the screen stops above the question, not under it.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const last = page.locator('main button').last();
+    const end = await last.boundingBox();
+    assert.ok(end.y + end.height <= box.y + 0.5, `the screen's last button ends above the question: ${JSON.stringify({ end, box })}`);
+    assert.ok((await seen(last)).onTop, 'nothing covers it');
+
+    await question.getByRole('button', { name: 'Allow notifications' }).click();
+    await question.waitFor({ state: 'detached' });
+    // The room left for the question goes with it.
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('.app')).paddingBottom === '64px');
+    assert.deepEqual(problems, [], 'no script errors on the page');
+    await page.context().close();
+  });
+
+  it('brings the offer a tapped notification names into the middle of the screen, marked, at 360px', async () => {
+    const { page, problems } = await open({ width: 360, height: 780 });
+    await page.getByRole('button', { name: /^Offers/ }).click();
+    await page.getByRole('article').first().waitFor();
+    const items = await page
+      .getByRole('article')
+      .evaluateAll((articles) => articles.map((a) => ({ name: a.getAttribute('aria-label'), key: a.dataset.item })));
+    assert.ok(items.length >= 4, `the inbox lists several: ${items.map((i) => i.name).join(', ')}`);
+    await page.getByRole('button', { name: /^Home/ }).click();
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: 'Your home' }).waitFor();
+    // The last offer in the list, so it has to be scrolled to.
+    const last = items.filter((i) => i.key.split('|')[1] === 'offer').at(-1);
+    const [partnerId, kind, itemId] = last.key.split('|');
+    await page.evaluate((target) => window.stewardTest.tapNotification(target), {
+      kind,
+      partnerId,
+      itemId,
+      consumableId: null,
+      deviceId: null,
+    });
+    const offer = page.getByRole('article', { name: last.name, exact: true });
+    await offer.and(page.locator('.marked')).waitFor();
+    await offer.getByText('From your notification').waitFor();
+    await page.waitForTimeout(300);
+    const where = await seen(offer.getByRole('heading'));
+    assert.ok(where.inViewport && where.onTop, 'the offer is on screen and nothing covers it');
+    const box = await offer.boundingBox();
+    const middle = box.y + box.height / 2;
+    assert.ok(Math.abs(middle - 390) < 200, `the offer is near the middle of the screen: its middle is at ${middle}px`);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), last.name);
+    assert.equal(
+      await page.getByRole('button', { name: /^Offers/ }).getAttribute('aria-current'),
+      'page',
+      'the Offers tab is the one shown',
+    );
+    assert.deepEqual(problems, [], 'no script errors on the page');
     await page.context().close();
   });
 

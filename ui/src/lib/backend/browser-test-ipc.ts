@@ -150,12 +150,50 @@ backend.partners = [
   },
 ];
 
+// What the notification policy decided lately, newest first, as the core words it.
+const now = Math.floor(Date.now() / 1000);
+backend.notifyHistory = [
+  { at: now - 4 * 60, channel: 'reminders', title: 'Dish soap is running low', outcome: 'shown', words: 'shown' },
+  {
+    at: now - 2 * 3600,
+    channel: 'offers',
+    title: 'Cornerway own-brand dish soap',
+    outcome: 'inbox',
+    words: "in your inbox, not notified: today's limit of 3 offers",
+  },
+  { at: now - 2 * 3600 - 60, channel: 'offers', title: 'Sudsy dish soap refill, 15% off', outcome: 'shown', words: 'shown' },
+  {
+    at: now - 26 * 3600,
+    channel: 'tutorials',
+    title: 'Lumaview: Getting to the disc menu',
+    outcome: 'held',
+    words: 'held until 07:00: quiet hours',
+  },
+  { at: now - 27 * 3600, channel: 'device-alerts', title: 'Out of Bread', outcome: 'shown', words: 'shown' },
+  {
+    at: now - 4 * 86_400,
+    channel: 'offers',
+    title: 'Goldcrust sourdough, 30% off today',
+    outcome: 'dropped',
+    words: "not shown: you stopped Goldcrust Bakery's offers",
+  },
+];
+
+// What the core does on its own, for the browser tests to trigger from the page.
+(window as unknown as { stewardTest: object }).stewardTest = {
+  askForPermission: (reason: string) => backend.askForPermission(reason),
+  tapNotification: (target: Parameters<MemoryBackend['tapNotification']>[0]) => backend.tapNotification(target),
+  systemAnswer: (answer: 'granted' | 'denied') => (backend.systemAnswer = answer),
+};
+
 // The core's announcements, as Tauri events the TauriBackend listens to.
 void backend.onHomeChanged((home) => void emit('home-changed', home));
 void backend.onDeviceChanged((device) => void emit('device-changed', device));
 void backend.onInventoryChanged((inventory) => void emit('inventory-changed', inventory));
 void backend.onShoppingChanged((list) => void emit('shopping-changed', list));
 void backend.onOffersChanged((feeds) => void emit('offers-changed', feeds));
+void backend.onNotificationPermissionNeeded((view) => void emit('notification-permission-needed', view));
+void backend.onNotificationOpened((target) => void emit('notification-opened', target));
 
 type Args = Record<string, unknown>;
 
@@ -227,6 +265,10 @@ async function answer(cmd: string, a: Args): Promise<unknown> {
       return backend.setNotificationSettings(a.input as never);
     case 'notification_history':
       return backend.notificationHistory(Number(a.limit));
+    case 'notification_permission':
+      return backend.notificationPermission();
+    case 'answer_notification_permission':
+      return backend.answerNotificationPermission(Boolean(a.allow));
     case 'set_utc_offset':
       return backend.setUtcOffset(Number(a.minutes));
     case 'privacy':

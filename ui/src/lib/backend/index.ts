@@ -31,12 +31,16 @@ import type {
   SearchInput,
   TutorialView,
   NotificationEntryView,
+  NotificationPermissionView,
   NotificationSettingsInput,
   NotificationSettingsView,
+  OpenTargetView,
 } from './bindings';
 
 export type {
   NotificationEntryView,
+  NotificationPermissionView,
+  OpenTargetView,
   NotificationSettingsInput,
   NotificationSettingsView,
   FeedStatusView,
@@ -190,6 +194,14 @@ export interface Backend {
   setNotificationSettings(input: NotificationSettingsInput): Promise<NotificationSettingsView>;
   /** What the notification policy decided, newest first, in the owner's words. */
   notificationHistory(limit: number): Promise<NotificationEntryView[]>;
+  /** Whether Steward may notify; when it is asking, why (what waits to be said). */
+  notificationPermission(): Promise<NotificationPermissionView>;
+  /** The owner's answer to the app's question; yes asks the system (its dialog on a phone). */
+  answerNotificationPermission(allow: boolean): Promise<NotificationPermissionView>;
+  /** Calls `listener` when something waits to be said and the owner has not allowed notifications. */
+  onNotificationPermissionNeeded(listener: (view: NotificationPermissionView) => void): Promise<() => void>;
+  /** Calls `listener` when the owner tapped a notification: open what it names. */
+  onNotificationOpened(listener: (target: OpenTargetView) => void): Promise<() => void>;
 }
 
 /** A failed call: `code` lets the UI branch, `message` is written for a person. */

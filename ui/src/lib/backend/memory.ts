@@ -33,6 +33,8 @@ import {
   type SearchInput,
   type TutorialView,
   type NotificationEntryView,
+  type NotificationPermissionView,
+  type OpenTargetView,
   type NotificationSettingsInput,
   type NotificationSettingsView,
 } from './index';
@@ -920,6 +922,59 @@ export class MemoryBackend implements Backend {
   async notificationHistory(limit: number): Promise<NotificationEntryView[]> {
     this.check();
     return structuredClone(this.notifyHistory.slice(0, Math.min(limit, 200)));
+  }
+
+  /** `granted`, `ask` or `denied`; what the system answers when asked. */
+  notifyPermission: NotificationPermissionView = { state: 'granted', reason: null, message: null };
+  systemAnswer: 'granted' | 'denied' = 'granted';
+  private permissionListeners = new Set<(view: NotificationPermissionView) => void>();
+  private openedListeners = new Set<(target: OpenTargetView) => void>();
+
+  async notificationPermission(): Promise<NotificationPermissionView> {
+    this.check();
+    return structuredClone(this.notifyPermission);
+  }
+
+  async answerNotificationPermission(allow: boolean): Promise<NotificationPermissionView> {
+    this.check();
+    if (allow && this.notifyPermission.state === 'ask') {
+      this.notifyPermission =
+        this.systemAnswer === 'granted'
+          ? { state: 'granted', reason: null, message: null }
+          : {
+              state: 'denied',
+              reason: null,
+              message:
+                "Notifications are off for Steward. Everything still arrives in your inbox; to be told at once, allow them in the system's settings.",
+            };
+    } else if (!allow) {
+      this.notifyPermission = {
+        ...this.notifyPermission,
+        message: 'You chose not to be notified for now. Everything still arrives in your inbox.',
+      };
+    }
+    return structuredClone(this.notifyPermission);
+  }
+
+  async onNotificationPermissionNeeded(listener: (view: NotificationPermissionView) => void): Promise<() => void> {
+    this.permissionListeners.add(listener);
+    return () => this.permissionListeners.delete(listener);
+  }
+
+  async onNotificationOpened(listener: (target: OpenTargetView) => void): Promise<() => void> {
+    this.openedListeners.add(listener);
+    return () => this.openedListeners.delete(listener);
+  }
+
+  /** The core asks for permission, as it does when something waits to be said (for tests). */
+  askForPermission(reason: string): void {
+    this.notifyPermission = { state: 'ask', reason, message: null };
+    for (const listener of this.permissionListeners) listener(structuredClone(this.notifyPermission));
+  }
+
+  /** The owner taps a notification (for tests). */
+  tapNotification(target: OpenTargetView): void {
+    for (const listener of this.openedListeners) listener(structuredClone(target));
   }
 }
 

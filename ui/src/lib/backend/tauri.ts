@@ -33,6 +33,8 @@ import {
   type SearchInput,
   type TutorialView,
   type NotificationEntryView,
+  type NotificationPermissionView,
+  type OpenTargetView,
   type NotificationSettingsInput,
   type NotificationSettingsView,
 } from './index';
@@ -272,5 +274,21 @@ export class TauriBackend implements Backend {
 
   async notificationHistory(limit: number): Promise<NotificationEntryView[]> {
     return unwrap(await commands.notificationHistory(limit));
+  }
+
+  async notificationPermission(): Promise<NotificationPermissionView> {
+    return unwrap(await commands.notificationPermission());
+  }
+
+  async answerNotificationPermission(allow: boolean): Promise<NotificationPermissionView> {
+    return unwrap(await commands.answerNotificationPermission(allow));
+  }
+
+  async onNotificationPermissionNeeded(listener: (view: NotificationPermissionView) => void): Promise<() => void> {
+    return events.notificationPermissionNeeded.listen((event) => listener(event.payload));
+  }
+
+  async onNotificationOpened(listener: (target: OpenTargetView) => void): Promise<() => void> {
+    return events.notificationOpened.listen((event) => listener(event.payload));
   }
 }

@@ -1,9 +1,10 @@
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryBackend } from '../backend/memory';
 import { InventoryStore } from '../stores/inventory.svelte';
 import { NavStore } from '../stores/nav.svelte';
+import { NotificationsStore } from '../stores/notifications.svelte';
 import { OffersStore } from '../stores/offers.svelte';
 import Offers from './Offers.svelte';
 import Tutorial from './Tutorial.svelte';
@@ -129,5 +130,51 @@ describe('the offers store', () => {
     await backend.refreshOffers();
     await waitFor(() => expect(offers.newCount).toBe(5));
     stop();
+  });
+});
+
+describe('a tapped offer notification', () => {
+  function renderTapped(backend = new MemoryBackend()) {
+    const nav = new NavStore();
+    const notifications = new NotificationsStore(backend, nav);
+    const scrolled: { name: string | null; options: unknown }[] = [];
+    // jsdom has no scrollIntoView: the spy stands in for it and records what was scrolled to.
+    Element.prototype.scrollIntoView ??= () => {};
+    vi.spyOn(Element.prototype, 'scrollIntoView').mockImplementation(function (this: Element, options?: unknown) {
+      scrolled.push({ name: this.getAttribute('aria-label'), options });
+    });
+    const show = () =>
+      render(Offers, { props: { offers: new OffersStore(backend), inventory: new InventoryStore(backend), nav, notifications } });
+    return { nav, notifications, scrolled, show };
+  }
+
+  it('opens Offers with that offer in the middle of the screen, marked, once the inbox is matched', async () => {
+    const backend = new MemoryBackend();
+    const { nav, notifications, scrolled, show } = renderTapped(backend);
+    notifications.open({ kind: 'offer', partnerId: 'crumb', itemId: 'crumb-loaf', consumableId: null, deviceId: null });
+    expect(nav.screen).toEqual({ name: 'offers' });
+    show();
+    await waitFor(() => expect(scrolled).toEqual([{ name: 'Crumb & Co. sandwich loaf', options: { block: 'center' } }]));
+    const loaf = item('Crumb & Co. sandwich loaf');
+    expect(loaf.classList.contains('marked')).toBe(true);
+    expect(within(loaf).getByText('From your notification')).toBeTruthy();
+    expect(document.activeElement).toBe(loaf);
+    expect(item('Sudsy dish soap refill, 15% off').classList.contains('marked')).toBe(false);
+    expect(notifications.focusItem).toBeNull();
+
+    // Tapped again while Offers is open: the new one is brought into view.
+    notifications.open({ kind: 'offer', partnerId: 'sudsy', itemId: 'sudsy-soap-15', consumableId: null, deviceId: null });
+    await waitFor(() => expect(item('Sudsy dish soap refill, 15% off').classList.contains('marked')).toBe(true));
+    expect(item('Crumb & Co. sandwich loaf').classList.contains('marked')).toBe(false);
+    await waitFor(() => expect(scrolled.at(-1)?.name).toBe('Sudsy dish soap refill, 15% off'));
+  });
+
+  it('says so when the offer is no longer in the inbox', async () => {
+    const { notifications, scrolled, show } = renderTapped();
+    notifications.open({ kind: 'offer', partnerId: 'sudsy', itemId: 'gone-yesterday', consumableId: null, deviceId: null });
+    show();
+    expect(await screen.findByText(/That offer is no longer in your inbox/)).toBeTruthy();
+    expect(scrolled).toEqual([]);
+    expect(notifications.focusItem).toBeNull();
   });
 });

@@ -87,7 +87,7 @@ describe('Reorder with a just-in-time consent prompt', () => {
 describe('Privacy center', () => {
   async function renderPrivacy(backend: MemoryBackend) {
     const privacy = new PrivacyStore(backend);
-    render(Privacy, { props: { privacy } });
+    render(Privacy, { props: { privacy, nav: new NavStore() } });
     return privacy;
   }
 
@@ -144,7 +144,7 @@ describe('Privacy center', () => {
 describe('Adding a partner', () => {
   it('says why an address is refused, next to the field', async () => {
     const backend = withSudsy();
-    render(Privacy, { props: { privacy: new PrivacyStore(backend) } });
+    render(Privacy, { props: { privacy: new PrivacyStore(backend), nav: new NavStore() } });
     const form = await screen.findByRole('form', { name: 'Add a partner' });
     await userEvent.click(within(form).getByRole('button', { name: 'Add' }));
     expect((await within(form).findByRole('alert')).textContent).toContain('https://');
@@ -163,7 +163,7 @@ describe('A request that did not arrive', () => {
     const entry = backend.ledgerEntries[0]!;
     entry.outcome = 'failed';
     entry.outcomeDetail = 'the partner could not be reached';
-    render(Privacy, { props: { privacy: new PrivacyStore(backend) } });
+    render(Privacy, { props: { privacy: new PrivacyStore(backend), nav: new NavStore() } });
     const timeline = await screen.findByRole('list', { name: 'What left this phone' });
     expect(within(timeline).getByText('Not delivered: the partner could not be reached')).toBeTruthy();
     await userEvent.click(within(timeline).getByRole('button', { name: 'Try again' }));
@@ -177,7 +177,7 @@ describe('A permission about to lapse', () => {
     const backend = withSudsy();
     await backend.setGrant('sudsy', 'consumable-levels', 'reorder-delivery', true);
     backend.setGrantEnd('sudsy', 'consumable-levels', 'reorder-delivery', Math.floor(Date.now() / 1000) + 5 * 86400);
-    render(Privacy, { props: { privacy: new PrivacyStore(backend) } });
+    render(Privacy, { props: { privacy: new PrivacyStore(backend), nav: new NavStore() } });
     const ending = await screen.findByRole('list', { name: 'Ending soon' });
     expect(within(ending).getByText(/Sudsy: Supply levels for reorders and delivery you start/)).toBeTruthy();
     await userEvent.click(within(ending).getByRole('button', { name: 'Renew for 13 months' }));

@@ -8,7 +8,8 @@ export type Screen =
   | { name: 'shopping' }
   | { name: 'offers' }
   | { name: 'tutorial'; partnerId: string; itemId: string }
-  | { name: 'privacy' };
+  | { name: 'privacy' }
+  | { name: 'notifications' };
 
 /** The sections the tab bar switches between. */
 export type Section = 'home' | 'inventory' | 'shopping' | 'offers' | 'privacy';
@@ -23,6 +24,7 @@ export function sectionOf(screen: Screen): Section {
       return 'shopping';
     case 'offers':
     case 'tutorial':
+    case 'notifications':
       return 'offers';
     case 'privacy':
       return 'privacy';

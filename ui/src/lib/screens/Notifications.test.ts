@@ -1,0 +1,206 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { NotificationEntryView } from '../backend';
+import { MemoryBackend } from '../backend/memory';
+import { InventoryStore } from '../stores/inventory.svelte';
+import { NavStore } from '../stores/nav.svelte';
+import { NotificationsStore } from '../stores/notifications.svelte';
+import { OffersStore } from '../stores/offers.svelte';
+import { PrivacyStore } from '../stores/privacy.svelte';
+import Notifications from './Notifications.svelte';
+import Offers from './Offers.svelte';
+import Privacy from './Privacy.svelte';
+
+function renderScreen(backend = new MemoryBackend()) {
+  const nav = new NavStore();
+  const notifications = new NotificationsStore(backend, nav);
+  render(Notifications, { props: { notifications, nav } });
+  return { backend, nav, notifications };
+}
+
+const field = (label: string) => screen.getByLabelText(label) as HTMLInputElement;
+const settings = () => screen.getByRole('form', { name: 'What may notify you' });
+
+async function typeInto(label: string, value: string) {
+  await userEvent.clear(field(label));
+  if (value !== '') await userEvent.type(field(label), value);
+}
+
+describe('Notifications screen', () => {
+  it('loads the settings the core keeps', async () => {
+    renderScreen();
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Notifications');
+    await screen.findByRole('form', { name: 'What may notify you' });
+    expect(field('Offers a day, from all brands').value).toBe('3');
+    expect(field('From any one brand').value).toBe('1');
+    expect((screen.getByRole('switch', { name: /Quiet hours/ }) as HTMLInputElement).checked).toBe(true);
+    expect(field('From').value).toBe('22:00');
+    expect(field('Until').value).toBe('07:00');
+    for (const name of [/Your reminders/, /Help from makers/, /^Offers/]) {
+      const channel = within(settings()).getByRole('switch', { name }) as HTMLInputElement;
+      expect(channel.checked).toBe(true);
+      expect(channel.disabled).toBe(false);
+    }
+    // Device alerts cannot be switched off, and the screen says why.
+    const alerts = screen.getByRole('switch', { name: /Device alerts/ }) as HTMLInputElement;
+    expect(alerts.checked).toBe(true);
+    expect(alerts.disabled).toBe(true);
+    expect(alerts.getAttribute('aria-describedby')).toBe('device-alerts-why');
+    expect(document.getElementById('device-alerts-why')?.textContent).toContain(
+      'Device alerts are always shown: a device that needs you is never held back',
+    );
+    expect(screen.getByText('Notifications are on for Steward, within the limits below.')).toBeTruthy();
+  });
+
+  it('saves new limits, quiet hours switched off as none, and a channel off', async () => {
+    const { backend } = renderScreen();
+    await screen.findByRole('form', { name: 'What may notify you' });
+    await typeInto('Offers a day, from all brands', '5');
+    await typeInto('From any one brand', '2');
+    await userEvent.click(screen.getByRole('switch', { name: /Quiet hours/ }));
+    expect(screen.queryByLabelText('From')).toBeNull();
+    await userEvent.click(within(settings()).getByRole('switch', { name: /^Offers/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('status')).textContent).toBe('Saved');
+    expect(backend.notifySettings).toEqual({
+      dailyOfferBudget: 5,
+      perBrandCap: 2,
+      quietFrom: null,
+      quietUntil: null,
+      reminders: true,
+      tutorials: true,
+      offers: false,
+    });
+    // Quiet hours on again: the usual night, changed to end later.
+    await userEvent.click(screen.getByRole('switch', { name: /Quiet hours/ }));
+    expect(screen.queryByRole('status')).toBeNull();
+    expect(field('From').value).toBe('22:00');
+    await fireEvent.input(field('Until'), { target: { value: '08:30' } });
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByRole('status');
+    expect(backend.notifySettings.quietFrom).toBe('22:00');
+    expect(backend.notifySettings.quietUntil).toBe('08:30');
+  });
+
+  it('shows the core’s refusal beside Save, on the field it is about, and keeps what was kept', async () => {
+    const { backend } = renderScreen();
+    await screen.findByRole('form', { name: 'What may notify you' });
+    await typeInto('From any one brand', '4');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const alert = await within(settings()).findByRole('alert');
+    expect(alert.textContent).toBe('Offers a day from one brand: no more than offers a day in all.');
+    expect(field('From any one brand').getAttribute('aria-invalid')).toBe('true');
+    expect(field('From any one brand').getAttribute('aria-describedby')).toBe(alert.id);
+    expect(backend.notifySettings.perBrandCap).toBe(1);
+
+    // Editing clears the message; the next refusal is the core's too.
+    await typeInto('Offers a day, from all brands', '25');
+    expect(within(settings()).queryByRole('alert')).toBeNull();
+    await typeInto('From any one brand', '1');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await within(settings()).findByRole('alert')).textContent).toBe('Offers a day: at most 20.');
+    expect(field('Offers a day, from all brands').getAttribute('aria-invalid')).toBe('true');
+
+    // An empty field is asked about, not sent.
+    await typeInto('Offers a day, from all brands', '');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await within(settings()).findByRole('alert')).textContent).toContain('Offers a day: enter a whole number');
+    expect(backend.notifySettings.dailyOfferBudget).toBe(3);
+  });
+
+  it('lists what Steward decided, newest first, with when, what and why', async () => {
+    const backend = new MemoryBackend();
+    const now = Math.floor(Date.now() / 1000);
+    const entry = (ago: number, channel: string, title: string, outcome: string, words: string): NotificationEntryView => ({
+      at: now - ago,
+      channel,
+      title,
+      outcome,
+      words,
+    });
+    backend.notifyHistory = [
+      entry(600, 'tutorials', 'Lumaview: Getting to the disc menu', 'held', 'held until 07:00: quiet hours'),
+      entry(60, 'offers', 'Cornerway own-brand dish soap', 'inbox', "in your inbox, not notified: today's limit of 3 offers"),
+      entry(3 * 86_400, 'reminders', '<b>Dish soap</b> is running low', 'shown', 'shown'),
+    ];
+    renderScreen(backend);
+    const list = await screen.findByRole('list', { name: 'What Steward decided' });
+    const items = within(list).getAllByRole('listitem');
+    expect(items.map((li) => li.querySelector('.title')?.textContent)).toEqual([
+      'Cornerway own-brand dish soap',
+      'Lumaview: Getting to the disc menu',
+      '<b>Dish soap</b> is running low',
+    ]);
+    const [limit, held, shown] = items as [HTMLElement, HTMLElement, HTMLElement];
+    const head = (li: HTMLElement) => li.querySelector('.head')?.textContent?.replace(/\s+/g, ' ').trim();
+    expect(head(limit)).toMatch(/^(Today|Yesterday) \d.* · Offers$/);
+    expect(limit.querySelector('time')?.getAttribute('datetime')).toBe(new Date((now - 60) * 1000).toISOString());
+    expect(within(limit).getByText('Not notified')).toBeTruthy();
+    expect(within(limit).getByText(/In your inbox, not notified: today's limit of 3 offers\./)).toBeTruthy();
+    expect(within(held).getByText('Held back')).toBeTruthy();
+    expect(within(held).getByText(/Held until 07:00: quiet hours\./)).toBeTruthy();
+    expect(head(held)).toMatch(/ · Help from makers$/);
+    expect(within(shown).getByText('Notified')).toBeTruthy();
+    expect(head(shown)).toMatch(/^\w{3} \d+|^\d+ \w{3}/);
+    // A title is text, never markup.
+    expect(shown.querySelector('b')).toBeNull();
+  });
+
+  it('says so when nothing has been decided yet', async () => {
+    renderScreen();
+    expect(
+      await screen.findByText('Nothing yet: when Steward has something to tell you, what it decided and why appears here.'),
+    ).toBeTruthy();
+  });
+
+  it('asks for permission with the reason, and says what a refusal by the system means', async () => {
+    const backend = new MemoryBackend();
+    backend.notifyPermission = { state: 'ask', reason: 'Steward has something to tell you: “Dish soap is running low”.', message: null };
+    backend.systemAnswer = 'denied';
+    const { notifications } = renderScreen(backend);
+    expect(await screen.findByText('Steward has something to tell you: “Dish soap is running low”.')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Allow notifications' }));
+    expect(
+      await screen.findByText(/^Notifications are off for Steward\. Everything still arrives in your inbox;/),
+    ).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Allow notifications' })).toBeNull();
+    expect(notifications.permission?.state).toBe('denied');
+    // Focus stays on the screen, on what changed.
+    await waitFor(() => expect(document.activeElement?.classList.contains('permission')).toBe(true));
+  });
+
+  it('turns notifications on when the system agrees', async () => {
+    const backend = new MemoryBackend();
+    backend.notifyPermission = { state: 'ask', reason: null, message: null };
+    renderScreen(backend);
+    await userEvent.click(await screen.findByRole('button', { name: 'Allow notifications' }));
+    expect(await screen.findByText('Notifications are on for Steward, within the limits below.')).toBeTruthy();
+    expect(backend.notifyPermission.state).toBe('granted');
+  });
+
+  it('goes back to offers', async () => {
+    const { nav } = renderScreen();
+    await userEvent.click(screen.getByRole('button', { name: '← Offers and help' }));
+    expect(nav.screen).toEqual({ name: 'offers' });
+  });
+});
+
+describe('The way to notification settings', () => {
+  it('is on the Offers screen', async () => {
+    const backend = new MemoryBackend();
+    const nav = new NavStore();
+    nav.go({ name: 'offers' });
+    render(Offers, { props: { offers: new OffersStore(backend), inventory: new InventoryStore(backend), nav } });
+    await userEvent.click(screen.getByRole('button', { name: 'Notification settings' }));
+    expect(nav.screen).toEqual({ name: 'notifications' });
+  });
+
+  it('is in Privacy', async () => {
+    const nav = new NavStore();
+    render(Privacy, { props: { privacy: new PrivacyStore(new MemoryBackend()), nav } });
+    const section = screen.getByRole('region', { name: 'Notifications' });
+    await userEvent.click(within(section).getByRole('button', { name: 'Notification settings' }));
+    expect(nav.screen).toEqual({ name: 'notifications' });
+  });
+});
