@@ -98,6 +98,9 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   if [ ${#notifications[@]} -gt 0 ]; then
     echo "Notifications Steward shows are recorded in $STEWARD_DATA_DIR/notifications.jsonl; type 'tap-notification Lumaview' to tap the newest whose title starts so."
   fi
+  # The simulated phone starts 2 km north of Main Street Market, for a walk there.
+  echo "location 52.5400,13.4132" >&"$alive"
+  echo "With 'Use my location' on (Notifications), type 'walk to 52.5219,13.4132 in 60s' to walk to Main Street Market: its stores' offers arrive once you have been there 20 seconds; 'location off' stops the location service."
   tail -n 0 --pid="$sim_pid" -f "$sim_out" 2>/dev/null | grep --line-buffered -E '^(ok|error: )' &
   cat >&"$alive" &
   feed_pid=$!

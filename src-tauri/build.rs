@@ -71,6 +71,7 @@ fn main() {
             "mute_partner",
             "tutorial",
             "search_offers",
+            "places",
             "notification_settings",
             "set_notification_settings",
             "notification_history",
@@ -80,6 +81,8 @@ fn main() {
             "send_support_message",
             "conversation",
             "conversations",
+            "location",
+            "set_location_use",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");

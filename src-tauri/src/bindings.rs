@@ -60,6 +60,7 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::mute_partner,
             commands::tutorial,
             commands::search_offers,
+            commands::places,
             commands::notification_settings,
             commands::set_notification_settings,
             commands::notification_history,
@@ -68,7 +69,9 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::ask_maker,
             commands::send_support_message,
             commands::conversation,
-            commands::conversations
+            commands::conversations,
+            commands::location,
+            commands::set_location_use
         ])
         .events(collect_events![
             events::HomeChanged,
@@ -79,7 +82,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::OffersChanged,
             events::NotificationOpened,
             events::NotificationPermissionNeeded,
-            events::SupportReplied
+            events::SupportReplied,
+            events::LocationChanged
         ])
         // Our wire types serialise and deserialise alike, so one TypeScript type each is exact.
         .disable_serde_phases()

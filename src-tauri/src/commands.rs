@@ -5,12 +5,13 @@ use steward_api::inventory_wire::{
     ConsumableDetailView, ConsumableInputView, DataProtectionView, ExportView, InventoryView,
     ShoppingItemInput, ShoppingListView,
 };
+use steward_api::location_wire::LocationView;
 use steward_api::notifications_wire::{
     NotificationEntryView, NotificationPermissionView, NotificationSettingsInput,
     NotificationSettingsView,
 };
 use steward_api::offers_wire::{
-    FeedStatusView, InboxView, ItemKeyInput, PositionInput, SearchHitView, SearchInput,
+    FeedStatusView, InboxView, ItemKeyInput, PlaceView, PositionInput, SearchHitView, SearchInput,
     TutorialView,
 };
 use steward_api::privacy_wire::{
@@ -480,6 +481,13 @@ pub async fn search_offers(
     steward.search_offers(input)
 }
 
+/// The stores named in partners' feeds, to measure search distances from when location is off.
+#[tauri::command]
+#[specta::specta]
+pub async fn places(steward: State<'_, Steward>) -> Result<Vec<PlaceView>, ApiError> {
+    steward.places()
+}
+
 /// The owner's notification settings: the day's offer budget, each brand's cap, quiet hours, channels.
 #[tauri::command]
 #[specta::specta]
@@ -565,4 +573,24 @@ pub async fn conversation(
 #[specta::specta]
 pub async fn conversations(steward: State<'_, Steward>) -> Result<Vec<ConversationView>, ApiError> {
     steward.conversations()
+}
+
+/// Whether Steward uses the phone's location for store offers, and where that stands.
+#[tauri::command]
+#[specta::specta]
+pub async fn location(steward: State<'_, Steward>) -> Result<LocationView, ApiError> {
+    steward.location()
+}
+
+/// The owner switches location use for store offers on or off (off forgets the position).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_location_use(
+    steward: State<'_, Steward>,
+    locator: State<'_, crate::locator::Locator>,
+    on: bool,
+) -> Result<LocationView, ApiError> {
+    let view = steward.set_location_use(on)?;
+    locator.follow(on);
+    Ok(view)
 }

@@ -63,6 +63,8 @@ macro_rules! routes {
 type steward = Steward;
 #[allow(non_camel_case_types)]
 type shower = ExportShower;
+#[allow(non_camel_case_types)]
+type locator = crate::locator::Locator;
 
 routes! {
     home(steward;),
@@ -112,6 +114,7 @@ routes! {
     mute_partner(steward; partnerId: String, muted: bool, position: Option<steward_api::offers_wire::PositionInput>),
     tutorial(steward; key: steward_api::offers_wire::ItemKeyInput),
     search_offers(steward; input: steward_api::offers_wire::SearchInput),
+    places(steward;),
     notification_settings(steward;),
     set_notification_settings(steward; input: steward_api::notifications_wire::NotificationSettingsInput),
     notification_history(steward; limit: u32),
@@ -121,6 +124,8 @@ routes! {
     send_support_message(steward; id: u32, message: String),
     conversation(steward; id: u32),
     conversations(steward;),
+    location(steward;),
+    set_location_use(steward, locator; on: bool),
 }
 
 /// The invoke handler: answers `true` for our commands (the reply comes later, from one task

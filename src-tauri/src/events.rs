@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use steward_api::inventory_wire::{InventoryView, ShoppingListView};
+use steward_api::location_wire::LocationView;
 use steward_api::notifications_wire::{NotificationPermissionView, OpenTargetView};
 use steward_api::offers_wire::FeedStatusView;
 use steward_api::support_wire::ConversationView;
@@ -47,6 +48,11 @@ pub struct NotificationPermissionNeeded(pub NotificationPermissionView);
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct SupportReplied(pub ConversationView);
 
+/// Location use changed: switched, a first position, the service lost or back, a store
+/// reached or left.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct LocationChanged(pub LocationView);
+
 /// Emits the API's events to every webview of the app.
 pub struct TauriEvents<R: Runtime>(AppHandle<R>);
 
@@ -77,6 +83,7 @@ impl<R: Runtime> EventSink for TauriEvents<R> {
                 self.send(NotificationPermissionNeeded(view))
             }
             AppEvent::SupportReplied(view) => self.send(SupportReplied(view)),
+            AppEvent::LocationChanged(view) => self.send(LocationChanged(view)),
         };
         if let Err(error) = sent {
             // The UI re-reads state on its next command, so a lost event costs freshness, not data.

@@ -10,6 +10,7 @@ pub mod dispatch;
 pub mod events;
 mod exports;
 mod keystore;
+mod locator;
 mod notifier;
 
 use tauri::{Manager, Runtime};
@@ -17,6 +18,10 @@ use tauri::{Manager, Runtime};
 /// Registers the plugins, the commands and the managed state on `builder`. Generic over the
 /// runtime so tests can build the same app on Tauri's mock runtime.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    // The geolocation plugin on phones only: on desktop it is a stub answering 0,0, and Linux
+    // has GeoClue2 instead (`locator.rs`).
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_geolocation::init());
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
@@ -72,6 +77,16 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                     .await;
             });
             app.manage(exports::ExportShower::new(app.handle().clone()));
+            let locator = locator::Locator::new(app.handle().clone());
+            // Location is followed only while the owner has it on (opt-in, off by default).
+            if app
+                .state::<steward_api::Steward>()
+                .location()
+                .is_ok_and(|l| l.in_use)
+            {
+                locator.follow(true);
+            }
+            app.manage(locator);
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 handle
@@ -101,6 +116,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             Ok(())
         })
 }
+
+/// The app's identifier (tauri.conf.json), as location services and notifications know it.
+pub(crate) const APP_ID: &str = "app.steward.home";
 
 /// The partner addresses demo mode adds, from a comma-separated list; `None` when unset.
 fn demo_partners(setting: Option<String>) -> Option<Vec<String>> {

@@ -108,6 +108,7 @@ fn events_are_emitted_under_the_names_the_bindings_listen_to() {
         NotificationOpened::NAME,
         NotificationPermissionNeeded::NAME,
         SupportReplied::NAME,
+        LocationChanged::NAME,
     ] {
         assert!(
             text.contains(&format!(">(\"{name}\")")),

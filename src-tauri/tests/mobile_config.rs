@@ -25,18 +25,12 @@ fn android_manifest_block_requests_bluetooth_and_nothing_unused() {
         xml.contains("neverForLocation"),
         "BLUETOOTH_SCAN is declared neverForLocation: Steward does not derive location from scans"
     );
-    // Nothing shipped notifies or locates yet: ask for neither.
+    // Location is used while the app is in use (store offers), never in the background;
+    // notifications come from the notification plugin's own manifest.
     for unused in ["POST_NOTIFICATIONS", "ACCESS_BACKGROUND_LOCATION"] {
         assert!(
-            !xml.contains(unused),
-            "{unused} is asked for by no shipped feature"
-        );
-    }
-    // Location exists only because Android 8-11 require it for a BLE scan.
-    for line in xml.lines().filter(|l| l.contains("_LOCATION\"")) {
-        assert!(
-            line.contains("android:maxSdkVersion=\"30\""),
-            "location is declared for Android 11 and older only: {line}"
+            !xml.contains(&format!("android.permission.{unused}\"")),
+            "{unused} is not Steward's own to declare"
         );
     }
     assert_eq!(
@@ -50,23 +44,27 @@ fn android_manifest_block_requests_bluetooth_and_nothing_unused() {
 fn ios_plist_explains_bluetooth_use_and_asks_nothing_else() {
     let plist = read("Info.ios.plist");
     assert!(
-        !plist.contains("NSLocation"),
-        "no shipped feature uses location on iOS"
+        !plist.contains("NSLocationAlways"),
+        "location is used while in use only, never in the background"
     );
-    let key = "NSBluetoothAlwaysUsageDescription";
-    let at = plist
-        .find(&format!("<key>{key}</key>"))
-        .unwrap_or_else(|| panic!("Info.ios.plist must set {key}"));
-    let value = &plist[at..];
-    let start = value
-        .find("<string>")
-        .expect("a string value follows the key")
-        + "<string>".len();
-    let end = value.find("</string>").expect("the string is closed");
-    assert!(
-        end - start > 40,
-        "{key} must explain the use to the owner in a full sentence"
-    );
+    for key in [
+        "NSBluetoothAlwaysUsageDescription",
+        "NSLocationWhenInUseUsageDescription",
+    ] {
+        let at = plist
+            .find(&format!("<key>{key}</key>"))
+            .unwrap_or_else(|| panic!("Info.ios.plist must set {key}"));
+        let value = &plist[at..];
+        let start = value
+            .find("<string>")
+            .expect("a string value follows the key")
+            + "<string>".len();
+        let end = value.find("</string>").expect("the string is closed");
+        assert!(
+            end - start > 40,
+            "{key} must explain the use to the owner in a full sentence"
+        );
+    }
 }
 
 #[test]
@@ -208,16 +206,16 @@ fn the_kotlin_plugin_and_the_rust_jni_entry_agree_and_survive_r8() {
 }
 
 #[test]
-fn location_is_declared_only_where_ble_scanning_needs_it() {
+fn location_is_declared_for_use_while_in_use_only() {
     let xml = read("android/permissions.xml");
     for permission in ["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"] {
         let line = xml
             .lines()
             .find(|l| l.contains(&format!("android.permission.{permission}\"")))
-            .unwrap_or_else(|| panic!("{permission} is declared for scanning on Android 8-11"));
-        assert!(
-            line.contains("android:maxSdkVersion=\"30\""),
-            "{permission} stops at Android 11: from 12 on, scanning uses Nearby devices, not location"
-        );
+            .unwrap_or_else(|| panic!("{permission} is declared for store offers"));
+        // The geolocation plugin declares it with no bound; a bound here would conflict in the
+        // manifest merge.
+        assert!(!line.contains("maxSdkVersion"), "{line}");
     }
+    assert!(!xml.contains("android.permission.ACCESS_BACKGROUND_LOCATION"));
 }

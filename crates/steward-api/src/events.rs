@@ -26,6 +26,9 @@ pub enum AppEvent {
     NotificationPermissionNeeded(crate::notifications_wire::NotificationPermissionView),
     /// A maker's support replied in a conversation; here it is as kept.
     SupportReplied(crate::support_wire::ConversationView),
+    /// Location use changed: switched, a first position, the service lost or back, a store
+    /// reached or left.
+    LocationChanged(crate::location_wire::LocationView),
 }
 
 /// Where events go: the shell emits them to the webview, tests collect them.

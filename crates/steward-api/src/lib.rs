@@ -30,6 +30,8 @@ pub use error::{ApiError, ErrorCode};
 pub use events::{AppEvent, EventSink};
 pub use inventory::ERASE_CONFIRMATION;
 pub use steward::Steward;
+/// Where the platform's location adapter reports (implemented by the shell).
+pub use steward_core::location::LocationSink;
 /// The notifier trait the shell implements for the platform, and what it delivers.
 pub use steward_core::notify;
 

@@ -87,7 +87,7 @@ impl Steward {
             state.last = None;
         }
         self.poke_notifications();
-        self.location()
+        self.announce_location()
     }
 
     /// Shortens the dwell time before a store visit counts (tests).
@@ -116,13 +116,18 @@ impl Steward {
         })?;
         let fences = self.store_fences()?;
         let plain: Vec<Fence> = fences.iter().map(|f| f.fence).collect();
-        let changes = {
+        let (changes, first) = {
             let mut state = lock(&self.whereabouts);
+            let first = state.last.is_none() || state.unavailable.is_some();
             state.unavailable = None;
             state.last = Some(fix);
-            state.fences.report(&plain, fix)
+            (state.fences.report(&plain, fix), first)
         };
         self.after_changes(&fences, &changes, fix).await;
+        if first && changes.is_empty() {
+            // A first position (or one after an outage): "waiting" becomes "on".
+            let _ = self.announce_location();
+        }
         Ok(())
     }
 
@@ -148,9 +153,21 @@ impl Steward {
         let mut state = lock(&self.whereabouts);
         state.fences.clear();
         state.last = None;
+        let already = state.unavailable.as_deref() == Some(why);
         state.unavailable = Some(why.to_owned());
         drop(state);
         self.poke_notifications();
+        if !already {
+            let _ = self.announce_location();
+        }
+    }
+
+    /// Tells the UI where location use stands now, and returns it.
+    fn announce_location(&self) -> Result<LocationView, ApiError> {
+        let view = self.location()?;
+        self.events
+            .emit(crate::AppEvent::LocationChanged(view.clone()));
+        Ok(view)
     }
 
     /// The last position, when location is in use; and the fences the phone is settled in.
@@ -240,6 +257,7 @@ impl Steward {
         }
         if !changes.is_empty() {
             self.poke_notifications();
+            let _ = self.announce_location();
         }
     }
 

@@ -10,7 +10,7 @@ use std::collections::{HashSet, VecDeque};
 
 use steward_core::consent::{flows, PartnerCard};
 use steward_core::feed::household::{
-    ConsumableFacts, DeviceFacts, EventFacts, Household, Position,
+    distance_meters, ConsumableFacts, DeviceFacts, EventFacts, Household, Position,
 };
 use steward_core::feed::matcher::{describe_price, Matched};
 use steward_core::feed::search::{self, Query, SortBy};
@@ -325,7 +325,12 @@ impl Steward {
                 message: "Search: at most 100 characters.".to_owned(),
             });
         }
-        let position = self.position(input.position)?;
+        // The place the owner chose, else where the phone is when location is in use; never
+        // demo mode's street: with location off, search asks for a place instead.
+        let position = match input.position {
+            Some(_) => self.position(input.position)?,
+            None => self.live_position().0,
+        };
         let query = Query::parse(&input.query);
         let now = unix_now();
         self.with_reader(|store| {
@@ -356,6 +361,47 @@ impl Steward {
                     valid_through: seconds(hit.offer.valid_through),
                 })
                 .collect())
+        })
+    }
+
+    /// The stores named in the kept feeds, by name (one per name and spot), for the owner to
+    /// measure search distances from when Steward does not use their location.
+    pub fn places(&self) -> Result<Vec<PlaceView>, ApiError> {
+        self.with_reader(|store| {
+            let mut places: Vec<PlaceView> = Vec::new();
+            for kept in kept_feeds(store)? {
+                for offer in &kept.feed.offers {
+                    for s in &offer.stores {
+                        let same = |p: &PlaceView| {
+                            p.name == s.name
+                                && distance_meters(
+                                    Position {
+                                        lat: p.latitude,
+                                        lon: p.longitude,
+                                    },
+                                    Position {
+                                        lat: s.lat,
+                                        lon: s.lon,
+                                    },
+                                ) < 50.0
+                        };
+                        if !places.iter().any(same) {
+                            places.push(PlaceView {
+                                name: s.name.clone(),
+                                partner_name: kept.card.name.clone(),
+                                latitude: s.lat,
+                                longitude: s.lon,
+                            });
+                        }
+                    }
+                }
+            }
+            places.sort_by(|a, b| {
+                a.name
+                    .cmp(&b.name)
+                    .then(a.partner_name.cmp(&b.partner_name))
+            });
+            Ok(places)
         })
     }
 
@@ -431,6 +477,15 @@ impl Steward {
                 at,
             });
         }
+    }
+
+    /// How many device events are kept for the patterns now (bounded; for tests and support).
+    #[doc(hidden)]
+    pub fn recent_events_len(&self) -> usize {
+        self.recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
     }
 
     fn recent_events(&self, now: i64) -> Vec<EventFacts> {

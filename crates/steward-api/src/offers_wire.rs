@@ -124,3 +124,15 @@ pub struct SearchHitView {
     pub distance_meters: Option<u32>,
     pub valid_through: u32,
 }
+
+/// A place the owner can measure search distances from when Steward does not use their
+/// location: a store named in a partner's feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaceView {
+    /// The store's name, as its partner gives it.
+    pub name: String,
+    pub partner_name: String,
+    pub latitude: f64,
+    pub longitude: f64,
+}

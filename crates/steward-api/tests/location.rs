@@ -195,3 +195,105 @@ async fn a_store_visit_brings_its_offer_and_the_position_leaves_only_under_a_gra
     // Off: forgotten.
     assert_eq!(app.set_location_use(false).expect("off").state, "off");
 }
+
+/// The states location use announces, in order.
+fn announced(events: &common::Collect) -> Vec<String> {
+    events
+        .0
+        .lock()
+        .expect("events")
+        .iter()
+        .filter_map(|e| match e {
+            steward_api::AppEvent::LocationChanged(view) => {
+                Some(format!("{} {:?}", view.state, view.at_stores))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_location_off_search_measures_from_a_chosen_place_and_changes_are_announced() {
+    use steward_api::offers_wire::{PositionInput, SearchInput};
+    let server = PartnerServer::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), brief_partners())
+        .await
+        .expect("partner server");
+    let dir = tempfile::tempdir().expect("dir");
+    let events = common::Collect::default();
+    let app = Arc::new(
+        Steward::open(dir.path(), events.clone(), common::keys())
+            .with_geofence_dwell(1)
+            // Demo mode's street is not the owner's position: search does not use it.
+            .with_demo_position(AT_THE_MARKET.0, AT_THE_MARKET.1),
+    );
+    app.add_partners(&[server.base_url("cornerway"), server.base_url("goldcrust")])
+        .await;
+    app.refresh_offers().await.expect("feeds");
+    let looping = Arc::clone(&app);
+    tokio::spawn(async move { looping.run_notifications().await });
+
+    // Location off: no distances, and the stores in the feeds are offered as places.
+    let search = |position: Option<PositionInput>| {
+        app.search_offers(SearchInput {
+            query: "dish soap".into(),
+            sort: None,
+            position,
+        })
+        .expect("search")
+    };
+    let hits = search(None);
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|h| h.distance_meters.is_none()),
+        "no position, no distance: {hits:?}"
+    );
+    let places = app.places().expect("places");
+    let names: Vec<&str> = places.iter().map(|p| p.name.as_str()).collect();
+    assert!(names.contains(&"Cornerway Alexanderplatz"), "{names:?}");
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(names, sorted, "by name, each once");
+    let chosen = places
+        .iter()
+        .find(|p| p.name == "Cornerway Alexanderplatz")
+        .expect("the store");
+    let from_there = search(Some(PositionInput {
+        latitude: chosen.latitude,
+        longitude: chosen.longitude,
+    }));
+    assert_eq!(
+        from_there
+            .iter()
+            .find(|h| h.store.as_deref() == Some("Cornerway Alexanderplatz"))
+            .and_then(|h| h.distance_meters),
+        Some(0),
+        "measured from the chosen place: {from_there:?}"
+    );
+
+    // On: waiting, then a position (search measures from it), a store reached, the service lost.
+    app.set_location_use(true).expect("on");
+    app.position_report(report(AWAY)).await.expect("away");
+    assert!(search(None).iter().all(|h| h.distance_meters.is_some()));
+    app.position_report(report(AT_THE_MARKET))
+        .await
+        .expect("arrived");
+    wait_for("the stores reached after the dwell time", || {
+        announced(&events).len() >= 3
+    })
+    .await;
+    app.location_lost("the location service stopped");
+    app.location_lost("the location service stopped");
+    app.set_location_use(false).expect("off");
+    assert_eq!(
+        announced(&events),
+        [
+            "waiting []",
+            "on []",
+            "on [\"Cornerway Alexanderplatz\", \"Main Street Market\"]",
+            "unavailable []",
+            "off []",
+        ],
+        "each change once, a repeated loss not again"
+    );
+}

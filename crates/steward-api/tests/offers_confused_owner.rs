@@ -147,11 +147,45 @@ async fn five_presses_bring_the_makers_guide_with_the_players_state() {
         home.press(&player, Button::Menu);
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
+    let guides = || {
+        screen
+            .shown
+            .lock()
+            .expect("screen")
+            .iter()
+            .filter(|n| n.channel == steward_core::notify::Channel::Tutorial)
+            .map(|n| n.title.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
-        screen.titles(),
+        guides(),
         ["Lumaview: Getting to the disc menu"],
         "said once"
     );
+
+    // A flood: a stuck button (or a hostile device) sends presses as fast as the link carries
+    // them. The app keeps up, keeps a bounded memory of them, and still says nothing more.
+    let flood = std::time::Instant::now();
+    for _ in 0..3_000 {
+        home.press(&player, Button::Menu);
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        guides(),
+        ["Lumaview: Getting to the disc menu"],
+        "a flood says nothing more"
+    );
+    let inbox = app.inbox(None, false).expect("the app still answers");
+    assert!(inbox
+        .items
+        .iter()
+        .any(|i| i.item_id == "lumaview-disc-menu"));
+    assert!(
+        app.recent_events_len() <= 2_000,
+        "bounded: {}",
+        app.recent_events_len()
+    );
+    println!("3000 presses handled in {} ms", flood.elapsed().as_millis());
     let opened = app.notification_opened(&notified.open).expect("tapped");
     assert_eq!(
         (opened.kind.as_str(), opened.item_id.as_deref()),

@@ -258,6 +258,32 @@ fn every_bad_field_is_refused_and_says_which() {
             "a b".into(),
             "offers[0].collapseKey",
         ),
+        // Absurd button patterns: a million presses, none, a window of no time, a year.
+        (
+            vec!["tutorials", "0", "targeting", "0", "count"],
+            1_000_000.into(),
+            "tutorials[0].targeting[0]",
+        ),
+        (
+            vec!["tutorials", "0", "targeting", "0", "count"],
+            0.into(),
+            "tutorials[0].targeting[0]",
+        ),
+        (
+            vec!["tutorials", "0", "targeting", "0", "withinSeconds"],
+            0.into(),
+            "tutorials[0].targeting[0]",
+        ),
+        (
+            vec!["tutorials", "0", "targeting", "0", "withinSeconds"],
+            31_536_000.into(),
+            "tutorials[0].targeting[0]",
+        ),
+        (
+            vec!["tutorials", "0", "targeting", "0", "withinSeconds"],
+            0.5.into(),
+            "tutorials[0].targeting[0]",
+        ),
         (
             vec!["tutorials", "0", "steps"],
             serde_json::json!([]),

@@ -66,7 +66,15 @@ pub fn demo_feed_at(partner: &str, base: Option<&str>, now: i64) -> Option<serde
             ],
             "collapseKey": "goldcrust-bread", "priority": 4
         }]}),
-        "lumaview" => serde_json::json!({ "tutorials": [{
+        "lumaview" => serde_json::json!({ "offers": [{
+            "@type": "Offer", "id": "lumaview-lens-cleaner", "name": "Lens cleaning disc for your BD-7, 20% off",
+            "item": {"category": "lens cleaner"},
+            "price": {"amount": "7.99", "currency": "EUR"}, "discountPercent": 20,
+            "validFrom": format_utc(now - DAY), "validThrough": format_utc(now + 30 * DAY),
+            "stores": [{"name": "Main Street Market", "latitude": 52.5208, "longitude": 13.4094}],
+            "targeting": [{"rule": "ownsModel", "model": "bluray_player"}],
+            "collapseKey": "lumaview-cleaner", "priority": 2
+        }], "tutorials": [{
             "@type": "HowTo", "id": "lumaview-disc-menu", "name": "Getting to the disc menu",
             "steps": [
                 step("If the player is off, press Power and wait for the Lumaview logo.", "remote-step1.png", "off"),

@@ -334,6 +334,14 @@ fn whole(field: &str, value: f64, max: f64) -> Result<u32, Invalid> {
     }
 }
 
+fn at_least_one(field: &str, what: &str, value: u32) -> Result<u32, Invalid> {
+    if value == 0 {
+        Err(invalid(field, format!("{what} must be at least 1")))
+    } else {
+        Ok(value)
+    }
+}
+
 fn item(field: &str, raw: WireItem) -> Result<Item, Invalid> {
     match (raw.gtin, raw.category) {
         (Some(gtin), None) => crate::Gtin::parse(&gtin)
@@ -400,8 +408,14 @@ fn rules(field: &str, raw: Vec<WireRule>) -> Result<Vec<Rule>, Invalid> {
                 } => Rule::DevicePattern {
                     model: name(&f, &model, 60)?,
                     event: name(&f, &event, 60)?,
-                    count: whole(&f, count, 100.0)?.max(1),
-                    within_secs: whole(&f, within_seconds, 3_600.0)?.max(1),
+                    // No "zero presses" (always true) nor a zero-length window (never true):
+                    // a rule that cannot mean what it says is refused, not quietly fixed.
+                    count: at_least_one(&f, "count", whole(&f, count, 100.0)?)?,
+                    within_secs: at_least_one(
+                        &f,
+                        "withinSeconds",
+                        whole(&f, within_seconds, 3_600.0)?,
+                    )?,
                 },
                 WireRule::InsideGeofence {
                     latitude,

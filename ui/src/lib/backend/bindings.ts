@@ -107,6 +107,8 @@ export const commands = {
 	tutorial: (key: ItemKeyInput) => typedError<TutorialView, ApiError>(__TAURI_INVOKE("tutorial", { key })),
 	/**  Every current offer that fits the words or GTIN, with price, store and distance worked out on the phone. */
 	searchOffers: (input: SearchInput) => typedError<SearchHitView[], ApiError>(__TAURI_INVOKE("search_offers", { input })),
+	/**  The stores named in partners' feeds, to measure search distances from when location is off. */
+	places: () => typedError<PlaceView[], ApiError>(__TAURI_INVOKE("places")),
 	/**  The owner's notification settings: the day's offer budget, each brand's cap, quiet hours, channels. */
 	notificationSettings: () => typedError<NotificationSettingsView, ApiError>(__TAURI_INVOKE("notification_settings")),
 	/**  Keeps new notification settings once checked; answers them as kept. */
@@ -128,6 +130,10 @@ export const commands = {
 	conversation: (id: number) => typedError<ConversationView, ApiError>(__TAURI_INVOKE("conversation", { id })),
 	/**  Every conversation with makers' support, newest first. */
 	conversations: () => typedError<ConversationView[], ApiError>(__TAURI_INVOKE("conversations")),
+	/**  Whether Steward uses the phone's location for store offers, and where that stands. */
+	location: () => typedError<LocationView, ApiError>(__TAURI_INVOKE("location")),
+	/**  The owner switches location use for store offers on or off (off forgets the position). */
+	setLocationUse: (on: boolean) => typedError<LocationView, ApiError>(__TAURI_INVOKE("set_location_use", { on })),
 };
 
 /** Events */
@@ -136,6 +142,7 @@ export const events = {
 	deviceChanged: makeEvent<DeviceChanged, DeviceChanged>("device-changed"),
 	homeChanged: makeEvent<HomeChanged, HomeChanged>("home-changed"),
 	inventoryChanged: makeEvent<InventoryChanged, InventoryChanged>("inventory-changed"),
+	locationChanged: makeEvent<LocationChanged, LocationChanged>("location-changed"),
 	notificationOpened: makeEvent<NotificationOpened, NotificationOpened>("notification-opened"),
 	notificationPermissionNeeded: makeEvent<NotificationPermissionNeeded, NotificationPermissionNeeded>("notification-permission-needed"),
 	offersChanged: makeEvent<OffersChanged, OffersChanged>("offers-changed"),
@@ -514,6 +521,27 @@ export type LedgerPayloadView = {
 	sha256: string,
 };
 
+/**
+ *  Location use changed: switched, a first position, the service lost or back, a store
+ *  reached or left.
+ */
+export type LocationChanged = LocationView;
+
+/**  Location use, as the settings screen shows it. */
+export type LocationView = {
+	/**  The owner allowed Steward to use the phone's location for store offers. */
+	inUse: boolean,
+	/**
+	 *  `off` (not in use), `waiting` (no position yet), `on`, or `unavailable` (the location
+	 *  service is gone or refused).
+	 */
+	state: string,
+	/**  What the owner should know, in words. */
+	message: string,
+	/**  The stores the phone is at now (settled in their geofences). */
+	atStores: string[],
+};
+
 /**  One decision in the history. */
 export type NotificationEntryView = {
 	/**  Unix seconds. */
@@ -598,6 +626,18 @@ export type PartnerView = {
 	householdId: string,
 	/**  One cell per category × purpose the partner may ask for, in the matrix's order. */
 	cells: GrantCellView[],
+};
+
+/**
+ *  A place the owner can measure search distances from when Steward does not use their
+ *  location: a store named in a partner's feed.
+ */
+export type PlaceView = {
+	/**  The store's name, as its partner gives it. */
+	name: string,
+	partnerName: string,
+	latitude: number | null,
+	longitude: number | null,
 };
 
 /**  What a player is doing. */
