@@ -90,6 +90,8 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri_plugin_notification::Res
         }
         match steward.notification_opened(open) {
             Ok(_) => {
+                // On a phone the system brings the app forward itself.
+                #[cfg(desktop)]
                 if let Some(window) = handle.get_webview_window("main") {
                     let _ = window.unminimize();
                     let _ = window.show();

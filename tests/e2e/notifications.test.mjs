@@ -5,25 +5,14 @@
 // The confused owner (the brief's Blu-ray scenario): five presses on the player's remote within
 // the maker's window bring the maker's guide as a notification within moments, once; tapping it
 // opens the guide at the step for what the player shows now. Nothing about the presses reaches
-// the maker.
+// the maker. Still stuck, the owner asks the maker (with the player's diagnostics, once they saw
+// them) and the maker's support agent replies, live.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { By } from './driver.mjs';
+import { notified } from './notify-helpers.mjs';
 import { startPartnerServer } from './partners.mjs';
-import { appWithSimulatedHome, located, pairFromTheApp, screenshot, visibleAndUncovered, WAIT_MS } from './ui.mjs';
-
-/** Waits until the home's notification service has shown one whose title is `title`. */
-async function notified(home, title, ms = WAIT_MS) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = home.notifications().find((n) => n.summary === title);
-    if (found) return found;
-    if (Date.now() > deadline) {
-      throw new Error(`no notification "${title}"; shown: ${JSON.stringify(home.notifications().map((n) => n.summary))}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { appWithSimulatedHome, button, click, located, pairFromTheApp, screenshot, visibleAndUncovered, WAIT_MS } from './ui.mjs';
 
 describe('notifications from the real app, as the desktop shows them', () => {
   let partners;
@@ -56,7 +45,8 @@ describe('notifications from the real app, as the desktop shows them', () => {
         shown.body,
         "Blu-ray player saw 5 presses within 20 seconds: Lumaview's guide \u201cGetting to the disc menu\u201d may help.",
       );
-      assert.equal(shown.appName, 'app.steward.home');
+      // The desktop names the sender after the app's executable (notify-rust's default on Linux).
+      assert.equal(shown.appName, 'steward');
       assert.ok(shown.actions.includes('default'), 'a tap is reported back to the app');
 
       // Still pressing: no second notification within the cooldown.
@@ -80,6 +70,40 @@ describe('notifications from the real app, as the desktop shows them', () => {
       // The maker received nothing about the presses (the server records every disclosure).
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.equal(partners.received().length, disclosed);
+
+      // Still stuck: the owner asks the maker, with the player's diagnostics once they saw them.
+      await click(app, button('Still stuck? Ask Lumaview'));
+      await (await located(app, By.id('ask-message'))).sendKeys('The disc menu never shows up, even after pressing Menu.');
+      await click(app, '//label[contains(., "diagnostics")]');
+      await click(app, button('Send to Lumaview'));
+      const question = await located(app, By.id('consent-title'));
+      assert.equal(await question.getText(), 'Send this to Lumaview?');
+      assert.equal(partners.received().length, disclosed, 'asking sends nothing');
+      await click(app, button('Allow'));
+      const asked = Date.now();
+      await located(app, By.xpath('//section[@role="log"]//li[contains(., "The disc menu never shows up")]'));
+      const reply = await located(app, By.xpath('//section[@role="log"]//li[.//p[contains(@class, "who")][normalize-space(.)="Ana at Lumaview"]]'));
+      console.log(`support reply on screen ${Date.now() - asked} ms after Allow`);
+      await app.executeScript((el) => el.scrollIntoView({ block: 'center' }), reply);
+      await app.wait(() => visibleAndUncovered(app, reply), WAIT_MS);
+      assert.match(await reply.getText(), /press Stop twice and then Menu/);
+      assert.match(await reply.getText(), /diagnostics \(firmware /, 'the maker saw the diagnostics the owner allowed');
+      const support = partners.received().filter((r) => r.path === '/lumaview/v1/support');
+      assert.equal(support.length, 1);
+      const sent = JSON.parse(support[0].body);
+      assert.equal(sent.data.message, 'The disc menu never shows up, even after pressing Menu.');
+      assert.equal(sent.data.topic, 'lumaview-disc-menu');
+      assert.equal(sent.data.diagnostics.kind, 'bluray_player');
+      await screenshot(app, 'ask-the-maker-reply');
+
+      // The owner answers; the conversation goes on, live.
+      await (await located(app, By.id('reply-message'))).sendKeys('Yes, that works, thank you!');
+      await click(app, '//form[@aria-labelledby="reply-title"]//button[@type="submit"]');
+      await app.wait(
+        async () => (await app.findElements(By.xpath('//section[@role="log"]//li[not(contains(@class, "mine"))]'))).length === 2,
+        WAIT_MS,
+        'a second reply',
+      );
     } finally {
       await app.quit();
     }

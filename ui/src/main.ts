@@ -4,11 +4,13 @@ import { TauriBackend } from './lib/backend/tauri';
 import { DevicesStore } from './lib/stores/devices.svelte';
 import { HomeStore } from './lib/stores/home.svelte';
 import { InventoryStore } from './lib/stores/inventory.svelte';
+import { LocationStore } from './lib/stores/location.svelte';
 import { NavStore } from './lib/stores/nav.svelte';
 import { NotificationsStore } from './lib/stores/notifications.svelte';
 import { OffersStore } from './lib/stores/offers.svelte';
 import { PrivacyStore } from './lib/stores/privacy.svelte';
 import { ShoppingStore } from './lib/stores/shopping.svelte';
+import { SupportStore } from './lib/stores/support.svelte';
 import './app.css';
 
 async function start(): Promise<void> {
@@ -29,6 +31,8 @@ async function start(): Promise<void> {
       privacy: new PrivacyStore(backend),
       offers: new OffersStore(backend),
       notifications: new NotificationsStore(backend, nav),
+      support: new SupportStore(backend),
+      location: new LocationStore(backend),
       nav,
     },
   });

@@ -116,13 +116,20 @@ impl Steward {
         })?;
         let fences = self.store_fences()?;
         let plain: Vec<Fence> = fences.iter().map(|f| f.fence).collect();
-        let (changes, first) = {
+        let (changes, first, due_changed) = {
             let mut state = lock(&self.whereabouts);
             let first = state.last.is_none() || state.unavailable.is_some();
             state.unavailable = None;
             state.last = Some(fix);
-            (state.fences.report(&plain, fix), first)
+            let due = state.fences.due();
+            let changes = state.fences.report(&plain, fix);
+            (changes, first, state.fences.due() != due)
         };
+        if due_changed {
+            // Arriving at a store (or leaving before the visit counted): the notification loop
+            // sleeps until the next due visit, so it must hear of the new one now.
+            self.poke_notifications();
+        }
         self.after_changes(&fences, &changes, fix).await;
         if first && changes.is_empty() {
             // A first position (or one after an outage): "waiting" becomes "on".

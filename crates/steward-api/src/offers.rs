@@ -300,6 +300,7 @@ impl Steward {
             item_id: tutorial.id.clone(),
             name: tutorial.name.clone(),
             steps,
+            device_id: device.as_ref().map(|d| d.id.clone()),
             device_name: device.map(|d| d.name),
             device_state,
             start_step: u32::try_from(start_step).unwrap_or(0),

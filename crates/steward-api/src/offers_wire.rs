@@ -84,6 +84,8 @@ pub struct TutorialView {
     pub steps: Vec<StepView>,
     /// The household's device it is for, and what that device reports now, when known.
     pub device_name: Option<String>,
+    /// Its id (to offer its diagnostics when asking the maker).
+    pub device_id: Option<String>,
     pub device_state: Option<String>,
     /// The step to open at: the first for the device's state now, else the first.
     pub start_step: u32,

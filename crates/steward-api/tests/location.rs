@@ -88,6 +88,8 @@ async fn a_store_visit_brings_its_offer_and_the_position_leaves_only_under_a_gra
 
     // On: a walk from two kilometres away to the market.
     assert_eq!(app.set_location_use(true).expect("on").state, "waiting");
+    // The notification loop settles into its long sleep first: arriving must wake it.
+    tokio::time::sleep(Duration::from_millis(800)).await;
     app.position_report(report(AWAY)).await.expect("away");
     app.position_report(report(AT_THE_MARKET))
         .await

@@ -157,6 +157,9 @@ async function walk(page) {
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByText('2 offers for “dish soap”').waitFor();
   await look('offers, search results');
+  await page.getByLabel('Measure distances from').selectOption({ label: 'Cornerway Alexanderplatz (Cornerway)' });
+  await page.getByRole('form', { name: 'Find the best deal' }).getByText('Cornerway Alexanderplatz, 10 m away').waitFor();
+  await look('offers, distances from a place');
   await page.getByRole('button', { name: 'Stop offers from Goldcrust Bakery' }).click();
   await page.getByRole('region', { name: 'Offers you stopped' }).waitFor();
   await look('offers, a brand stopped');
@@ -168,12 +171,41 @@ async function walk(page) {
   await page.getByRole('button', { name: 'Done' }).waitFor();
   await look('tutorial, last step');
 
+  // The guide did not help: the owner asks its maker, with the player's diagnostics.
+  await page.getByRole('button', { name: 'Still stuck? Ask Lumaview' }).click();
+  await page.getByRole('heading', { name: 'Ask Lumaview', level: 1 }).waitFor();
+  await page.getByRole('checkbox', { name: "Include Blu-ray player's diagnostics" }).waitFor();
+  await look('ask the maker');
+  await page.getByRole('button', { name: 'Send to Lumaview' }).click();
+  await page.getByRole('alert').filter({ hasText: 'write something for the maker' }).waitFor();
+  await look('ask the maker, an empty message refused');
+  await page.getByLabel('Your message to Lumaview').fill('The disc menu does not come up.');
+  await page.getByRole('checkbox', { name: "Include Blu-ray player's diagnostics" }).check();
+  await page.getByRole('button', { name: 'Send to Lumaview' }).click();
+  await page.getByRole('region', { name: 'Send this to Lumaview?' }).waitFor();
+  await look('ask the maker, what the diagnostics would send');
+  await page.evaluate(() => window.stewardTest.replyAfter(null));
+  await page.getByRole('button', { name: 'Allow', exact: true }).click();
+  await page.getByRole('log', { name: 'Messages with Lumaview' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Waiting for a reply from Lumaview…' }).waitFor();
+  await look('conversation, waiting for the reply');
+  await page.evaluate(() => window.stewardTest.deliverReplies());
+  await page.getByText(/^Hello, this is Ana at Lumaview support/).waitFor();
+  await look('conversation, the maker replied');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'write something for the maker' }).waitFor();
+  await look('conversation, an empty message refused');
+  await page.getByRole('button', { name: '← Guide' }).click();
+  await page.getByRole('button', { name: 'Your conversation with Lumaview' }).waitFor();
+  await look('tutorial, with the conversation');
+
   await page.getByRole('button', { name: /^Privacy/ }).click();
   await page.getByRole('heading', { name: 'Privacy', level: 1 }).waitFor();
   await page.getByRole('article', { name: 'Sudsy' }).waitFor();
   await look('privacy center');
   await page.getByRole('button', { name: 'Show the exact data' }).first().click();
-  await page.getByText('"kind": "order"').waitFor();
+  // The newest entry: the message to Lumaview's support, with the player's diagnostics.
+  await page.getByText('"kind": "support"').waitFor();
   await look('privacy, the exact data of an entry');
   await page.getByRole('button', { name: 'Show the receipt' }).first().click();
   await look('privacy, a receipt');
@@ -185,6 +217,12 @@ async function walk(page) {
   await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
   await page.getByRole('list', { name: 'What Steward decided' }).waitFor();
   await look('notifications');
+  const nearby = page.getByRole('region', { name: 'Store offers near you' });
+  await nearby.getByRole('switch', { name: /Use my location/ }).click();
+  await nearby.getByRole('status').filter({ hasText: 'Steward uses your position on this phone' }).waitFor();
+  await page.evaluate(() => window.stewardTest.arriveAt(['Cornerway Alexanderplatz']));
+  await nearby.getByText('You are at: Cornerway Alexanderplatz').waitFor();
+  await look('notifications, location on, at a store');
   await page.getByLabel('From any one brand').fill('9');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByRole('alert').filter({ hasText: 'no more than offers a day in all' }).waitFor();
@@ -378,6 +416,76 @@ describe('the layout a person sees', () => {
       'page',
       'the Offers tab is the one shown',
     );
+    assert.deepEqual(problems, [], 'no script errors on the page');
+    await page.context().close();
+  });
+
+  it('keeps what the owner and the maker say in view, above the tab bar, when asking the maker at 360px', async () => {
+    const { page, problems } = await open({ width: 360, height: 780 });
+    await pairFromAddDevice(page, 'Blu-ray player', '3456-7890');
+    await page.getByRole('button', { name: /^Offers/ }).click();
+    await page.getByRole('button', { name: 'Show me how' }).click();
+    await page.getByRole('button', { name: 'Still stuck? Ask Lumaview' }).click();
+    await page.getByRole('heading', { name: 'Ask Lumaview', level: 1 }).waitFor();
+    const inView = async (what, locator) => {
+      await locator.waitFor();
+      await page.waitForTimeout(300);
+      const where = await seen(locator);
+      assert.ok(where.inViewport && where.onTop, `${what}: on screen, and nothing (the tab bar) covers it`);
+    };
+
+    await page.getByRole('button', { name: 'Send to Lumaview' }).click();
+    await inView('an empty message refused', page.getByRole('alert'));
+    await page.getByLabel('Your message to Lumaview').fill('The disc menu does not come up.');
+    await page.getByRole('checkbox', { name: "Include Blu-ray player's diagnostics" }).check();
+    await page.getByRole('button', { name: 'Send to Lumaview' }).click();
+    await inView('what the diagnostics would send', page.getByRole('button', { name: 'Not now' }));
+    await page.getByRole('button', { name: 'Not now' }).click();
+    await inView('nothing was sent', page.getByRole('status').filter({ hasText: 'Nothing was sent to Lumaview' }));
+
+    await page.evaluate(() => window.stewardTest.replyAfter(null));
+    await page.getByRole('button', { name: 'Send to Lumaview' }).click();
+    const log = page.getByRole('log', { name: 'Messages with Lumaview' });
+    await inView('waiting for the reply', page.getByText('Waiting for a reply from Lumaview…'));
+    // A few turns, so the conversation is longer than the screen: each new message comes into view.
+    for (const [i, text] of ['It shows the trailers.', 'Still the trailers after Stop.', 'Nothing else happens.'].entries()) {
+      await page.evaluate(() => window.stewardTest.deliverReplies());
+      await inView(`reply ${i + 1}`, log.getByRole('listitem').nth(2 * i + 1));
+      await page.getByLabel('Your message').fill(text);
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await inView(`waiting ${i + 2}`, page.getByText('Waiting for a reply from Ana at Lumaview…'));
+    }
+    await page.evaluate(() => window.stewardTest.deliverReplies());
+    await inView('the last reply', log.getByRole('listitem').last());
+    assert.ok(
+      await page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight),
+      'the conversation is taller than the screen',
+    );
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await inView('an empty reply refused', page.getByRole('alert'));
+    assert.deepEqual(problems, [], 'no script errors on the page');
+    await page.context().close();
+  });
+
+  it('says where location stands in view, above the tab bar, when it is switched at 360px', async () => {
+    const { page, problems } = await open({ width: 360, height: 780 });
+    await page.getByRole('button', { name: /^Offers/ }).click();
+    await page.getByRole('button', { name: 'Notification settings' }).click();
+    const nearby = page.getByRole('region', { name: 'Store offers near you' });
+    await nearby.getByRole('switch', { name: /Use my location/ }).click();
+    const status = nearby.getByRole('status');
+    await status.filter({ hasText: 'Steward uses your position on this phone' }).waitFor();
+    await page.evaluate(() => window.stewardTest.arriveAt(['Cornerway Alexanderplatz']));
+    await status.getByText('You are at: Cornerway Alexanderplatz').waitFor();
+    await page.waitForTimeout(300);
+    const where = await seen(status);
+    assert.ok(where.inViewport && where.onTop, 'where location stands is on screen, and nothing covers it');
+
+    // With the phone's position known, search does not ask for a place.
+    await page.getByRole('button', { name: '← Offers and help' }).click();
+    await page.getByRole('heading', { name: 'Offers and help', level: 1 }).waitFor();
+    await page.getByText('Distances are from where you are').waitFor();
+    assert.equal(await page.getByLabel('Measure distances from').count(), 0);
     assert.deepEqual(problems, [], 'no script errors on the page');
     await page.context().close();
   });

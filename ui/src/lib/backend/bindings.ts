@@ -795,6 +795,8 @@ export type TutorialView = {
 	steps: StepView[],
 	/**  The household's device it is for, and what that device reports now, when known. */
 	deviceName: string | null,
+	/**  Its id (to offer its diagnostics when asking the maker). */
+	deviceId: string | null,
 	deviceState: string | null,
 	/**  The step to open at: the first for the device's state now, else the first. */
 	startStep: number,

@@ -184,7 +184,18 @@ backend.notifyHistory = [
   askForPermission: (reason: string) => backend.askForPermission(reason),
   tapNotification: (target: Parameters<MemoryBackend['tapNotification']>[0]) => backend.tapNotification(target),
   systemAnswer: (answer: 'granted' | 'denied') => (backend.systemAnswer = answer),
+  // The maker's scripted agent: answers after `ms`, or (null) only when told to.
+  replyAfter: (ms: number | null) => (backend.replyAfterMs = ms),
+  deliverReplies: () => backend.deliverReplies(),
+  // The phone's location service: a first position, a store's geofence reached, an outage.
+  positionFound: () => backend.positionFound(),
+  arriveAt: (stores: string[]) => backend.arriveAt(stores),
+  loseLocation: (why: string) => backend.loseLocation(why),
 };
+// The phone finds itself a moment after location is switched on.
+backend.positionAfterMs = 600;
+// The demo's agent takes a moment to answer, as a person would.
+backend.replyAfterMs = 1500;
 
 // The core's announcements, as Tauri events the TauriBackend listens to.
 void backend.onHomeChanged((home) => void emit('home-changed', home));
@@ -194,6 +205,8 @@ void backend.onShoppingChanged((list) => void emit('shopping-changed', list));
 void backend.onOffersChanged((feeds) => void emit('offers-changed', feeds));
 void backend.onNotificationPermissionNeeded((view) => void emit('notification-permission-needed', view));
 void backend.onNotificationOpened((target) => void emit('notification-opened', target));
+void backend.onSupportReplied((conversation) => void emit('support-replied', conversation));
+void backend.onLocationChanged((location) => void emit('location-changed', location));
 
 type Args = Record<string, unknown>;
 
@@ -259,6 +272,12 @@ async function answer(cmd: string, a: Args): Promise<unknown> {
       return backend.tutorial(a.key as never);
     case 'search_offers':
       return backend.searchOffers(a.input as never);
+    case 'places':
+      return backend.places();
+    case 'location':
+      return backend.location();
+    case 'set_location_use':
+      return backend.setLocationUse(Boolean(a.on));
     case 'notification_settings':
       return backend.notificationSettings();
     case 'set_notification_settings':
@@ -299,6 +318,14 @@ async function answer(cmd: string, a: Args): Promise<unknown> {
       return backend.diagnosticsPrompt(String(a.deviceId), String(a.partnerId));
     case 'send_diagnostics':
       return backend.sendDiagnostics(String(a.deviceId), String(a.partnerId), Boolean(a.allow));
+    case 'ask_maker':
+      return backend.askMaker(a.input as never);
+    case 'send_support_message':
+      return backend.sendSupportMessage(Number(a.id), String(a.message));
+    case 'conversation':
+      return backend.conversation(Number(a.id));
+    case 'conversations':
+      return backend.conversations();
     default:
       throw `command ${cmd} not allowed`;
   }

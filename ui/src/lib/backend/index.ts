@@ -35,9 +35,18 @@ import type {
   NotificationSettingsInput,
   NotificationSettingsView,
   OpenTargetView,
+  AskMakerInput,
+  ConversationView,
+  LocationView,
+  PlaceView,
 } from './bindings';
 
 export type {
+  AskMakerInput,
+  ConversationView,
+  LocationView,
+  PlaceView,
+  SupportMessageView,
   NotificationEntryView,
   NotificationPermissionView,
   OpenTargetView,
@@ -185,8 +194,18 @@ export interface Backend {
   mutePartner(partnerId: string, muted: boolean, position: PositionInput | null): Promise<InboxView>;
   /** A tutorial step by step, with the state of the device it is for. */
   tutorial(key: ItemKeyInput): Promise<TutorialView>;
-  /** Every current offer fitting the words or GTIN, by distance or price; worked out on the phone. */
+  /** Every current offer fitting the words or GTIN, by distance or price; worked out on the phone.
+   *  Distances are from `position`, else from the phone's when location is in use, else none. */
   searchOffers(input: SearchInput): Promise<SearchHitView[]>;
+  /** The stores named in partners' feeds, to measure search distances from when location is off. */
+  places(): Promise<PlaceView[]>;
+
+  /** Whether Steward uses the phone's location for store offers, and where that stands. */
+  location(): Promise<LocationView>;
+  /** The owner switches location use on or off (off forgets the position). */
+  setLocationUse(on: boolean): Promise<LocationView>;
+  /** Calls `listener` when location use changes (on, a position, a store reached, lost). */
+  onLocationChanged(listener: (location: LocationView) => void): Promise<() => void>;
 
   /** The owner's notification settings (quiet defaults until changed). */
   notificationSettings(): Promise<NotificationSettingsView>;
@@ -202,6 +221,18 @@ export interface Backend {
   onNotificationPermissionNeeded(listener: (view: NotificationPermissionView) => void): Promise<() => void>;
   /** Calls `listener` when the owner tapped a notification: open what it names. */
   onNotificationOpened(listener: (target: OpenTargetView) => void): Promise<() => void>;
+
+  /** Writes to a maker's support (a guide did not help): the owner's words, and a device's
+   *  diagnostics only when `diagnosticsOf` names it (`allowDiagnostics` answers the prompt). */
+  askMaker(input: AskMakerInput): Promise<ConversationView>;
+  /** The owner's next message in a conversation with a maker's support. */
+  sendSupportMessage(id: number, message: string): Promise<ConversationView>;
+  /** A conversation with a maker's support, both sides, as kept on the phone. */
+  conversation(id: number): Promise<ConversationView>;
+  /** Every conversation with makers' support, newest first. */
+  conversations(): Promise<ConversationView[]>;
+  /** Calls `listener` when a maker's support replied; resolves to an unsubscribe. */
+  onSupportReplied(listener: (conversation: ConversationView) => void): Promise<() => void>;
 }
 
 /** A failed call: `code` lets the UI branch, `message` is written for a person. */

@@ -37,6 +37,10 @@ import {
   type OpenTargetView,
   type NotificationSettingsInput,
   type NotificationSettingsView,
+  type AskMakerInput,
+  type ConversationView,
+  type LocationView,
+  type PlaceView,
 } from './index';
 
 /** A partner the memory backend knows, with what its card declares. */
@@ -844,7 +848,9 @@ export class MemoryBackend implements Backend {
         { text: 'Move with the arrows; the chosen item is outlined.', image: null },
         { text: 'Press OK to choose it. Back returns to the previous menu.', image: null },
       ],
-      deviceName: 'Living room player',
+      // The household's player when one is paired (the demo's), else the sample one.
+      deviceName: [...this.paired.values()].find((d) => d.kind === 'bluray_player')?.name ?? 'Living room player',
+      deviceId: [...this.paired.values()].find((d) => d.kind === 'bluray_player')?.id ?? null,
       deviceState: 'On, stopped',
       startStep: 0,
     };
@@ -857,6 +863,13 @@ export class MemoryBackend implements Backend {
     }
     const words = input.query.toLowerCase().split(/\s+/).filter((w) => w !== '');
     if (words.length === 0) return [];
+    // Distances from the place given, else from the phone while location is in use, else none.
+    const from = input.position?.latitude != null && input.position.longitude != null ? input.position : null;
+    const distance = (i: InboxItemView): number | null => {
+      const spot = i.store === null ? undefined : this.storePlaces[i.store];
+      if (from !== null) return spot === undefined ? null : metersBetween(from.latitude ?? 0, from.longitude ?? 0, spot.latitude, spot.longitude);
+      return this.locationView.state === 'on' ? i.distanceMeters : null;
+    };
     const hits = this.offerItems
       .filter((i) => i.kind === 'offer')
       .filter((i) => words.every((w) => `${i.name.toLowerCase()} ${i.category}`.includes(w)))
@@ -868,12 +881,79 @@ export class MemoryBackend implements Backend {
         price: i.price,
         discountPercent: i.discountPercent,
         store: i.store,
-        distanceMeters: i.distanceMeters,
+        distanceMeters: distance(i),
         validThrough: i.expiresAt,
       }));
     const cents = (h: SearchHitView) => (h.price === null ? Infinity : Number(h.price.split(' ')[0]));
     const meters = (h: SearchHitView) => h.distanceMeters ?? Infinity;
     return hits.sort((a, b) => (input.sort === 'price' ? cents(a) - cents(b) || meters(a) - meters(b) : meters(a) - meters(b) || cents(a) - cents(b)));
+  }
+
+  /** Where the demo's stores are, as their partners' feeds give them. */
+  storePlaces: Record<string, { latitude: number; longitude: number }> = {
+    'Main Street Market': { latitude: 52.5208, longitude: 13.4094 },
+    'Cornerway Alexanderplatz': { latitude: 52.5219, longitude: 13.4132 },
+  };
+
+  async places(): Promise<PlaceView[]> {
+    this.check();
+    const places: PlaceView[] = [];
+    for (const item of this.offerItems) {
+      const spot = item.kind === 'offer' && item.store !== null ? this.storePlaces[item.store] : undefined;
+      if (spot === undefined || places.some((p) => p.name === item.store)) continue;
+      places.push({ name: item.store ?? '', partnerName: item.partnerName, ...spot });
+    }
+    return places.sort((a, b) => a.name.localeCompare(b.name) || a.partnerName.localeCompare(b.partnerName));
+  }
+
+  // ---- location: the owner's switch, and the demo's phone finding itself and reaching stores ----
+
+  locationView: LocationView = { inUse: false, state: 'off', message: locationMessage('off'), atStores: [] };
+  /** How long the demo's phone takes to find its position once location is on; `null` waits
+   *  for `positionFound()`. */
+  positionAfterMs: number | null = 50;
+  private locationListeners = new Set<(location: LocationView) => void>();
+
+  private announceLocation(view: Omit<LocationView, 'message'>, why = ''): LocationView {
+    this.locationView = { ...view, message: locationMessage(view.state, why) };
+    for (const listener of this.locationListeners) listener(structuredClone(this.locationView));
+    return structuredClone(this.locationView);
+  }
+
+  async location(): Promise<LocationView> {
+    this.check();
+    return structuredClone(this.locationView);
+  }
+
+  async setLocationUse(on: boolean): Promise<LocationView> {
+    this.check();
+    if (!on) return this.announceLocation({ inUse: false, state: 'off', atStores: [] });
+    if (this.locationView.inUse) return this.announceLocation(this.locationView);
+    const view = this.announceLocation({ inUse: true, state: 'waiting', atStores: [] });
+    if (this.positionAfterMs !== null) setTimeout(() => this.positionFound(), this.positionAfterMs);
+    return view;
+  }
+
+  async onLocationChanged(listener: (location: LocationView) => void): Promise<() => void> {
+    this.locationListeners.add(listener);
+    return () => this.locationListeners.delete(listener);
+  }
+
+  /** The phone's first position arrives (for tests). */
+  positionFound(): void {
+    if (this.locationView.inUse && this.locationView.state !== 'on') {
+      this.announceLocation({ inUse: true, state: 'on', atStores: [] });
+    }
+  }
+
+  /** The phone settles in these stores' geofences (none: it left them) (for tests). */
+  arriveAt(stores: string[]): void {
+    if (this.locationView.state === 'on') this.announceLocation({ ...this.locationView, atStores: [...stores] });
+  }
+
+  /** The location service went away or refused, `why` in words (for tests). */
+  loseLocation(why: string): void {
+    if (this.locationView.inUse) this.announceLocation({ inUse: true, state: 'unavailable', atStores: [] }, why);
   }
 
   // ---- notification settings and history ----
@@ -976,6 +1056,161 @@ export class MemoryBackend implements Backend {
   tapNotification(target: OpenTargetView): void {
     for (const listener of this.openedListeners) listener(structuredClone(target));
   }
+
+  // ---- support: the owner writes to a maker; a scripted agent answers, as the demo's does ----
+
+  supportConversations: ConversationView[] = [];
+  /** How long the scripted agent takes to answer; `null` holds answers until `deliverReplies()`. */
+  replyAfterMs: number | null = 50;
+  private pendingReplies = new Map<number, string[]>();
+  private supportListeners = new Set<(conversation: ConversationView) => void>();
+
+  /** The owner's words as the core takes them: 1 to 1000 characters of text. */
+  private supportText(raw: string): string {
+    const text = raw.trim();
+    if (text === '') throw new BackendError('invalidInput', 'Message: write something for the maker.');
+    if ([...text].length > 1000) throw new BackendError('invalidInput', 'Message: at most 1000 characters.');
+    if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text)) {
+      throw new BackendError('invalidInput', 'Message: only text (no control characters).');
+    }
+    return text;
+  }
+
+  private partnerNameOf(partnerId: string): string {
+    const name = this.partners.find((p) => p.id === partnerId)?.name ?? this.feedStatuses().find((f) => f.partnerId === partnerId)?.partnerName;
+    if (name === undefined) throw new BackendError('invalidInput', 'That partner no longer exists. It may have been removed.');
+    return name;
+  }
+
+  /** What the demo's agent answers to the owner's `turn`-th message. */
+  private agentAnswer(partnerName: string, message: string, turn: number, firmware: string | null): string {
+    const words = message.toLowerCase();
+    if (turn === 0) {
+      let text = `Hello, this is Ana at ${partnerName} support. `;
+      text += words.includes('menu')
+        ? 'If the disc menu does not come up, press Stop twice and then Menu: some discs only show their menu after the trailers. Does that bring it up?'
+        : 'I am sorry the guide did not help. What does the screen show right now?';
+      if (firmware !== null) text += ` I can see your device's diagnostics (firmware ${firmware}); nothing looks wrong there.`;
+      return text;
+    }
+    if (['yes', 'works', 'thank'].some((w) => words.includes(w))) return 'Glad it works now! Write again any time.';
+    return 'Thanks. Let us try a restart: hold Power for 10 seconds until the light blinks, then switch it on again, and tell me how it goes.';
+  }
+
+  private supportConversation(id: number): ConversationView {
+    const found = this.supportConversations.find((c) => c.id === id);
+    if (!found) throw new BackendError('invalidInput', 'That conversation no longer exists.');
+    return found;
+  }
+
+  private expectReply(id: number, text: string): void {
+    if (this.replyAfterMs === null) {
+      this.pendingReplies.set(id, [...(this.pendingReplies.get(id) ?? []), text]);
+    } else {
+      setTimeout(() => this.agentReplies(id, text), this.replyAfterMs);
+    }
+  }
+
+  private agentReplies(id: number, text: string): void {
+    const conversation = this.supportConversations.find((c) => c.id === id);
+    if (!conversation) return;
+    conversation.messages.push({ fromOwner: false, name: `Ana at ${conversation.partnerName}`, text, at: this.now() });
+    conversation.awaitingReply = false;
+    for (const listener of this.supportListeners) listener(structuredClone(conversation));
+  }
+
+  /** The agent answers everything held while `replyAfterMs` is `null` (for tests). */
+  deliverReplies(): void {
+    const held = [...this.pendingReplies];
+    this.pendingReplies.clear();
+    for (const [id, texts] of held) for (const text of texts) this.agentReplies(id, text);
+  }
+
+  async askMaker(input: AskMakerInput): Promise<ConversationView> {
+    this.check();
+    const text = this.supportText(input.message);
+    const partnerName = this.partnerNameOf(input.partnerId);
+    let firmware: string | null = null;
+    let diagnostics: string | null = null;
+    if (input.diagnosticsOf !== null) {
+      const { device, partner, line, allowed } = this.diagnosticsTarget(input.diagnosticsOf, input.partnerId);
+      if (!allowed && !input.allowDiagnostics) {
+        throw new BackendError('notShared', `Nothing was sent to ${partner.name}: you have not allowed ${partner.name} to receive device diagnostics for tutorials and support.`);
+      }
+      if (!allowed) {
+        this.grants.set(`${partner.id}|device-diagnostics|tutorials-support`, { expiresAt: this.now() + LIFETIME_DAYS * 86400, narrowed: true });
+        this.receipt(partner, 'given', 'device-diagnostics', 'tutorials-support');
+      }
+      diagnostics = line;
+      firmware = device.firmware ?? 'unknown';
+    }
+    // What left the phone: the owner's words, and the diagnostics when included.
+    const partner = this.partners.find((p) => p.id === input.partnerId);
+    if (partner) {
+      const summary = diagnostics === null ? `Your message to ${partner.name}'s support` : `Your message to ${partner.name}'s support; ${diagnostics}`;
+      const data = diagnostics === null ? { message: text } : { message: text, diagnostics };
+      this.record(partner, 'support', 'tutorials-support', diagnostics === null ? [] : ['device-diagnostics'], summary, JSON.stringify({ kind: 'support', data }));
+    }
+    const topic = this.offerItems.find((i) => i.partnerId === input.partnerId && i.itemId === input.topic);
+    const conversation: ConversationView = {
+      id: this.supportConversations.reduce((max, c) => Math.max(max, c.id), 0) + 1,
+      partnerId: input.partnerId,
+      partnerName,
+      title: topic?.name ?? `Question for ${partnerName}`,
+      messages: [{ fromOwner: true, name: 'You', text, at: this.now() }],
+      awaitingReply: true,
+    };
+    this.supportConversations.unshift(conversation);
+    this.expectReply(conversation.id, this.agentAnswer(partnerName, text, 0, firmware));
+    return structuredClone(conversation);
+  }
+
+  async sendSupportMessage(id: number, message: string): Promise<ConversationView> {
+    this.check();
+    const conversation = this.supportConversation(id);
+    const text = this.supportText(message);
+    const turn = conversation.messages.filter((m) => m.fromOwner).length;
+    conversation.messages.push({ fromOwner: true, name: 'You', text, at: this.now() });
+    conversation.awaitingReply = true;
+    this.expectReply(id, this.agentAnswer(conversation.partnerName, text, turn, null));
+    return structuredClone(conversation);
+  }
+
+  async conversation(id: number): Promise<ConversationView> {
+    this.check();
+    return structuredClone(this.supportConversation(id));
+  }
+
+  async conversations(): Promise<ConversationView[]> {
+    this.check();
+    return structuredClone(this.supportConversations);
+  }
+
+  async onSupportReplied(listener: (conversation: ConversationView) => void): Promise<() => void> {
+    this.supportListeners.add(listener);
+    return () => this.supportListeners.delete(listener);
+  }
+}
+
+/** What the core tells the owner about location use, in its words. */
+function locationMessage(state: string, why = ''): string {
+  switch (state) {
+    case 'on':
+      return 'Steward uses your position on this phone to notice when you are at a store. It is not sent to anyone unless you allow it.';
+    case 'waiting':
+      return 'Waiting for your position.';
+    case 'unavailable':
+      return `Steward cannot learn where you are: ${why}. Store offers wait until it can.`;
+    default:
+      return 'Location is off: store offers do not come, and search asks you for a place.';
+  }
+}
+
+/** Metres between two positions on the Earth (haversine), rounded as the core rounds them. */
+function metersBetween(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = (d: number) => (d * Math.PI) / 180;
+  const a = Math.sin(rad(lat2 - lat1) / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2;
+  return Math.round(2 * 6_371_008.8 * Math.asin(Math.sqrt(a)));
 }
 
 function memoryOffer(

@@ -17,6 +17,26 @@ describe('TauriBackend', () => {
     expect(calls).toEqual([['set_household_name', { name: 'Maple Street' }]]);
   });
 
+  it('asks the maker and switches location use through the generated commands', async () => {
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return cmd === 'set_location_use'
+        ? { inUse: true, state: 'waiting', message: 'Waiting for your position.', atStores: [] }
+        : { id: 7, partnerId: 'lumaview', partnerName: 'Lumaview', title: 'Getting to the disc menu', messages: [], awaitingReply: true };
+    });
+    const backend = new TauriBackend();
+    const input = { partnerId: 'lumaview', topic: 'lumaview-disc-menu', message: 'Help', diagnosticsOf: 'aa03', allowDiagnostics: true };
+    expect((await backend.askMaker(input)).id).toBe(7);
+    await backend.sendSupportMessage(7, 'Again');
+    expect((await backend.setLocationUse(true)).state).toBe('waiting');
+    expect(calls).toEqual([
+      ['ask_maker', { input }],
+      ['send_support_message', { id: 7, message: 'Again' }],
+      ['set_location_use', { on: true }],
+    ]);
+  });
+
   it("turns the core's ApiError into a BackendError with its code and message", async () => {
     mockIPC(() => {
       throw { code: 'invalidInput', message: 'Household name: too long.' };

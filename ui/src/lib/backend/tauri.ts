@@ -37,6 +37,10 @@ import {
   type OpenTargetView,
   type NotificationSettingsInput,
   type NotificationSettingsView,
+  type AskMakerInput,
+  type ConversationView,
+  type LocationView,
+  type PlaceView,
 } from './index';
 
 /** What every generated command resolves to. */
@@ -264,6 +268,22 @@ export class TauriBackend implements Backend {
     return unwrap(await commands.searchOffers(input));
   }
 
+  async places(): Promise<PlaceView[]> {
+    return unwrap(await commands.places());
+  }
+
+  async location(): Promise<LocationView> {
+    return unwrap(await commands.location());
+  }
+
+  async setLocationUse(on: boolean): Promise<LocationView> {
+    return unwrap(await commands.setLocationUse(on));
+  }
+
+  async onLocationChanged(listener: (location: LocationView) => void): Promise<() => void> {
+    return events.locationChanged.listen((event) => listener(event.payload));
+  }
+
   async notificationSettings(): Promise<NotificationSettingsView> {
     return unwrap(await commands.notificationSettings());
   }
@@ -290,5 +310,25 @@ export class TauriBackend implements Backend {
 
   async onNotificationOpened(listener: (target: OpenTargetView) => void): Promise<() => void> {
     return events.notificationOpened.listen((event) => listener(event.payload));
+  }
+
+  async askMaker(input: AskMakerInput): Promise<ConversationView> {
+    return unwrap(await commands.askMaker(input));
+  }
+
+  async sendSupportMessage(id: number, message: string): Promise<ConversationView> {
+    return unwrap(await commands.sendSupportMessage(id, message));
+  }
+
+  async conversation(id: number): Promise<ConversationView> {
+    return unwrap(await commands.conversation(id));
+  }
+
+  async conversations(): Promise<ConversationView[]> {
+    return unwrap(await commands.conversations());
+  }
+
+  async onSupportReplied(listener: (conversation: ConversationView) => void): Promise<() => void> {
+    return events.supportReplied.listen((event) => listener(event.payload));
   }
 }

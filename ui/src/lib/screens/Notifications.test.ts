@@ -1,9 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { NotificationEntryView } from '../backend';
+import { BackendError, type NotificationEntryView } from '../backend';
 import { MemoryBackend } from '../backend/memory';
 import { InventoryStore } from '../stores/inventory.svelte';
+import { LocationStore } from '../stores/location.svelte';
 import { NavStore } from '../stores/nav.svelte';
 import { NotificationsStore } from '../stores/notifications.svelte';
 import { OffersStore } from '../stores/offers.svelte';
@@ -15,8 +16,9 @@ import Privacy from './Privacy.svelte';
 function renderScreen(backend = new MemoryBackend()) {
   const nav = new NavStore();
   const notifications = new NotificationsStore(backend, nav);
-  render(Notifications, { props: { notifications, nav } });
-  return { backend, nav, notifications };
+  const location = new LocationStore(backend);
+  render(Notifications, { props: { notifications, location, nav } });
+  return { backend, nav, notifications, location };
 }
 
 const field = (label: string) => screen.getByLabelText(label) as HTMLInputElement;
@@ -62,7 +64,7 @@ describe('Notifications screen', () => {
     expect(screen.queryByLabelText('From')).toBeNull();
     await userEvent.click(within(settings()).getByRole('switch', { name: /^Offers/ }));
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
-    expect((await screen.findByRole('status')).textContent).toBe('Saved');
+    expect((await within(settings()).findByRole('status')).textContent).toBe('Saved');
     expect(backend.notifySettings).toEqual({
       dailyOfferBudget: 5,
       perBrandCap: 2,
@@ -74,11 +76,11 @@ describe('Notifications screen', () => {
     });
     // Quiet hours on again: the usual night, changed to end later.
     await userEvent.click(screen.getByRole('switch', { name: /Quiet hours/ }));
-    expect(screen.queryByRole('status')).toBeNull();
+    expect(within(settings()).queryByRole('status')).toBeNull();
     expect(field('From').value).toBe('22:00');
     await fireEvent.input(field('Until'), { target: { value: '08:30' } });
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
-    await screen.findByRole('status');
+    await within(settings()).findByRole('status');
     expect(backend.notifySettings.quietFrom).toBe('22:00');
     expect(backend.notifySettings.quietUntil).toBe('08:30');
   });
@@ -186,12 +188,64 @@ describe('Notifications screen', () => {
   });
 });
 
+describe('Store offers near you', () => {
+  const region = () => screen.getByRole('region', { name: 'Store offers near you' });
+  const useLocation = () => within(region()).getByRole('switch', { name: /Use my location/ }) as HTMLInputElement;
+  const said = () => within(region()).getByRole('status').textContent?.replace(/\s+/g, ' ').trim();
+
+  it('switches location use with the reason given, says where it stands, and follows the core', async () => {
+    const backend = new MemoryBackend();
+    backend.positionAfterMs = null;
+    const { location } = renderScreen(backend);
+    const stop = await location.start();
+    await screen.findByRole('switch', { name: /Use my location/ });
+    expect(useLocation().checked, 'off until the owner switches it on').toBe(false);
+    const why = (document.getElementById(useLocation().getAttribute('aria-describedby') ?? '')?.textContent ?? '').replace(/\s+/g, ' ');
+    expect(why).toContain('Steward notices when you are at a store that has an offer for you.');
+    expect(why).toContain('Your position stays on this phone unless you allow a brand to receive it in Privacy.');
+    expect(said()).toBe('Location is off: store offers do not come, and search asks you for a place.');
+
+    await userEvent.click(useLocation());
+    await waitFor(() => expect(said()).toBe('Waiting for your position.'));
+    expect(useLocation().checked).toBe(true);
+    expect(backend.locationView.inUse).toBe(true);
+
+    // The core's announcements: a first position, a store reached, the service gone.
+    backend.positionFound();
+    await waitFor(() => expect(said()).toMatch(/^Steward uses your position on this phone to notice when you are at a store\./));
+    backend.arriveAt(['Cornerway Alexanderplatz']);
+    await waitFor(() => expect(said()).toContain('You are at: Cornerway Alexanderplatz'));
+    backend.loseLocation('the location service stopped');
+    await waitFor(() => expect(said()).toBe('Steward cannot learn where you are: the location service stopped. Store offers wait until it can.'));
+    expect(said()).not.toContain('You are at');
+
+    await userEvent.click(useLocation());
+    await waitFor(() => expect(said()).toBe('Location is off: store offers do not come, and search asks you for a place.'));
+    expect(useLocation().checked).toBe(false);
+    expect(backend.locationView.inUse).toBe(false);
+    stop();
+  });
+
+  it('shows a refusal in an alert and leaves the switch as it was', async () => {
+    const backend = new MemoryBackend();
+    renderScreen(backend);
+    await screen.findByRole('switch', { name: /Use my location/ });
+    backend.failNext = new BackendError('storage', 'Steward could not keep that setting. Nothing was changed; please try again.');
+    await userEvent.click(useLocation());
+    expect((await within(region()).findByRole('alert')).textContent).toBe(
+      'Steward could not keep that setting. Nothing was changed; please try again.',
+    );
+    expect(useLocation().checked).toBe(false);
+    expect(backend.locationView.inUse).toBe(false);
+  });
+});
+
 describe('The way to notification settings', () => {
   it('is on the Offers screen', async () => {
     const backend = new MemoryBackend();
     const nav = new NavStore();
     nav.go({ name: 'offers' });
-    render(Offers, { props: { offers: new OffersStore(backend), inventory: new InventoryStore(backend), nav } });
+    render(Offers, { props: { offers: new OffersStore(backend), inventory: new InventoryStore(backend), location: new LocationStore(backend), nav } });
     await userEvent.click(screen.getByRole('button', { name: 'Notification settings' }));
     expect(nav.screen).toEqual({ name: 'notifications' });
   });

@@ -1,19 +1,23 @@
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import type { SearchInput } from '../backend';
 import { MemoryBackend } from '../backend/memory';
 import { InventoryStore } from '../stores/inventory.svelte';
+import { LocationStore } from '../stores/location.svelte';
 import { NavStore } from '../stores/nav.svelte';
 import { NotificationsStore } from '../stores/notifications.svelte';
 import { OffersStore } from '../stores/offers.svelte';
+import { SupportStore } from '../stores/support.svelte';
 import Offers from './Offers.svelte';
 import Tutorial from './Tutorial.svelte';
 
 function renderOffers(backend = new MemoryBackend()) {
   const offers = new OffersStore(backend);
   const nav = new NavStore();
-  render(Offers, { props: { offers, inventory: new InventoryStore(backend), nav } });
-  return { offers, nav, backend };
+  const location = new LocationStore(backend);
+  render(Offers, { props: { offers, inventory: new InventoryStore(backend), location, nav } });
+  return { offers, nav, backend, location };
 }
 
 const item = (name: string) => screen.getByRole('article', { name });
@@ -92,11 +96,79 @@ describe('Offers and help', () => {
     expect(await screen.findByText('No current offers for “caviar”.')).toBeTruthy();
   });
 
+  it('asks for a place to measure from while location is off, and measures from the one chosen', async () => {
+    const { backend } = renderOffers();
+    const searches: SearchInput[] = [];
+    const search = backend.searchOffers.bind(backend);
+    backend.searchOffers = async (input) => {
+      searches.push(structuredClone(input));
+      return search(input);
+    };
+    const form = screen.getByRole('form', { name: 'Find the best deal' });
+    const place = (await within(form).findByLabelText('Measure distances from')) as HTMLSelectElement;
+    await waitFor(() => expect(place.options.length).toBe(3));
+    expect([...place.options].map((o) => o.textContent)).toEqual([
+      'No place (no distances)',
+      'Cornerway Alexanderplatz (Cornerway)',
+      'Main Street Market (Sudsy)',
+    ]);
+    expect(place.value, 'no place is chosen for the owner').toBe('');
+    const hint = () => document.getElementById('offer-distance-hint')?.textContent;
+    expect(hint()).toBe('Location is off, so there are no distances. Choose a place to measure them from.');
+
+    await userEvent.type(screen.getByLabelText('Product, or the number under its barcode'), 'dish soap');
+    await userEvent.click(screen.getByRole('button', { name: 'Search' }));
+    await screen.findByText('2 offers for “dish soap”');
+    expect(searches.at(-1)?.position).toBeNull();
+    const where = () => [...form.querySelectorAll('.hits .where')].map((n) => n.textContent);
+    expect(where()).toEqual(['Cornerway Alexanderplatz', 'Main Street Market']);
+
+    await userEvent.selectOptions(place, 'Cornerway Alexanderplatz (Cornerway)');
+    await waitFor(() => expect(searches.at(-1)?.position).toEqual({ latitude: 52.5219, longitude: 13.4132 }));
+    await waitFor(() => expect(where()[0]).toBe('Cornerway Alexanderplatz, 10 m away'));
+    expect(where()[1]).toMatch(/^Main Street Market, \d+ m away$/);
+    expect(hint()).toBe('Location is off, so distances are from Cornerway Alexanderplatz, worked out on this phone.');
+  });
+
+  it('measures from the phone while location is on, without asking for a place', async () => {
+    const backend = new MemoryBackend();
+    backend.positionAfterMs = null;
+    await backend.setLocationUse(true);
+    backend.positionFound();
+    const { location } = renderOffers(backend);
+    const stop = await location.start();
+    const searches: SearchInput[] = [];
+    const search = backend.searchOffers.bind(backend);
+    backend.searchOffers = async (input) => {
+      searches.push(structuredClone(input));
+      return search(input);
+    };
+    const form = screen.getByRole('form', { name: 'Find the best deal' });
+    await waitFor(() => expect(within(form).queryByLabelText('Measure distances from')).toBeNull());
+    expect(document.getElementById('offer-distance-hint')?.textContent).toBe(
+      'Distances are from where you are, worked out on this phone; your position is not sent.',
+    );
+    await userEvent.type(screen.getByLabelText('Product, or the number under its barcode'), 'dish soap');
+    await userEvent.click(screen.getByRole('button', { name: 'Search' }));
+    await screen.findByText('2 offers for “dish soap”');
+    expect(searches.at(-1)?.position).toBeNull();
+    expect(within(form).getByText('Main Street Market, 280 m away')).toBeTruthy();
+
+    // Switched off elsewhere: the place is asked for, and the results lose their distances.
+    await backend.setLocationUse(false);
+    await within(form).findByLabelText('Measure distances from');
+    await waitFor(() => expect(within(form).queryByText(/m away/)).toBeNull());
+    expect(searches).toHaveLength(2);
+    stop();
+  });
+
   it('opens a guide at the step for the state the device is in', async () => {
     const backend = new MemoryBackend();
     const opened = backend.tutorial.bind(backend);
     backend.tutorial = async (key) => ({ ...(await opened(key)), startStep: 1, deviceState: 'On, showing the disc menu' });
-    render(Tutorial, { props: { partnerId: 'lumaview', itemId: 'lumaview-disc-menu', offers: new OffersStore(backend), nav: new NavStore() } });
+    render(Tutorial, {
+      props: { partnerId: 'lumaview', itemId: 'lumaview-disc-menu', offers: new OffersStore(backend), support: new SupportStore(backend), nav: new NavStore() },
+    });
     expect(await screen.findByRole('heading', { name: 'Step 2 of 3' })).toBeTruthy();
     expect(screen.getByText('Living room player: On, showing the disc menu')).toBeTruthy();
   });
@@ -105,7 +177,7 @@ describe('Offers and help', () => {
     const backend = new MemoryBackend();
     const offers = new OffersStore(backend);
     const nav = new NavStore();
-    render(Tutorial, { props: { partnerId: 'lumaview', itemId: 'lumaview-disc-menu', offers, nav } });
+    render(Tutorial, { props: { partnerId: 'lumaview', itemId: 'lumaview-disc-menu', offers, support: new SupportStore(backend), nav } });
     expect(await screen.findByRole('heading', { name: 'Getting to the disc menu' })).toBeTruthy();
     expect(screen.getByText('Living room player: On, stopped')).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'Step 1 of 3' })).toBeTruthy();
@@ -144,7 +216,9 @@ describe('a tapped offer notification', () => {
       scrolled.push({ name: this.getAttribute('aria-label'), options });
     });
     const show = () =>
-      render(Offers, { props: { offers: new OffersStore(backend), inventory: new InventoryStore(backend), nav, notifications } });
+      render(Offers, {
+        props: { offers: new OffersStore(backend), inventory: new InventoryStore(backend), location: new LocationStore(backend), nav, notifications },
+      });
     return { nav, notifications, scrolled, show };
   }
 

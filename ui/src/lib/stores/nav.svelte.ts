@@ -8,6 +8,10 @@ export type Screen =
   | { name: 'shopping' }
   | { name: 'offers' }
   | { name: 'tutorial'; partnerId: string; itemId: string }
+  /** Writing to a guide's maker when the guide did not help. */
+  | { name: 'ask'; partnerId: string; itemId: string }
+  /** A conversation with a maker's support; `itemId` is the guide it came from, if any. */
+  | { name: 'conversation'; id: number; partnerId: string; itemId: string | null }
   | { name: 'privacy' }
   | { name: 'notifications' };
 
@@ -24,6 +28,8 @@ export function sectionOf(screen: Screen): Section {
       return 'shopping';
     case 'offers':
     case 'tutorial':
+    case 'ask':
+    case 'conversation':
     case 'notifications':
       return 'offers';
     case 'privacy':

@@ -7,6 +7,7 @@ import {
   type InboxItemView,
   type InboxView,
   type ItemKeyInput,
+  type PlaceView,
   type PositionInput,
   type SearchHitView,
   type TutorialView,
@@ -17,6 +18,11 @@ export type SortBy = 'distance' | 'price';
 
 export function keyOf(item: Pick<InboxItemView, 'partnerId' | 'kind' | 'itemId'>): ItemKeyInput {
   return { partnerId: item.partnerId, kind: item.kind, itemId: item.itemId };
+}
+
+/** A place's value in the search form's list. */
+export function placeKey(place: PlaceView): string {
+  return `${place.name}|${place.latitude}|${place.longitude}`;
 }
 
 export class OffersStore {
@@ -33,6 +39,10 @@ export class OffersStore {
   searchError = $state<string | null>(null);
   /** The phone's position when the owner allowed it; `null` lets the core decide (demo mode). */
   position = $state<PositionInput | null>(null);
+  /** The stores named in partners' feeds, to measure search distances from when location is off. */
+  places = $state<PlaceView[]>([]);
+  /** The place chosen to measure from (`placeKey`), or '' for none. */
+  place = $state('');
 
   constructor(private readonly backend: Backend) {}
 
@@ -102,14 +112,33 @@ export class OffersStore {
     }
   }
 
-  async search(): Promise<void> {
+  /** Reads the places to measure from; a place no longer named is unchosen. */
+  async loadPlaces(): Promise<void> {
+    try {
+      this.places = (await this.backend.places()).filter((p) => p.latitude !== null && p.longitude !== null);
+    } catch {
+      // Without the list, search still works: it has no distances.
+      this.places = [];
+    }
+    if (!this.places.some((p) => placeKey(p) === this.place)) this.place = '';
+  }
+
+  /** Where search measures from: the phone while Steward knows where it is (`locationOn`), else
+   *  the place the owner chose, else nowhere (no distances). */
+  searchPosition(locationOn: boolean): PositionInput | null {
+    if (locationOn) return this.position;
+    const chosen = this.places.find((p) => placeKey(p) === this.place);
+    return chosen === undefined ? null : { latitude: chosen.latitude, longitude: chosen.longitude };
+  }
+
+  async search(locationOn = false): Promise<void> {
     if (this.query.trim() === '') {
       this.hits = null;
       this.searchError = null;
       return;
     }
     try {
-      this.hits = await this.backend.searchOffers({ query: this.query, sort: this.sort, position: this.position });
+      this.hits = await this.backend.searchOffers({ query: this.query, sort: this.sort, position: this.searchPosition(locationOn) });
       this.searchError = null;
     } catch (error) {
       this.searchError = messageOf(error);
