@@ -225,7 +225,9 @@ impl Steward {
             });
         }
         self.poke_notifications();
-        self.inbox(position, true)
+        // Not "seen": the owner may be switching brands in the notification settings, not
+        // reading the inbox.
+        self.inbox(position, false)
     }
 
     /// A tutorial, step by step, with the state of the household's device it is for; pictures

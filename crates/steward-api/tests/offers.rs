@@ -239,6 +239,23 @@ async fn the_inbox_matches_on_the_phone_says_why_and_partners_only_ever_see_plai
 }
 
 #[tokio::test]
+async fn stopping_a_brand_from_the_settings_does_not_mark_the_inbox_seen() {
+    let (_server, _dir, app) = household().await;
+    app.refresh_offers().await.expect("refreshed");
+    let stopped = app
+        .mute_partner("goldcrust", true, Some(NEAR_MARKET))
+        .expect("stopped");
+    assert!(!stopped.items.is_empty());
+    app.mute_partner("goldcrust", false, Some(NEAR_MARKET))
+        .expect("allowed again");
+    let inbox = app.inbox(Some(NEAR_MARKET), false).expect("badge count");
+    assert!(
+        inbox.items.iter().all(|i| i.is_new),
+        "still new: the owner has not looked at the inbox"
+    );
+}
+
+#[tokio::test]
 async fn search_finds_offers_by_words_or_gtin_sorted_by_distance_or_price() {
     let (_server, _dir, app) = household().await;
     app.refresh_offers().await.expect("refreshed");

@@ -223,6 +223,17 @@ async function walk(page) {
   await page.evaluate(() => window.stewardTest.arriveAt(['Cornerway Alexanderplatz']));
   await nearby.getByText('You are at: Cornerway Alexanderplatz').waitFor();
   await look('notifications, location on, at a store');
+  // Goldcrust Bakery was stopped on the Offers screen: its switch here says so, and allows it again.
+  const brands = page.getByRole('region', { name: 'Brands' });
+  const goldcrust = brands.getByRole('switch', { name: /^Goldcrust Bakery / });
+  assert.equal(await goldcrust.isChecked(), false, 'the brand stopped on the Offers screen is off here');
+  await brands.getByText(/^\s*Stopped: no offers from Goldcrust Bakery reach you/).waitFor();
+  await look('notifications, a brand stopped');
+  await goldcrust.click();
+  await brands.getByRole('switch', { name: /^Goldcrust Bakery Its offers appear in your inbox/, checked: true }).waitFor();
+  await brands.getByRole('switch', { name: /^Sudsy / }).click();
+  await brands.getByRole('switch', { name: /^Sudsy Stopped:/, checked: false }).waitFor();
+  await look('notifications, brands switched');
   await page.getByLabel('From any one brand').fill('9');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByRole('alert').filter({ hasText: 'no more than offers a day in all' }).waitFor();

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BackendError, type NotificationEntryView } from '../backend';
 import { MemoryBackend } from '../backend/memory';
 import { InventoryStore } from '../stores/inventory.svelte';
@@ -17,8 +17,9 @@ function renderScreen(backend = new MemoryBackend()) {
   const nav = new NavStore();
   const notifications = new NotificationsStore(backend, nav);
   const location = new LocationStore(backend);
-  render(Notifications, { props: { notifications, location, nav } });
-  return { backend, nav, notifications, location };
+  const offers = new OffersStore(backend);
+  render(Notifications, { props: { notifications, location, offers, nav } });
+  return { backend, nav, notifications, location, offers };
 }
 
 const field = (label: string) => screen.getByLabelText(label) as HTMLInputElement;
@@ -237,6 +238,96 @@ describe('Store offers near you', () => {
     );
     expect(useLocation().checked).toBe(false);
     expect(backend.locationView.inUse).toBe(false);
+  });
+});
+
+describe('Brands', () => {
+  const region = () => screen.getByRole('region', { name: 'Brands' });
+  const brand = (name: string) => within(region()).getByRole('switch', { name: new RegExp(`^${name} `) }) as HTMLInputElement;
+  const stateOf = (name: string) => brand(name).closest('label')?.querySelector('.state')?.textContent?.replace(/\s+/g, ' ').trim();
+
+  it('lists every brand with a feed, with whether its offers may reach the owner', async () => {
+    const backend = new MemoryBackend();
+    await backend.mutePartner('goldcrust', true, null);
+    renderScreen(backend);
+    const list = await screen.findByRole('list', { name: 'Brands' });
+    expect(within(list).getAllByRole('switch').map((s) => s.closest('label')?.querySelector('.what')?.textContent)).toEqual([
+      'Sudsy',
+      'Crumb & Co.',
+      'Goldcrust Bakery',
+      'Lumaview',
+      'Cornerway',
+    ]);
+    expect(brand('Sudsy').checked).toBe(true);
+    expect(stateOf('Sudsy')).toBe('Its offers appear in your inbox and may notify you, within your limits.');
+    expect(brand('Goldcrust Bakery').checked).toBe(false);
+    expect(stateOf('Goldcrust Bakery')).toBe(
+      'Stopped: no offers from Goldcrust Bakery reach you, in your inbox or as a notification, until you allow them again. Offers you saved stay, and its guides still come.',
+    );
+    expect(within(region()).getByText(/Its guides still come: help is not marketing\./)).toBeTruthy();
+  });
+
+  it('reads the brands without marking the inbox seen', async () => {
+    const backend = new MemoryBackend();
+    const inbox = vi.spyOn(backend, 'inbox');
+    const { offers } = renderScreen(backend);
+    await screen.findByRole('list', { name: 'Brands' });
+    expect(inbox).toHaveBeenCalledWith(null, false);
+    expect(inbox).not.toHaveBeenCalledWith(expect.anything(), true);
+    expect(offers.newCount).toBeGreaterThan(0);
+    expect((await backend.inbox(null, false)).items.every((i) => i.isNew)).toBe(true);
+  });
+
+  it('stops and allows a brand’s offers with its switch', async () => {
+    const backend = new MemoryBackend();
+    const mute = vi.spyOn(backend, 'mutePartner');
+    const { offers } = renderScreen(backend);
+    await screen.findByRole('list', { name: 'Brands' });
+    await userEvent.click(brand('Sudsy'));
+    expect(mute).toHaveBeenLastCalledWith('sudsy', true, null);
+    await waitFor(() => expect(brand('Sudsy').checked).toBe(false));
+    expect(stateOf('Sudsy')).toMatch(/^Stopped: no offers from Sudsy reach you/);
+    expect(offers.view?.muted).toEqual([{ id: 'sudsy', label: 'Sudsy' }]);
+    expect(brand('Cornerway').checked).toBe(true);
+
+    await userEvent.click(brand('Sudsy'));
+    expect(mute).toHaveBeenLastCalledWith('sudsy', false, null);
+    await waitFor(() => expect(brand('Sudsy').checked).toBe(true));
+    expect(stateOf('Sudsy')).toBe('Its offers appear in your inbox and may notify you, within your limits.');
+    expect(offers.view?.muted).toEqual([]);
+    expect(within(region()).queryByRole('alert')).toBeNull();
+  });
+
+  it('shows a refusal in an alert and leaves the switch as it was', async () => {
+    const backend = new MemoryBackend();
+    renderScreen(backend);
+    await screen.findByRole('list', { name: 'Brands' });
+    backend.failNext = new BackendError('storage', 'Steward could not keep that setting. Nothing was changed; please try again.');
+    await userEvent.click(brand('Lumaview'));
+    expect((await within(region()).findByRole('alert')).textContent).toBe(
+      'Steward could not keep that setting. Nothing was changed; please try again.',
+    );
+    expect(brand('Lumaview').checked).toBe(true);
+    expect(stateOf('Lumaview')).toBe('Its offers appear in your inbox and may notify you, within your limits.');
+    expect((await backend.inbox(null, false)).muted).toEqual([]);
+
+    // The next change that is kept clears the message.
+    await userEvent.click(brand('Lumaview'));
+    await waitFor(() => expect(brand('Lumaview').checked).toBe(false));
+    expect(within(region()).queryByRole('alert')).toBeNull();
+  });
+
+  it('says why the brands could not be read, and tries again', async () => {
+    const backend = new MemoryBackend();
+    const inbox = vi.spyOn(backend, 'inbox');
+    // Only the inbox fails; the rest of the screen reads as usual.
+    inbox.mockRejectedValueOnce(new BackendError('storage', 'Steward could not read your offers. Please try again.'));
+    renderScreen(backend);
+    expect((await within(region()).findByRole('alert')).textContent).toContain('Steward could not read your offers.');
+    await userEvent.click(within(region()).getByRole('button', { name: 'Try again' }));
+    await screen.findByRole('list', { name: 'Brands' });
+    expect(inbox).toHaveBeenLastCalledWith(null, false);
+    expect(within(region()).queryByRole('alert')).toBeNull();
   });
 });
 
