@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
 
-# `scripts/bench.sh pairing`, `growth`, `match` and `size` run that one alone.
+# `scripts/bench.sh pairing`, `growth`, `notify`, `match` and `size` run that one alone.
 if [ "${1:-}" = "match" ]; then
   step "The on-device matcher: offers against a household, against the obvious loop"
   cargo bench -p steward-core --bench match --locked
@@ -14,6 +14,11 @@ fi
 if [ "${1:-}" = "pairing" ]; then
   step "Pairing and reconnecting, end to end, and the SPAKE2 exchange alone"
   cargo bench -p steward-ble --bench pairing --locked
+  exit 0
+fi
+if [ "${1:-}" = "notify" ]; then
+  step "Deciding notifications, fresh and after a year of history"
+  cargo bench -p steward-api --bench notify --locked
   exit 0
 fi
 if [ "${1:-}" = "growth" ]; then
@@ -71,3 +76,6 @@ cargo bench -p steward-ble --bench pairing --locked
 
 step "The screens' reads with 10 k to 3 M events of history"
 cargo bench -p steward-api --bench growth --locked
+
+step "Deciding notifications, fresh and after a year of history"
+cargo bench -p steward-api --bench notify --locked

@@ -427,7 +427,6 @@ impl Steward {
         let mut household = self.household(store, &rows, position, local)?;
         household.fences = Some(inside);
         let muted = inbox::muted_partners(store)?;
-        let marks = inbox::marks(store)?;
         let feeds: Vec<PartnerFeed<'_>> = kept
             .iter()
             .map(|k| PartnerFeed {
@@ -437,12 +436,18 @@ impl Steward {
             })
             .collect();
         let mut out = Vec::new();
-        for m in matches(&feeds, &household, &muted) {
-            let key = ItemKey {
+        let matched = matches(&feeds, &household, &muted);
+        // Only the marks of what matched now: the table holds every item ever shown.
+        let keys: Vec<ItemKey> = matched
+            .iter()
+            .map(|m| ItemKey {
                 partner_id: m.partner_id.to_owned(),
                 kind: m.kind(),
                 item_id: m.id().to_owned(),
-            };
+            })
+            .collect();
+        let marks = inbox::marks_of(store, &keys)?;
+        for (m, key) in matched.into_iter().zip(keys) {
             if marks
                 .get(&key)
                 .is_some_and(|mark| mark.dismissed_at.is_some())

@@ -97,7 +97,6 @@ impl Steward {
             let rows = consumables::list(store)?;
             let household = self.household(store, &rows, position, local)?;
             let muted = inbox::muted_partners(store)?;
-            let marks = inbox::marks(store)?;
             let partner_feeds: Vec<PartnerFeed<'_>> = kept
                 .iter()
                 .map(|k| PartnerFeed {
@@ -107,14 +106,24 @@ impl Steward {
                 })
                 .collect();
             let cards: Vec<PartnerCard> = kept.iter().map(|k| k.card.clone()).collect();
+            let matched: Vec<(ItemKey, _)> = matches(&partner_feeds, &household, &muted)
+                .into_iter()
+                .map(|m| {
+                    let key = ItemKey {
+                        partner_id: m.partner_id.to_owned(),
+                        kind: m.kind(),
+                        item_id: m.id().to_owned(),
+                    };
+                    (key, m)
+                })
+                .collect();
+            // Only the marks of what matched now, and the saved ones: not a year of marks.
+            let keys: Vec<ItemKey> = matched.iter().map(|(key, _)| key.clone()).collect();
+            let marks = inbox::marks_of(store, &keys)?;
+            let saved = inbox::saved(store)?;
             let mut items = Vec::new();
             let mut listed: HashSet<ItemKey> = HashSet::new();
-            for m in matches(&partner_feeds, &household, &muted) {
-                let key = ItemKey {
-                    partner_id: m.partner_id.to_owned(),
-                    kind: m.kind(),
-                    item_id: m.id().to_owned(),
-                };
+            for (key, m) in matched {
                 let mark = marks.get(&key).copied().unwrap_or_default();
                 if mark.dismissed_at.is_some() && mark.saved_at.is_none() {
                     continue;
@@ -149,7 +158,7 @@ impl Steward {
                 listed.insert(key);
             }
             // Saved items stay while they are valid, even when their rule no longer holds.
-            for (key, mark) in &marks {
+            for (key, mark) in &saved {
                 if mark.saved_at.is_none() || listed.contains(key) {
                     continue;
                 }

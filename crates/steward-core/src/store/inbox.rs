@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::Store;
 use crate::feed::MatchKind;
@@ -58,6 +58,57 @@ pub fn marks(store: &Store) -> Result<HashMap<ItemKey, Marks>> {
 }
 
 /// Notes that `keys` were shown (first time only), in one transaction.
+/// The marks of these items only (the ones matched now): the table keeps a mark for every item
+/// ever shown, so reading all of it on every pass would grow with the years.
+pub fn marks_of(store: &Store, keys: &[ItemKey]) -> Result<HashMap<ItemKey, Marks>> {
+    let mut statement = store.conn().prepare_cached(
+        "SELECT first_seen_at, dismissed_at, saved_at FROM inbox_marks
+         WHERE partner_id = ?1 AND kind = ?2 AND item_id = ?3",
+    )?;
+    let mut out = HashMap::new();
+    for key in keys {
+        let found = statement
+            .query_row(
+                params![key.partner_id, key.kind.as_str(), key.item_id],
+                |row| {
+                    Ok(Marks {
+                        first_seen_at: row.get(0)?,
+                        dismissed_at: row.get(1)?,
+                        saved_at: row.get(2)?,
+                    })
+                },
+            )
+            .optional()?;
+        if let Some(marks) = found {
+            out.insert(key.clone(), marks);
+        }
+    }
+    Ok(out)
+}
+
+/// The items the owner saved, with their marks (few: only what the owner chose to keep).
+pub fn saved(store: &Store) -> Result<HashMap<ItemKey, Marks>> {
+    let mut statement = store.conn().prepare_cached(
+        "SELECT partner_id, kind, item_id, first_seen_at, dismissed_at, saved_at
+         FROM inbox_marks WHERE saved_at IS NOT NULL",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            ItemKey {
+                partner_id: row.get(0)?,
+                kind: kind_of(&row.get::<_, String>(1)?),
+                item_id: row.get(2)?,
+            },
+            Marks {
+                first_seen_at: row.get(3)?,
+                dismissed_at: row.get(4)?,
+                saved_at: row.get(5)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn seen(store: &mut Store, keys: &[ItemKey], now: i64) -> Result<()> {
     let tx = store.conn_mut().transaction()?;
     {
