@@ -69,7 +69,15 @@ fn seen_once_dismissed_saved_and_stopped_as_the_owner_said() {
         (Some(NOW + 2), None),
         "saving brings it back"
     );
+    // Read per item (only what matched now) and the saved ones alone: the same marks.
+    let some = inbox::marks_of(&store, &[key("crumb", "loaf"), key("crumb", "never-shown")])
+        .expect("marks of");
+    assert_eq!(some.len(), 1, "only the asked-for items that have marks");
+    assert_eq!(some[&key("crumb", "loaf")], loaf);
+    let saved = inbox::saved(&store).expect("saved");
+    assert_eq!(saved.keys().collect::<Vec<_>>(), [&key("crumb", "loaf")]);
     inbox::set_saved(&store, &key("crumb", "loaf"), false, NOW + 3).expect("unsaved");
+    assert!(inbox::saved(&store).expect("saved").is_empty());
     assert_eq!(
         inbox::marks(&store).expect("marks")[&key("crumb", "loaf")].saved_at,
         None

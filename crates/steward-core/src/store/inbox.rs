@@ -36,24 +36,27 @@ fn kind_of(raw: &str) -> MatchKind {
 }
 
 /// Every item's marks.
+/// A row of (partner_id, kind, item_id, first_seen_at, dismissed_at, saved_at).
+fn keyed_marks(row: &rusqlite::Row<'_>) -> rusqlite::Result<(ItemKey, Marks)> {
+    Ok((
+        ItemKey {
+            partner_id: row.get(0)?,
+            kind: kind_of(&row.get::<_, String>(1)?),
+            item_id: row.get(2)?,
+        },
+        Marks {
+            first_seen_at: row.get(3)?,
+            dismissed_at: row.get(4)?,
+            saved_at: row.get(5)?,
+        },
+    ))
+}
+
 pub fn marks(store: &Store) -> Result<HashMap<ItemKey, Marks>> {
     let mut statement = store.conn().prepare(
         "SELECT partner_id, kind, item_id, first_seen_at, dismissed_at, saved_at FROM inbox_marks",
     )?;
-    let rows = statement.query_map([], |row| {
-        Ok((
-            ItemKey {
-                partner_id: row.get(0)?,
-                kind: kind_of(&row.get::<_, String>(1)?),
-                item_id: row.get(2)?,
-            },
-            Marks {
-                first_seen_at: row.get(3)?,
-                dismissed_at: row.get(4)?,
-                saved_at: row.get(5)?,
-            },
-        ))
-    })?;
+    let rows = statement.query_map([], keyed_marks)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -92,20 +95,7 @@ pub fn saved(store: &Store) -> Result<HashMap<ItemKey, Marks>> {
         "SELECT partner_id, kind, item_id, first_seen_at, dismissed_at, saved_at
          FROM inbox_marks WHERE saved_at IS NOT NULL",
     )?;
-    let rows = statement.query_map([], |row| {
-        Ok((
-            ItemKey {
-                partner_id: row.get(0)?,
-                kind: kind_of(&row.get::<_, String>(1)?),
-                item_id: row.get(2)?,
-            },
-            Marks {
-                first_seen_at: row.get(3)?,
-                dismissed_at: row.get(4)?,
-                saved_at: row.get(5)?,
-            },
-        ))
-    })?;
+    let rows = statement.query_map([], keyed_marks)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
