@@ -86,8 +86,6 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   partner_base="$(sed -n 's/^listening //p' "$partner_out")"
   [ -n "$partner_base" ] || die "the partner server did not start: $(cat "$partner_out")"
   export STEWARD_DEMO_PARTNERS="$partner_base/sudsy,$partner_base/crumb,$partner_base/goldcrust,$partner_base/lumaview,$partner_base/cornerway"
-  # The simulated home stands about 280 m from Main Street Market, where the demo offers apply.
-  export STEWARD_DEMO_POSITION="52.5219,13.4132"
   echo "Partners (Sudsy, Crumb & Co., Goldcrust, Lumaview, Cornerway) at $partner_base; requests they receive: $STEWARD_DATA_DIR/partner-requests.jsonl"
   echo "Pair a device from the Devices section with its setup code above."
   # What the person at the terminal types becomes a step in the simulated home (the scenario
@@ -98,9 +96,10 @@ if [ "${STEWARD_DEMO:-}" = 1 ] || ! has_bluetooth; then
   if [ ${#notifications[@]} -gt 0 ]; then
     echo "Notifications Steward shows are recorded in $STEWARD_DATA_DIR/notifications.jsonl; type 'tap-notification Lumaview' to tap the newest whose title starts so."
   fi
-  # The simulated phone starts 2 km north of Main Street Market, for a walk there.
-  echo "location 52.5400,13.4132" >&"$alive"
-  echo "With 'Use my location' on (Notifications), type 'walk to 52.5219,13.4132 in 60s' to walk to Main Street Market: its stores' offers arrive once you have been there 20 seconds; 'location off' stops the location service."
+  # The simulated phone is at home, about 280 m from Main Street Market, where the demo's store
+  # offers apply: Steward learns it only once the owner switches "Use my location" on.
+  echo "location 52.5219,13.4132" >&"$alive"
+  echo "The phone is at home, 280 m from Main Street Market. With 'Use my location' on (Notifications), its stores' offers come after 20 seconds there; type 'location 52.5400,13.4132' to go 2 km away, then 'walk to 52.5219,13.4132 in 60s' to walk back; 'location off' stops the location service."
   tail -n 0 --pid="$sim_pid" -f "$sim_out" 2>/dev/null | grep --line-buffered -E '^(ok|error: )' &
   cat >&"$alive" &
   feed_pid=$!

@@ -44,6 +44,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 steward = steward
                     .with_bluetooth_access(std::sync::Arc::new(bluetooth_access::ios::IosAccess));
             }
+            // A fixed position for the inbox, for tests that are not about location (the demo
+            // uses the simulated home's location service instead, so "location off" holds).
             if let Some((latitude, longitude)) =
                 demo_position(std::env::var("STEWARD_DEMO_POSITION").ok())
             {
