@@ -5,11 +5,14 @@
 // in-memory backend set up like the demo's home (src/lib/backend/browser-test-ipc.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { pairFromAddDevice, useChromium } from './chromium.mjs';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const launch = useChromium();
+const SHOTS = fileURLToPath(new URL('../../../tests/artifacts/screens', import.meta.url));
 
 async function open(viewport, colorScheme = 'light') {
   const opened = await launch(viewport, colorScheme);
@@ -68,7 +71,16 @@ async function seen(locator) {
 /** Walks every screen the way an owner reaches it, inspecting each; returns what was found. */
 async function walk(page) {
   const found = [];
-  const look = async (name) => found.push(...(await inspect(page, name)));
+  const look = async (name) => {
+    found.push(...(await inspect(page, name)));
+    // STEWARD_SHOTS=1 keeps what each step looked like, for a person to review (not committed).
+    if (process.env.STEWARD_SHOTS) {
+      const { width } = page.viewportSize();
+      const scheme = await page.evaluate(() => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: `${SHOTS}/${width}-${scheme}-${name.replace(/[^a-z0-9]+/gi, '-')}.png` });
+    }
+  };
 
   await look('home, nothing paired');
   await page.getByRole('button', { name: 'Add a device' }).click();
