@@ -12,6 +12,8 @@
 //! screens read through their own connection, so it should stay near the first. `BENCH_SIZES` overrides the sizes
 //! (comma-separated). Run with `scripts/bench.sh growth`.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -93,29 +95,6 @@ fn grow(store: &mut Store, from: usize, to: usize, total: usize, end: i64) -> Du
     started.elapsed()
 }
 
-fn spread(mut times: Vec<Duration>) -> (f64, f64, f64) {
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    (
-        ms(times[times.len() / 2]),
-        ms(times[0]),
-        ms(times[times.len() - 1]),
-    )
-}
-
-fn time(mut call: impl FnMut()) -> (f64, f64, f64) {
-    call();
-    spread(
-        (0..CALLS)
-            .map(|_| {
-                let started = Instant::now();
-                call();
-                started.elapsed()
-            })
-            .collect(),
-    )
-}
-
 fn main() {
     let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
         .ok()
@@ -137,13 +116,13 @@ fn main() {
         app.home().expect("home");
         let first_ms = started.elapsed().as_secs_f64() * 1000.0;
         let id = app.inventory().expect("inventory").consumables[0].id;
-        let inventory = time(|| {
+        let inventory = common::time(CALLS, || {
             app.inventory().expect("inventory");
         });
-        let detail = time(|| {
+        let detail = common::time(CALLS, || {
             app.consumable_detail(id).expect("detail");
         });
-        let home = time(|| {
+        let home = common::time(CALLS, || {
             app.home().expect("home");
         });
         let stop = std::sync::atomic::AtomicBool::new(false);
@@ -157,7 +136,7 @@ fn main() {
                 }
             });
             std::thread::sleep(Duration::from_millis(200));
-            let busy = time(|| {
+            let busy = common::time(CALLS, || {
                 app.inventory().expect("inventory while ingesting");
             });
             stop.store(true, std::sync::atomic::Ordering::Relaxed);

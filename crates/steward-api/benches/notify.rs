@@ -13,9 +13,10 @@
 //!
 //! Prints one line per household and the ratios year / fresh. Run with `scripts/bench.sh notify`.
 
+mod common;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use steward_api::inventory_wire::ConsumableInputView;
 use steward_api::location_wire::PositionReportInput;
@@ -141,29 +142,6 @@ fn a_year_of_history(dir: &std::path::Path, keys: &dyn Keystore) {
     }
 }
 
-fn spread(mut times: Vec<Duration>) -> (f64, f64, f64) {
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    (
-        ms(times[times.len() / 2]),
-        ms(times[0]),
-        ms(times[times.len() - 1]),
-    )
-}
-
-fn time(mut call: impl FnMut()) -> (f64, f64, f64) {
-    call();
-    spread(
-        (0..CALLS)
-            .map(|_| {
-                let started = Instant::now();
-                call();
-                started.elapsed()
-            })
-            .collect(),
-    )
-}
-
 fn show((median, min, max): (f64, f64, f64)) -> String {
     format!("{median:.2} [{min:.2}, {max:.2}]")
 }
@@ -197,14 +175,14 @@ async fn measure(server: &PartnerServer, year: bool) -> Figures {
         longitude: MARKET.1,
     });
     let figures = Figures {
-        pass: time(|| {
+        pass: common::time(CALLS, || {
             let again = app.notify_now().expect("pass");
             assert!(again.is_empty(), "nothing new");
         }),
-        history: time(|| {
+        history: common::time(CALLS, || {
             app.notification_history(50).expect("history");
         }),
-        badge: time(|| {
+        badge: common::time(CALLS, || {
             app.inbox(position, false).expect("badge");
         }),
     };

@@ -438,14 +438,7 @@ impl Steward {
         let mut out = Vec::new();
         let matched = matches(&feeds, &household, &muted);
         // Only the marks of what matched now: the table holds every item ever shown.
-        let keys: Vec<ItemKey> = matched
-            .iter()
-            .map(|m| ItemKey {
-                partner_id: m.partner_id.to_owned(),
-                kind: m.kind(),
-                item_id: m.id().to_owned(),
-            })
-            .collect();
+        let keys: Vec<ItemKey> = matched.iter().map(ItemKey::of).collect();
         let marks = inbox::marks_of(store, &keys)?;
         for (m, key) in matched.into_iter().zip(keys) {
             if marks

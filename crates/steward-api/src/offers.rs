@@ -106,24 +106,14 @@ impl Steward {
                 })
                 .collect();
             let cards: Vec<PartnerCard> = kept.iter().map(|k| k.card.clone()).collect();
-            let matched: Vec<(ItemKey, _)> = matches(&partner_feeds, &household, &muted)
-                .into_iter()
-                .map(|m| {
-                    let key = ItemKey {
-                        partner_id: m.partner_id.to_owned(),
-                        kind: m.kind(),
-                        item_id: m.id().to_owned(),
-                    };
-                    (key, m)
-                })
-                .collect();
+            let matched = matches(&partner_feeds, &household, &muted);
             // Only the marks of what matched now, and the saved ones: not a year of marks.
-            let keys: Vec<ItemKey> = matched.iter().map(|(key, _)| key.clone()).collect();
+            let keys: Vec<ItemKey> = matched.iter().map(ItemKey::of).collect();
             let marks = inbox::marks_of(store, &keys)?;
             let saved = inbox::saved(store)?;
             let mut items = Vec::new();
             let mut listed: HashSet<ItemKey> = HashSet::new();
-            for (key, m) in matched {
+            for (m, key) in matched.into_iter().zip(keys) {
                 let mark = marks.get(&key).copied().unwrap_or_default();
                 if mark.dismissed_at.is_some() && mark.saved_at.is_none() {
                     continue;

@@ -20,6 +20,17 @@ pub struct ItemKey {
 }
 
 /// What the owner did with an item.
+impl ItemKey {
+    /// The key of a matched offer or tutorial.
+    pub fn of(matched: &crate::feed::Match<'_>) -> Self {
+        Self {
+            partner_id: matched.partner_id.to_owned(),
+            kind: matched.kind(),
+            item_id: matched.id().to_owned(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Marks {
     pub first_seen_at: Option<i64>,
